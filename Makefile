@@ -1,0 +1,36 @@
+# Set-up and checks for a fresh machine: `make demo`, `make test`, `make bench`.
+# Everything is installed into .venv; Graphviz's `dot` comes from apt when it is missing.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench dot clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+dot:
+	@command -v dot >/dev/null 2>&1 || { \
+	  echo "Installing Graphviz (dot) with apt-get ..."; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz >/dev/null; }
+	@dot -V
+
+demo: $(VENV)/.installed dot
+	$(VENV)/bin/flowgraph summary examples/approval-parked.json
+	-$(VENV)/bin/flowgraph blocked examples/approval-parked.json
+	$(VENV)/bin/flowgraph critical-path examples/timed-bundle.json
+	$(VENV)/bin/flowgraph render examples/approval-parked.json -o demo.json
+	@echo "wrote demo.json"
+
+test: $(VENV)/.installed dot
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed dot
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) demo.svg demo.json .pytest_cache

@@ -1,0 +1,77 @@
+"""The command line's grammar: one argparse parser, built without importing the library."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["build_parser", "COMMANDS"]
+
+SOURCE_HELP = "a job file (.json, a saved bundle or a workflow definition), '-' for stdin, or a job id"
+
+#: command -> (one-line help, example), in the order ``--help`` lists them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "summary": ("counts per status and type, loops, outputs, cost",
+                "flowgraph summary examples/foreach-failed.json"),
+    "blocked": ("what cannot progress without someone acting, and why (exit 1 if any)",
+                "flowgraph blocked examples/approval-parked.json --json"),
+    "critical-path": ("the chain of nodes that decided the run's duration",
+                      "flowgraph critical-path examples/timed-bundle.json --weight duration"),
+    "lint": ("structural and data findings (exit 1 on any error)",
+             "flowgraph lint tests/fixtures/broken.json --json"),
+    "render": ("a picture of the run: svg, png, pdf, dot, mermaid or node-link json",
+               "flowgraph render examples/approval-parked.json -o run.svg"),
+    "snapshot": ("the canonical structure text (for snapshot tests and reviews)",
+                 "flowgraph snapshot examples/nested-loops.json"),
+    "upstream": ("every node a node depends on", "flowgraph upstream examples/foreach-failed.json contact-sheet"),
+    "downstream": ("every node that depends on a node",
+                   "flowgraph downstream examples/approval-parked.json approve"),
+}
+
+
+def _source(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    api = p.add_argument_group("when SOURCE is a job id (credentials from SCENARIO_SDK_* variables)")
+    api.add_argument("--node-jobs", action="store_true",
+                     help="also fetch every node's own job (timings, cost)")
+    api.add_argument("--project-id", metavar="ID", help="the projectId query parameter")
+    api.add_argument("--base-url", metavar="URL", help="API base URL (default: $SCENARIO_BASE_URL)")
+
+
+def _json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``flowgraph`` parser with one subcommand per entry of :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="flowgraph",
+        description="Understand Scenario workflow runs: what is blocked and why, where the "
+        "time went, what the run looks like, and whether its structure changed.",
+        epilog="exit codes: 0 fine, 1 findings (blocked nodes, lint errors, differences), "
+        "2 bad input or usage",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = {}
+    for name, (text, example) in COMMANDS.items():
+        p[name] = sub.add_parser(
+            name, help=text, description=text[0].upper() + text[1:] + ".",
+            epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _source(p[name])
+    for name in ("summary", "blocked", "critical-path", "lint"):
+        _json(p[name])
+    p["critical-path"].add_argument(
+        "--weight", default="auto", choices=("auto", "duration", "queue", "run", "hops"),
+        help="node weight: seconds from node jobs, or hops (auto: duration when known)")
+    p["render"].add_argument("-o", "--output", required=True, metavar="FILE",
+                             help="where to write ('-' for stdout)")
+    p["render"].add_argument("--format", choices=("json",),
+                             help="output format (default: from FILE's extension)")
+    p["snapshot"].add_argument("--statuses", action="store_true", help="include node statuses")
+    p["snapshot"].add_argument("--copies", action="store_true",
+                               help="list every loop copy instead of folding them")
+    for name in ("upstream", "downstream"):
+        p[name].add_argument("node", metavar="NODE", help="a node id")
+        _json(p[name])
+    return parser

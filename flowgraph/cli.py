@@ -1,0 +1,156 @@
+"""The ``flowgraph`` command: parse, call the library, print, return an exit code.
+
+Every error flowgraph raises becomes one line on stderr and exit code 2; findings give 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import TYPE_CHECKING, Any, Callable
+
+from ._args import build_parser
+from .errors import FlowgraphError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from .flow_graph import FlowGraph
+
+__all__ = ["main"]
+
+_JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _print_json(data: Any) -> None:
+    _print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _is_job_id(source: str) -> bool:
+    return bool(_JOB_ID.match(source)) and not os.path.exists(source) and not source.endswith(
+        ".json"
+    )
+
+
+def open_graph(args: argparse.Namespace) -> FlowGraph:
+    """The graph of ``args.source``: a file, '-', JSON text, or a job id fetched from the API."""
+    import flowgraph
+
+    source = args.source
+    if _is_job_id(source):
+        from .remote import fetch
+
+        job = fetch(source, node_jobs=args.node_jobs, project_id=args.project_id,
+                    base_url=args.base_url)
+        return flowgraph.build(job)
+    return flowgraph.graph(source)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .report import summary_text
+
+    summary = open_graph(args).summary()
+    _print_json(summary.as_dict()) if args.json else _print(summary_text(summary))
+    return 0
+
+
+def cmd_blocked(args: argparse.Namespace) -> int:
+    from .report import blocked_text
+
+    items = open_graph(args).blocked()
+    if args.json:
+        _print_json([{k: v for k, v in b.as_dict().items()} for b in items])
+    else:
+        _print(blocked_text(items))
+    return 1 if items else 0
+
+
+def cmd_critical_path(args: argparse.Namespace) -> int:
+    from .report import critical_path_text
+
+    cp = open_graph(args).critical_path(args.weight)
+    _print_json(cp.as_dict()) if args.json else _print(critical_path_text(cp))
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .report import lint_text
+
+    findings = open_graph(args).lint()
+    if args.json:
+        _print_json([f.as_dict() for f in findings])
+    else:
+        _print(lint_text(findings))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .files import write_output
+
+    fg = open_graph(args)
+    fmt = args.format or os.path.splitext(args.output)[1].lstrip(".").lower() or None
+    if fmt != "json":
+        raise FlowgraphError(f"cannot tell the format of {args.output!r}: use --format json")
+    write_output(args.output, json.dumps(fg.to_node_link(), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    _print(open_graph(args).snapshot(statuses=args.statuses, copies=args.copies))
+    return 0
+
+
+def _relatives(args: argparse.Namespace, down: bool) -> int:
+    fg = open_graph(args)
+    nodes = fg.downstream(args.node) if down else fg.upstream(args.node)
+    _print_json(nodes) if args.json else _print("\n".join(nodes) or "(none)")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "summary": cmd_summary,
+    "blocked": cmd_blocked,
+    "critical-path": cmd_critical_path,
+    "lint": cmd_lint,
+    "render": cmd_render,
+    "snapshot": cmd_snapshot,
+    "upstream": lambda a: _relatives(a, down=False),
+    "downstream": lambda a: _relatives(a, down=True),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 fine, 1 findings, 2 bad input or usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from . import __version__
+
+        _print(f"flowgraph {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except FlowgraphError as exc:
+        sys.stderr.write(f"flowgraph {args.command}: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The critical path: the chain of dependent nodes that decides how long the run takes.
+
+Node weights: ``duration`` (queue + run seconds of the node's own job, from the bundle's node
+jobs), ``queue`` or ``run`` alone, or ``hops`` (every flow node counts 1). Skipped nodes
+weigh 0. ``auto`` picks
+``duration`` when any node's timing is known, else ``hops``. Nodes without a known time (engine
+nodes, jobs still running, node jobs not loaded) weigh 0 and are listed in ``unknown``.
+networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a topological order.
+
+>>> import flowgraph
+>>> fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
+...     {"id": "a"}, {"id": "b", "dependsOn": ["a"]}, {"id": "c", "dependsOn": ["a"]},
+...     {"id": "d", "dependsOn": ["b"]}]}})
+>>> cp = fg.critical_path("hops")
+>>> cp.nodes, cp.total, cp.slack["c"]
+(['a', 'b', 'd'], 3.0, 1.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from .errors import CycleError, FlowgraphError
+
+if TYPE_CHECKING:
+    from .flow_graph import FlowGraph
+
+__all__ = ["CriticalPath", "critical_path", "WEIGHTS", "topological_order"]
+
+WEIGHTS = ("auto", "duration", "queue", "run", "hops")
+
+
+@dataclass
+class CriticalPath:
+    """``nodes`` in order, their ``total`` weight, and per-node ``slack`` (0 on the path)."""
+
+    weight: str
+    nodes: list[str]
+    total: float
+    durations: dict[str, float] = field(default_factory=dict)
+    slack: dict[str, float] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON printed by ``flowgraph critical-path --json``."""
+        return {
+            "weight": self.weight,
+            "nodes": self.nodes,
+            "total": self.total,
+            "entries": self.entries,
+            "unknown": self.unknown,
+            "slack": dict(sorted(self.slack.items())),
+        }
+
+
+def topological_order(g: nx.DiGraph) -> list[str]:
+    """A deterministic topological order; :class:`CycleError` naming a cycle if there is one."""
+    try:
+        return list(nx.lexicographical_topological_sort(g))
+    except nx.NetworkXUnfeasible as exc:
+        cycle = [u for u, _ in nx.find_cycle(g)]
+        raise CycleError(cycle) from exc
+
+
+def _weights(fg: FlowGraph, g: nx.DiGraph, weight: str) -> tuple[dict[str, float], list[str]]:
+    out: dict[str, float] = {}
+    unknown: list[str] = []
+    for n, d in g.nodes(data=True):
+        if d.get("role") != "node" or d.get("status") == "skipped":
+            out[n] = 0.0
+            continue
+        if weight == "hops":
+            out[n] = 1.0
+            continue
+        timing = d.get("timing")
+        value = getattr(timing, "total" if weight == "duration" else weight, None)
+        if value is None:
+            out[n] = 0.0
+            if d.get("job_id") is not None or weight != "duration":
+                unknown.append(n)
+        else:
+            out[n] = float(value)
+    return out, sorted(unknown)
+
+
+def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
+    """Compute the critical path of ``fg`` with node weights ``weight`` (see module doc)."""
+    if weight not in WEIGHTS:
+        raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
+    g = fg.execution
+    if weight == "auto":
+        timed = any(d.get("timing") is not None for _, d in g.nodes(data=True))
+        weight = "duration" if timed else "hops"
+    order = topological_order(g)
+    w, unknown = _weights(fg, g, weight)
+    finish: dict[str, float] = {}
+    best: dict[str, str | None] = {}
+    pred = g.pred
+    for n in order:
+        top, arg = 0.0, None
+        for p in pred[n]:
+            f = finish[p]
+            if arg is None or f > top or (f == top and p < arg):
+                top, arg = f, p
+        finish[n] = top + w[n]
+        best[n] = arg
+    if not order:
+        return CriticalPath(weight, [], 0.0)
+    end = min(order, key=lambda n: (-finish[n], n))
+    path: list[str] = []
+    cur: str | None = end
+    while cur is not None:
+        path.append(cur)
+        cur = best[cur]
+    path.reverse()
+    # drop weightless inputs/placeholders at the start
+    while len(path) > 1 and g.nodes[path[0]].get("role") != "node":
+        path.pop(0)
+    total = finish[end]
+    latest: dict[str, float] = {}
+    succ = g.succ
+    for n in reversed(order):
+        latest[n] = min((latest[s] - w[s] for s in succ[n]), default=total)
+    slack = {n: round(latest[n] - finish[n], 6) for n in order if g.nodes[n].get("role") == "node"}
+    entries = []
+    for n in path:
+        timing = g.nodes[n].get("timing")
+        entries.append(
+            {
+                "node": n,
+                "type": g.nodes[n].get("type"),
+                "status": g.nodes[n].get("status"),
+                "weight": w[n],
+                "queue": getattr(timing, "queue", None),
+                "run": getattr(timing, "run", None),
+                "share": (w[n] / total) if total else 0.0,
+            }
+        )
+    return CriticalPath(
+        weight=weight,
+        nodes=path,
+        total=round(total, 6),
+        durations={n: w[n] for n in path},
+        slack=slack,
+        unknown=[n for n in unknown if n in set(path)],
+        entries=entries,
+    )

@@ -1,0 +1,53 @@
+"""Node-link JSON of a graph (``flowgraph render --format json``): plain, sorted, diffable.
+
+>>> import flowgraph
+>>> doc = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
+...     {"id": "a", "type": "model"}, {"id": "b", "dependsOn": ["a"]}]}}).to_node_link()
+>>> doc["edges"]
+[{'source': 'a', 'target': 'b', 'kind': 'depends_on', 'kinds': ['depends_on'], 'inputs': []}]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .flow_graph import FlowGraph
+
+__all__ = ["node_link"]
+
+_NODE_KEYS = (
+    "role", "type", "status", "model_id", "workflow_id", "job_id", "loop_node_id",
+    "iteration_index", "template", "loop_template_of", "iterations", "output", "duplicate_of",
+    "name",
+)
+
+
+def node_link(fg: FlowGraph) -> dict[str, Any]:
+    """``{"job": {...}, "nodes": [...], "edges": [...]}`` sorted by id, JSON-ready."""
+    g = fg.nx
+    nodes = []
+    for n in sorted(g):
+        d = g.nodes[n]
+        item: dict[str, Any] = {"id": n}
+        for key in _NODE_KEYS:
+            if key in d:
+                item[key] = d[key]
+        timing = d.get("timing")
+        if timing is not None:
+            item["queue"], item["run"], item["total"] = timing.queue, timing.run, timing.total
+        nodes.append(item)
+    edges = []
+    for u, v in sorted(g.edges):
+        d = g.edges[u, v]
+        edge = {"source": u, "target": v, "kind": d["kind"], "kinds": list(d["kinds"]),
+                "inputs": list(d["inputs"])}
+        if "equal" in d:
+            edge["equal"] = d["equal"]
+        edges.append(edge)
+    job = fg.job
+    return {
+        "job": {"id": job.job_id, "status": job.status, "definition": job.definition},
+        "nodes": nodes,
+        "edges": edges,
+    }

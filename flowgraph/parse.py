@@ -1,0 +1,402 @@
+"""Fast, strict-about-shape parsing of job JSON (already decoded) into the typed model.
+
+Accepts camelCase (the wire) and snake_case (what the SDK's ``model_dump()`` gives) keys, treats
+``null`` as empty, keeps unknown fields in each object's ``extra`` (and lists them once in
+``Job.unknowns``), and raises :class:`~flowgraph.errors.PayloadError` naming the JSON path of
+the first value of the wrong shape. It builds the dataclasses directly: dataclasses-json's
+``from_dict`` is ~100x slower than ``json.loads`` and cannot sit on the path of a large flow.
+
+>>> job = parse_job({"jobId": "job_1", "metadata": {"flow": [{"id": "a", "type": "model"}]}})
+>>> job.flow[0].type
+'model'
+>>> parse_job({"jobId": "job_1", "metadata": {"flow": [{"id": 12}]}})
+Traceback (most recent call last):
+...
+flowgraph.errors.PayloadError: job.metadata.flow[0].id: expected a string, got 12
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .errors import PayloadError
+from .model import (
+    Asset,
+    Billing,
+    Case,
+    FlowNode,
+    Input,
+    Job,
+    Logic,
+    Metadata,
+    Ref,
+    StatusChange,
+)
+
+__all__ = ["parse_job", "parse_flow", "describe"]
+
+
+def describe(value: Any) -> str:
+    """A short JSON-ish description of a value for an error message.
+
+    >>> describe(12), describe("n1"), describe({}), describe(True), describe(None)
+    ('12', 'a string "n1"', 'an object', 'true', 'null')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        text = json.dumps(value[:40])
+        return f"a string {text}" + ("..." if len(value) > 40 else "")
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def _keys(*camel: str) -> dict[str, str]:
+    """Map both spellings of each wire key to the attribute name."""
+    table = {}
+    for key in camel:
+        table[key] = _snake(key)
+        table[_snake(key)] = _snake(key)
+    return table
+
+
+_JOB = _keys(
+    "jobId", "jobType", "status", "progress", "createdAt", "updatedAt", "statusHistory",
+    "metadata", "billing", "authorId", "ownerId",
+)
+_META = _keys(
+    "flow", "error", "hint", "workflowId", "workflowJobId", "assetIds", "input", "output",
+    "outputModelId",
+)
+_NODE = _keys(
+    "id", "type", "status", "inputs", "dependsOn", "jobId", "assets", "output", "modelId",
+    "workflowId", "includeOutputsInWorkflowJob", "logic", "logicType", "loopBodyNodeIds",
+    "loopNodeId", "iterationIndex", "count", "items",
+)
+_INPUT = _keys("name", "type", "value", "ref", "items", "required", "default")
+_INPUT_ATTRS = _keys(
+    "allowedValues", "backgroundBehavior", "color", "costImpact", "description", "group", "hint",
+    "inputs", "kind", "label", "maskFrom", "max", "maxLength", "maxSize", "min", "minLength",
+    "modelTypes", "parent", "placeholder", "prompt", "promptSpark", "step", "minDuration",
+    "maxDuration", "id",
+)
+_REF = _keys("node", "name", "conditional", "equal")
+_LOGIC = _keys("cases", "default", "transform")
+_CASE = _keys("condition", "value")
+_ASSET = _keys("assetId", "url")
+_BILLING = _keys("cuCost", "cuDiscount", "cuCostDetails", "disableRefund")
+_HISTORY = _keys("status", "date")
+
+
+class _Ctx:
+    """What one parse collects besides the objects: unknown fields, each reported once."""
+
+    __slots__ = ("unknowns", "_seen")
+
+    def __init__(self) -> None:
+        self.unknowns: list[tuple[str, str]] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def unknown(self, kind: str, key: str, path: str) -> None:
+        if (kind, key) not in self._seen:
+            self._seen.add((kind, key))
+            self.unknowns.append((f"{path}.{key}", f"unknown field {key!r} on {'an' if kind[0] in 'aeiou' else 'a'} {kind}"))
+
+
+def _fail(path: str, expected: str, value: Any) -> PayloadError:
+    return PayloadError(path, f"expected {expected}, got {describe(value)}")
+
+
+def _obj(value: Any, path: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if type(value) is not dict:
+        if isinstance(value, dict):
+            return dict(value)
+        raise _fail(path, "an object", value)
+    return value
+
+
+def _list(value: Any, path: str) -> list[Any]:
+    if value is None:
+        return []
+    if type(value) is not list:
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        raise _fail(path, "a list", value)
+    return value
+
+
+def _str(value: Any, path: str) -> str | None:
+    if value is None or type(value) is str:
+        return value
+    raise _fail(path, "a string", value)
+
+
+def _str_list(value: Any, path: str) -> list[str]:
+    items = _list(value, path)
+    for i, item in enumerate(items):
+        if type(item) is not str:
+            raise _fail(f"{path}[{i}]", "a string", item)
+    return items
+
+
+def _num(value: Any, path: str) -> float | None:
+    if value is None or (type(value) in (int, float)):
+        return value
+    raise _fail(path, "a number", value)
+
+
+def _int(value: Any, path: str) -> int | None:
+    if value is None or type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise _fail(path, "a whole number", value)
+
+
+def _bool(value: Any, path: str) -> bool | None:
+    if value is None or type(value) is bool:
+        return value
+    raise _fail(path, "true or false", value)
+
+
+def _split(
+    data: dict[str, Any], table: dict[str, str], kind: str, path: str, ctx: _Ctx
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    known: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        attr = table.get(key)
+        if attr is None:
+            extra[key] = value
+            ctx.unknown(kind, key, path)
+        else:
+            known[attr] = value
+    return known, extra
+
+
+def _ref(data: Any, path: str, ctx: _Ctx) -> Ref | None:
+    if data is None:
+        return None
+    f, extra = _split(_obj(data, path), _REF, "ref", path, ctx)
+    get = f.get
+    return Ref(
+        node=_str(get("node"), path + ".node"),
+        name=_str(get("name"), path + ".name"),
+        conditional=_str_list(get("conditional"), path + ".conditional"),
+        equal=get("equal"),
+        extra=extra,
+    )
+
+
+def _input(data: Any, path: str, ctx: _Ctx) -> Input:
+    data = _obj(data, path)
+    known: dict[str, Any] = {}
+    attrs: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        attr = _INPUT.get(key)
+        if attr is not None:
+            known[attr] = value
+        elif key in _INPUT_ATTRS:
+            attrs[key] = value
+        else:
+            extra[key] = value
+            ctx.unknown("input", key, path)
+    get = known.get
+    items_raw = get("items")
+    items: list[list[Input]] = []
+    if items_raw is not None:
+        for i, item in enumerate(_list(items_raw, path + ".items")):
+            ipath = f"{path}.items[{i}]"
+            items.append(
+                [_input(sub, f"{ipath}[{j}]", ctx) for j, sub in enumerate(_list(item, ipath))]
+            )
+    required = get("required")
+    if required is not None:
+        required = _obj(required, path + ".required")
+    name = _str(get("name"), path + ".name")
+    return Input(
+        name=name if name is not None else "",
+        type=_str(get("type"), path + ".type"),
+        value=get("value"),
+        ref=_ref(get("ref"), path + ".ref", ctx) if get("ref") is not None else None,
+        items=items,
+        required=required,
+        default=get("default"),
+        attrs=attrs,
+        extra=extra,
+    )
+
+
+def _logic(data: Any, path: str, ctx: _Ctx) -> Logic | None:
+    if data is None:
+        return None
+    f, extra = _split(_obj(data, path), _LOGIC, "logic", path, ctx)
+    cases = []
+    for i, raw in enumerate(_list(f.get("cases"), path + ".cases")):
+        cpath = f"{path}.cases[{i}]"
+        cf, cextra = _split(_obj(raw, cpath), _CASE, "case", cpath, ctx)
+        cases.append(
+            Case(
+                condition=_str(cf.get("condition"), cpath + ".condition"),
+                value=cf.get("value"),
+                extra=cextra,
+            )
+        )
+    return Logic(
+        cases=cases,
+        default=f.get("default"),
+        transform=_str(f.get("transform"), path + ".transform"),
+        extra=extra,
+    )
+
+
+def _asset(data: Any, path: str, ctx: _Ctx) -> Asset:
+    f, extra = _split(_obj(data, path), _ASSET, "asset", path, ctx)
+    return Asset(
+        asset_id=_str(f.get("asset_id"), path + ".assetId"),
+        url=_str(f.get("url"), path + ".url"),
+        extra=extra,
+    )
+
+
+def _node(data: Any, path: str, ctx: _Ctx) -> FlowNode:
+    if type(data) is not dict:
+        data = _obj(data, path)
+        if not data:
+            raise _fail(path, "a flow node object", None)
+    f, extra = _split(data, _NODE, "flow node", path, ctx)
+    get = f.get
+    node_id = get("id")
+    if type(node_id) is not str:
+        if node_id is None:
+            raise PayloadError(path + ".id", "missing: every flow node needs an id")
+        raise _fail(path + ".id", "a string", node_id)
+    inputs_raw = get("inputs")
+    inputs = (
+        [_input(x, f"{path}.inputs[{i}]", ctx) for i, x in enumerate(_list(inputs_raw, path))]
+        if inputs_raw
+        else []
+    )
+    assets_raw = get("assets")
+    include = get("include_outputs_in_workflow_job")
+    return FlowNode(
+        id=node_id,
+        type=_str(get("type"), path + ".type"),
+        status=_str(get("status"), path + ".status"),
+        inputs=inputs,
+        depends_on=_str_list(get("depends_on"), path + ".dependsOn"),
+        job_id=_str(get("job_id"), path + ".jobId"),
+        assets=[_asset(a, f"{path}.assets[{i}]", ctx) for i, a in enumerate(_list(assets_raw, path + ".assets"))]
+        if assets_raw
+        else [],
+        output=get("output"),
+        model_id=_str(get("model_id"), path + ".modelId"),
+        workflow_id=_str(get("workflow_id"), path + ".workflowId"),
+        include_outputs_in_workflow_job=_bool(include, path + ".includeOutputsInWorkflowJob"),
+        logic=_logic(get("logic"), path + ".logic", ctx),
+        logic_type=_str(get("logic_type"), path + ".logicType"),
+        loop_body_node_ids=_str_list(get("loop_body_node_ids"), path + ".loopBodyNodeIds"),
+        loop_node_id=_str(get("loop_node_id"), path + ".loopNodeId"),
+        iteration_index=_int(get("iteration_index"), path + ".iterationIndex"),
+        count=_int(get("count"), path + ".count"),
+        items=_list(get("items"), path + ".items"),
+        extra=extra,
+    )
+
+
+def parse_flow(data: Any, path: str = "flow", ctx: _Ctx | None = None) -> list[FlowNode]:
+    """Parse a ``flow`` list (of a job's metadata or a workflow definition)."""
+    ctx = ctx or _Ctx()
+    node = _node
+    return [node(item, f"{path}[{i}]", ctx) for i, item in enumerate(_list(data, path))]
+
+
+def _history(data: Any, path: str, ctx: _Ctx) -> list[StatusChange]:
+    out = []
+    for i, raw in enumerate(_list(data, path)):
+        hpath = f"{path}[{i}]"
+        f, extra = _split(_obj(raw, hpath), _HISTORY, "status history entry", hpath, ctx)
+        out.append(
+            StatusChange(
+                status=_str(f.get("status"), hpath + ".status"),
+                date=_str(f.get("date"), hpath + ".date"),
+                extra=extra,
+            )
+        )
+    return out
+
+
+def _billing(data: Any, path: str, ctx: _Ctx) -> Billing | None:
+    if data is None:
+        return None
+    f, extra = _split(_obj(data, path), _BILLING, "billing", path, ctx)
+    return Billing(
+        cu_cost=_num(f.get("cu_cost"), path + ".cuCost"),
+        cu_discount=_num(f.get("cu_discount"), path + ".cuDiscount"),
+        cu_cost_details=f.get("cu_cost_details"),
+        disable_refund=_bool(f.get("disable_refund"), path + ".disableRefund"),
+        extra=extra,
+    )
+
+
+def _metadata(data: Any, path: str, ctx: _Ctx) -> Metadata:
+    f, extra = _split(_obj(data, path), _META, "metadata", path, ctx)
+    get = f.get
+    inp, out = get("input"), get("output")
+    return Metadata(
+        flow=parse_flow(get("flow"), path + ".flow", ctx),
+        error=_str(get("error"), path + ".error"),
+        hint=_str(get("hint"), path + ".hint"),
+        workflow_id=_str(get("workflow_id"), path + ".workflowId"),
+        workflow_job_id=_str(get("workflow_job_id"), path + ".workflowJobId"),
+        asset_ids=_str_list(get("asset_ids"), path + ".assetIds"),
+        input=_obj(inp, path + ".input") if inp is not None else None,
+        output=_obj(out, path + ".output") if out is not None else None,
+        output_model_id=_str(get("output_model_id"), path + ".outputModelId"),
+        extra=extra,
+    )
+
+
+def parse_job(data: Any, path: str = "job") -> Job:
+    """Parse one job object (not an envelope) into a :class:`Job`."""
+    ctx = _Ctx()
+    f, extra = _split(_obj(data, path), _JOB, "job", path, ctx)
+    get = f.get
+    job_id = get("job_id")
+    if type(job_id) is not str or not job_id:
+        if job_id is None:
+            raise PayloadError(path + ".jobId", "missing: a job needs its jobId")
+        raise _fail(path + ".jobId", "a non-empty string", job_id)
+    job = Job(
+        job_id=job_id,
+        job_type=_str(get("job_type"), path + ".jobType"),
+        status=_str(get("status"), path + ".status"),
+        progress=_num(get("progress"), path + ".progress"),
+        created_at=_str(get("created_at"), path + ".createdAt"),
+        updated_at=_str(get("updated_at"), path + ".updatedAt"),
+        status_history=_history(get("status_history"), path + ".statusHistory", ctx),
+        metadata=_metadata(get("metadata"), path + ".metadata", ctx),
+        billing=_billing(get("billing"), path + ".billing", ctx),
+        author_id=_str(get("author_id"), path + ".authorId"),
+        owner_id=_str(get("owner_id"), path + ".ownerId"),
+        extra=extra,
+    )
+    job.unknowns = ctx.unknowns
+    return job
+

@@ -1,0 +1,87 @@
+"""Per-node timings from the node jobs' ``statusHistory``: queue, run and total seconds.
+
+>>> from flowgraph.model import Job, StatusChange
+>>> job = Job(job_id="j", status_history=[
+...     StatusChange("pending", "2026-01-01T07:37:09.434Z"),
+...     StatusChange("queued", "2026-01-01T07:37:09.568Z"),
+...     StatusChange("in-progress", "2026-01-01T07:37:10.202Z"),
+...     StatusChange("success", "2026-01-01T07:38:37.989Z")])
+>>> t = job_timing(job)
+>>> round(t.queue, 3), round(t.run, 3), round(t.total, 3)
+(0.768, 87.787, 88.555)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .model import Job
+from .vocab import TERMINAL_JOB_STATUSES
+
+__all__ = ["Timing", "job_timing", "parse_time"]
+
+_RUNNING = ("in-progress", "warming-up", "finalizing")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds a job waited (``queue``), ran (``run``) and took in all (``total``).
+
+    ``run`` and ``total`` are ``None`` while the job has not ended; ``start``/``end`` are
+    UTC datetimes when known.
+    """
+
+    queue: float | None
+    run: float | None
+    total: float | None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO time from the API as an aware UTC datetime, or None when absent or unreadable.
+
+    >>> parse_time("2023-02-03T11:19:41.579Z").isoformat()
+    '2023-02-03T11:19:41.579000+00:00'
+    >>> parse_time("soon") is None
+    True
+    """
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return max(0.0, (b - a).total_seconds())
+
+
+def job_timing(job: Job) -> Timing:
+    """The :class:`Timing` of one job, from its ``statusHistory`` (and ``createdAt``)."""
+    created = parse_time(job.created_at)
+    start = end = None
+    for change in job.status_history:
+        when = parse_time(change.date)
+        if when is None:
+            continue
+        if created is None or when < created:
+            created = when
+        if start is None and change.status in _RUNNING:
+            start = when
+        if end is None and change.status in TERMINAL_JOB_STATUSES:
+            end = when
+    if end is not None and start is None:
+        start = end
+    return Timing(
+        queue=_seconds(created, start if start is not None else None),
+        run=_seconds(start, end),
+        total=_seconds(created, end),
+        start=start,
+        end=end,
+    )

@@ -1,0 +1,108 @@
+"""Property-based: arbitrary JSON-shaped payloads and mutated fixtures through load, build and
+every query. Only FlowgraphError may escape, and nothing hangs (hypothesis' deadline)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import flowgraph
+from tests.conftest import example, fixture
+
+KEYS = ["id", "type", "status", "inputs", "dependsOn", "ref", "node", "name", "conditional",
+        "equal", "items", "loopNodeId", "iterationIndex", "loopBodyNodeIds", "jobId", "logic",
+        "cases", "default", "output", "count", "flow", "metadata", "job", "jobId", "nodeJobs",
+        "statusHistory", "billing", "workflow", "value", "a", "b"]
+IDS = st.sampled_from(["a", "b", "c", "workflow", "", "x y", "each", "a:b"])
+SCALARS = st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False) | IDS
+JSONISH = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=5),
+    max_leaves=25,
+)
+SETTINGS = settings(max_examples=250, deadline=timedelta(seconds=2),
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def exercise(source: Any) -> None:
+    try:
+        fg = flowgraph.graph(source)
+    except flowgraph.FlowgraphError:
+        return
+    fg.lint()
+    fg.blocked()
+    fg.summary()
+    fg.snapshot(statuses=True)
+    fg.snapshot(copies=True)
+    fg.to_node_link()
+    try:
+        fg.critical_path()
+    except flowgraph.CycleError:
+        pass
+    for node in list(fg.nx)[:3]:
+        fg.upstream(node)
+        fg.downstream(node)
+
+
+@SETTINGS
+@given(JSONISH)
+def test_arbitrary_json(payload: Any) -> None:
+    exercise(payload)
+    exercise({"jobId": "j", "metadata": {"flow": payload}})
+
+
+NODE = st.fixed_dictionaries(
+    {"id": IDS},
+    optional={
+        "type": st.sampled_from(["model", "for-each", "logic", "user-approval", "user-selection", "quantum"]),
+        "status": st.sampled_from(["success", "failure", "pending", "processing", "skipped", "rejected", "zzz"]),
+        "dependsOn": st.lists(IDS, max_size=3),
+        "loopNodeId": IDS,
+        "iterationIndex": st.integers(0, 2),
+        "loopBodyNodeIds": st.lists(IDS, max_size=3),
+        "inputs": st.lists(st.fixed_dictionaries({"name": IDS}, optional={
+            "ref": st.fixed_dictionaries({}, optional={"node": IDS, "conditional": st.lists(IDS, max_size=2),
+                                                       "equal": IDS})}), max_size=3),
+        "output": IDS,
+    },
+)
+
+
+@SETTINGS
+@given(st.lists(NODE, max_size=12), st.sampled_from(["in-progress", "failure", "canceled", "paused"]))
+def test_arbitrary_flows(flow: list[dict[str, Any]], status: str) -> None:
+    exercise({"jobId": "j", "status": status, "metadata": {"flow": flow}})
+
+
+FIXTURES = [json.loads(p.read_text()) for p in [
+    example("foreach-failed.json"), example("nested-loops.json"), example("approval-parked.json"),
+    fixture("broken.json")]]
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@SETTINGS
+@given(st.integers(0, len(FIXTURES) - 1), st.integers(0, 10_000), JSONISH)
+def test_mutated_fixtures(which: int, where: int, replacement: Any) -> None:
+    data = copy.deepcopy(FIXTURES[which])
+    paths = _paths(data)[1:]
+    path = paths[where % len(paths)]
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = replacement
+    exercise(data)
