@@ -131,6 +131,29 @@ class FlowGraph:
 
         return snapshot(self, statuses=statuses, copies=copies)
 
+    def to_dot(self, **options: Any) -> Any:
+        """A ``graphviz.Digraph`` of the run; see :func:`flowgraph.draw.to_dot` for options."""
+        from .draw import to_dot
+
+        return to_dot(self, **options)
+
+    def render(self, format: str = "svg", **options: Any) -> bytes:
+        """The picture as bytes (svg, png, pdf through Graphviz's ``dot``; dot, mermaid, json
+        as text); see :func:`flowgraph.draw.render`."""
+        from .draw import render
+
+        return render(self, format, **options)
+
+    def to_mermaid(self, **options: Any) -> str:
+        """Mermaid ``flowchart`` text; see :func:`flowgraph.mermaid.to_mermaid`."""
+        from .mermaid import to_mermaid
+
+        return to_mermaid(self, **options)
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a FlowGraph as its (collapsed) picture."""
+        return self.render("svg").decode("utf-8")
+
     def to_node_link(self) -> dict[str, Any]:
         """The node-link JSON of ``flowgraph render --format json``."""
         from .nodelink import node_link
