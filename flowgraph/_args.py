@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "flowgraph render examples/approval-parked.json -o run.svg"),
     "snapshot": ("the canonical structure text (for snapshot tests and reviews)",
                  "flowgraph snapshot examples/nested-loops.json"),
+    "fetch": ("save a job (with --node-jobs: every node's own job) as a bundle for offline use",
+              "flowgraph fetch job_abc123 --node-jobs -o run.json"),
+    "watch": ("follow a running job until it ends, then print what is blocked and the critical path",
+              "flowgraph watch job_abc123 --interval 5"),
     "upstream": ("every node a node depends on", "flowgraph upstream examples/foreach-failed.json contact-sheet"),
     "downstream": ("every node that depends on a node",
                    "flowgraph downstream examples/approval-parked.json approve"),
@@ -31,10 +35,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def _source(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
     api = p.add_argument_group("when SOURCE is a job id (credentials from SCENARIO_SDK_* variables)")
+    _api(api)
+
+
+def _api(api: argparse._ActionsContainer) -> None:
     api.add_argument("--node-jobs", action="store_true",
                      help="also fetch every node's own job (timings, cost)")
     api.add_argument("--project-id", metavar="ID", help="the projectId query parameter")
     api.add_argument("--base-url", metavar="URL", help="API base URL (default: $SCENARIO_BASE_URL)")
+    api.add_argument("--no-cache", action="store_true",
+                     help="do not read or write the cache of finished jobs "
+                     "($FLOWGRAPH_CACHE_DIR, default ~/.cache/flowgraph)")
 
 
 def _json(p: argparse.ArgumentParser) -> None:
@@ -71,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p["snapshot"].add_argument("--statuses", action="store_true", help="include node statuses")
     p["snapshot"].add_argument("--copies", action="store_true",
                                help="list every loop copy instead of folding them")
+    p["fetch"].add_argument("-o", "--output", required=True, metavar="FILE",
+                            help="where to write the bundle ('-' for stdout)")
+    p["watch"].add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                            help="seconds between polls (default 2)")
+    p["watch"].add_argument("--max-polls", type=int, metavar="N", help="stop after N polls")
     for name in ("upstream", "downstream"):
         p[name].add_argument("node", metavar="NODE", help="a node id")
         _json(p[name])

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sys
+import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from ._args import build_parser
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     import argparse
 
     from .flow_graph import FlowGraph
+    from .model import Job
 
 __all__ = ["main"]
 
@@ -38,18 +40,81 @@ def _is_job_id(source: str) -> bool:
     )
 
 
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\rfetching node jobs {done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def fetch_source(args: argparse.Namespace, source: str) -> Job:
+    """Fetch a job id (or a ``wflow_`` workflow id) with the CLI's API options."""
+    from .remote import JobCache, fetch, fetch_workflow
+
+    options = {"project_id": args.project_id, "base_url": args.base_url}
+    if source.startswith("wflow_"):
+        return fetch_workflow(source, **options)
+    cache = None if args.no_cache else JobCache()
+    progress = _progress if args.node_jobs and sys.stderr.isatty() else None
+    return fetch(source, node_jobs=args.node_jobs, cache=cache, progress=progress, **options)
+
+
 def open_graph(args: argparse.Namespace) -> FlowGraph:
     """The graph of ``args.source``: a file, '-', JSON text, or a job id fetched from the API."""
     import flowgraph
 
     source = args.source
     if _is_job_id(source):
-        from .remote import fetch
-
-        job = fetch(source, node_jobs=args.node_jobs, project_id=args.project_id,
-                    base_url=args.base_url)
-        return flowgraph.build(job)
+        return flowgraph.build(fetch_source(args, source))
     return flowgraph.graph(source)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .files import write_output
+
+    job = fetch_source(args, args.source)
+    write_output(args.output, json.dumps(job.to_bundle(), indent=2, ensure_ascii=False) + "\n")
+    if job.not_loaded:
+        sys.stderr.write(f"{len(job.not_loaded)} node job(s) could not be loaded; "
+                         "the graph is usable without their timings\n")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import flowgraph
+
+    from .remote import watch
+    from .report import blocked_text, critical_path_text
+
+    _print(f"watching {args.source} (Ctrl-C to stop)")
+    job = None
+    for job, changes in watch(args.source, interval=args.interval, max_polls=args.max_polls,
+                              project_id=args.project_id, base_url=args.base_url):
+        progress = f" {job.progress * 100:.0f}%" if job.progress is not None else ""
+        _print(f"{time.strftime('%H:%M:%S')} {job.status}{progress}, {len(changes)} change(s)")
+        for node, old, new in changes[:20]:
+            _print(f"  {_safe(node)}: {old or '-'} -> {new or '-'}")
+        if len(changes) > 20:
+            _print(f"  ... and {len(changes) - 20} more")
+        sys.stdout.flush()
+    if job is None:
+        return 0
+    if args.node_jobs:
+        job = fetch_source(args, args.source)
+    fg = flowgraph.build(job)
+    _print(f"job {job.status}")
+    _print(blocked_text(fg.blocked()))
+    try:
+        _print(critical_path_text(fg.critical_path()))
+    except FlowgraphError as exc:
+        _print(f"no critical path: {exc}")
+    return 0
+
+
+def _safe(text: str) -> str:
+    from .report import _one_line
+
+    return _one_line(text)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -120,6 +185,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "lint": cmd_lint,
     "render": cmd_render,
     "snapshot": cmd_snapshot,
+    "fetch": cmd_fetch,
+    "watch": cmd_watch,
     "upstream": lambda a: _relatives(a, down=False),
     "downstream": lambda a: _relatives(a, down=True),
 }

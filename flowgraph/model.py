@@ -226,7 +226,12 @@ class Job(_Wire):
         return self.metadata.flow
 
     def to_bundle(self) -> dict[str, Any]:
-        """``{"job": ..., "nodeJobs": {...}}``: what ``flowgraph fetch -o`` saves; loads back."""
+        """``{"job": ..., "nodeJobs": {...}}`` (a definition: ``{"workflow": ...}``): what
+        ``flowgraph fetch -o`` saves; :func:`flowgraph.load` reads it back."""
+        if self.definition:
+            wire = self.to_wire()
+            flow = wire.get("metadata", {}).get("flow", [])
+            return {"workflow": {"id": self.job_id, "flow": flow, **self.extra}}
         bundle: dict[str, Any] = {"job": self.to_wire()}
         if self.node_jobs:
             bundle["nodeJobs"] = {k: v.to_bundle() for k, v in sorted(self.node_jobs.items())}

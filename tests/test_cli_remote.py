@@ -1,0 +1,124 @@
+"""A job id on the command line, against a real HTTP server on 127.0.0.1 standing in for the
+API: analysis, a saved bundle that loads back offline, a watch that ends by itself, and the
+official SDK's response object giving the same snapshot as flowgraph's own fetch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+import flowgraph
+from flowgraph.cli import main
+from tests.apiserver import KEY, SECRET, ApiServer, Reply, secret_leaks
+from tests.conftest import example
+
+BUNDLE = json.loads(example("timed-bundle.json").read_text())
+PARKED = json.loads(example("approval-parked.json").read_text())
+JOB_ID = BUNDLE["job"]["jobId"]
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ApiServer]:
+    with ApiServer() as server:
+        monkeypatch.setenv("SCENARIO_SDK_API_KEY", KEY)
+        monkeypatch.setenv("SCENARIO_SDK_API_SECRET", SECRET)
+        monkeypatch.delenv("SCENARIO_SDK_JWT", raising=False)
+        monkeypatch.setenv("SCENARIO_BASE_URL", server.base)
+        monkeypatch.setenv("FLOWGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+        server.route(f"/v1/jobs/{JOB_ID}", Reply(body={"job": BUNDLE["job"]}))
+        for child_id, child in BUNDLE["nodeJobs"].items():
+            server.route(f"/v1/jobs/{child_id}", Reply(body=child))
+        yield server
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    for text in (out, err):
+        assert secret_leaks(text) == []
+    return code, out, err
+
+
+def test_job_id_gives_the_analysis(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "critical-path", JOB_ID, "--node-jobs", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["weight"], data["nodes"], data["total"]) == (
+        "duration", ["prompt", "gen", "approve", "upscale", "remove-bg"], 133.5)
+    assert sorted(api.paths()) == sorted(
+        [f"/v1/jobs/{JOB_ID}"] + [f"/v1/jobs/{c}" for c in BUNDLE["nodeJobs"]])
+
+
+def test_project_id_is_sent(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "summary", JOB_ID, "--project-id", "proj_42", "--no-cache")
+    assert api.requests[0].query == {"projectId": ["proj_42"]}
+
+
+def test_bundle_saved_and_loaded_back_offline(api: ApiServer, capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    target = tmp_path / "bundle.json"
+    code, _, _ = run(capsys, "fetch", JOB_ID, "--node-jobs", "-o", str(target))
+    assert code == 0
+    saved = json.loads(target.read_text())
+    assert sorted(saved["nodeJobs"]) == sorted(BUNDLE["nodeJobs"])
+    offline = flowgraph.graph(target)
+    online = flowgraph.graph(BUNDLE)
+    assert offline.snapshot(statuses=True) == online.snapshot(statuses=True)
+    assert offline.critical_path().total == online.critical_path().total == 133.5
+
+
+def test_node_job_that_fails_to_load_leaves_the_graph_usable(
+        api: ApiServer, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    api.route("/v1/jobs/job_tg", Reply(404, {"message": "gone"}))
+    target = tmp_path / "bundle.json"
+    code, _, err = run(capsys, "fetch", JOB_ID, "--node-jobs", "-o", str(target))
+    assert code == 0 and "1 node job(s) could not be loaded" in err
+    fg = flowgraph.graph(target)
+    assert list(fg.job.not_loaded) == ["job_tg"]
+    cp = fg.critical_path()
+    assert "gen" in cp.unknown and fg.summary().not_loaded == 1
+
+
+def test_watch_ends_by_itself(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    running = json.loads(json.dumps(PARKED["job"]))
+    done = json.loads(json.dumps(running))
+    done["status"] = "success"
+    for node in done["metadata"]["flow"]:
+        node["status"] = "success"
+    job_id = running["jobId"]
+    api.route(f"/v1/jobs/{job_id}", Reply(body={"job": running}), Reply(body={"job": running}),
+              Reply(body={"job": done}))
+    code, out, _ = run(capsys, "watch", job_id, "--interval", "0")
+    assert code == 0
+    assert out.count("change(s)") == 3
+    assert "  approve: pending -> success" in out
+    assert "job success" in out and "nothing is blocked" in out
+    assert "critical path (hops)" in out
+
+
+def test_api_errors_are_one_line(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    api.route("/v1/jobs/job_missing", Reply(404, {"message": "not found"}))
+    code, out, err = run(capsys, "blocked", "job_missing", "--no-cache")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "job_missing" in err and "404" in err
+
+
+def test_missing_credentials_name_the_variables(
+        api: ApiServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("SCENARIO_SDK_API_KEY")
+    monkeypatch.delenv("SCENARIO_SDK_API_SECRET")
+    code, _, err = run(capsys, "blocked", JOB_ID)
+    assert code == 2 and "SCENARIO_SDK_API_KEY" in err and "SCENARIO_SDK_JWT" in err
+    assert api.requests == []
+
+
+def test_sdk_response_matches_flowgraph_fetch(api: ApiServer) -> None:
+    from scenario_sdk import Scenario
+
+    sdk = Scenario(api_key=KEY, api_secret=SECRET, base_url=api.base, max_retries=0)
+    response: Any = sdk.jobs.retrieve(JOB_ID)
+    ours = flowgraph.fetch(JOB_ID, base_url=api.base)
+    assert flowgraph.graph(response).snapshot(statuses=True) == flowgraph.graph(ours).snapshot(statuses=True)
