@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from .critical import adjacency, lexicographic_order
 from .vocab import is_terminal_job_status
 
 if TYPE_CHECKING:
@@ -82,10 +83,10 @@ def _parked(attrs: dict[str, Any], preds_done: bool) -> str | None:
     return None
 
 
-def _branch_not_taken(g: nx.DiGraph, n: str) -> bool:
-    for p, data in g.pred[n].items():
+def _branch_not_taken(nodes: Any, preds: Any) -> bool:
+    for p, data in preds.items():
         if "branch" in data["kinds"]:
-            src = g.nodes[p]
+            src = nodes[p]
             if src.get("status") == "success" and src["node"].output != data.get("equal"):
                 return True
     return False
@@ -98,13 +99,20 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
     if job.definition:
         return []
     ended = is_terminal_job_status(job.status)
-    comps = [
-        c for c in nx.strongly_connected_components(g)
-        if len(c) > 1 or any(g.has_edge(n, n) for n in c)
-    ]
-    cyclic: set[str] = set().union(*comps)
-    component = {n: sorted(c) for c in comps for n in c}
-    acyclic = g.subgraph([n for n in g if n not in cyclic]) if cyclic else g
+    nodes, pred, _ = adjacency(g)
+    order = lexicographic_order(g)  # None when there is a cycle
+    if order is not None:
+        cyclic: set[str] = set()
+        component: dict[str, list[str]] = {}
+    else:
+        comps = [
+            c for c in nx.strongly_connected_components(g)
+            if len(c) > 1 or any(g.has_edge(n, n) for n in c)
+        ]
+        cyclic = set().union(*comps)
+        component = {n: sorted(c) for c in comps for n in c}
+        acyclic = g.subgraph([n for n in g if n not in cyclic])
+        order = list(nx.lexicographical_topological_sort(acyclic))
     state: dict[str, str] = {}
     causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}
     kind_of_root: dict[str, str] = {}
@@ -112,8 +120,8 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
     for n in cyclic:
         state[n] = _ROOT
         kind_of_root[n] = "cycle"
-    for n in nx.lexicographical_topological_sort(acyclic):
-        attrs = g.nodes[n]
+    for n in order:
+        attrs = nodes[n]
         role = attrs.get("role")
         if role == "missing":
             state[n], kind_of_root[n] = _ROOT, "missing"
@@ -134,8 +142,8 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             else:
                 state[n], kind_of_root[n] = _ROOT, status
             continue
-        preds = g.pred[n]
-        if _branch_not_taken(g, n):
+        preds = pred[n]
+        if _branch_not_taken(nodes, preds):
             state[n] = _SKIP
             continue
         conditional = [p for p, d in preds.items() if "conditional" in d["kinds"]]
@@ -169,7 +177,7 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             roots = sorted(found)
             out.append(
                 Blocked(n, _CAUSE_REASON[kind], roots, _message(kind, roots, g),
-                        _chain(g, roots[0], n, causes))
+                        _chain(pred, roots[0], n, causes))
             )
             continue
         if ended and status in ("pending", None):
@@ -182,7 +190,7 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             continue
         state[n] = _WAIT
     for n in sorted(cyclic):
-        if g.nodes[n].get("status") not in ("success", "skipped", "failure", "rejected"):
+        if nodes[n].get("status") not in ("success", "skipped", "failure", "rejected"):
             members = component.get(n, [n])
             out.append(Blocked(n, "cycle", members[:20],
                                "this node is on a cycle: " + " -> ".join(members[:5])))
@@ -223,15 +231,16 @@ def _message(kind: str, roots: list[str], g: nx.DiGraph) -> str:
 _CHAIN_LIMIT = 12
 
 
-def _chain(g: nx.DiGraph, target: str, n: str, causes: dict[str, dict[str, str]]) -> list[str]:
+def _chain(pred: Any, target: str, n: str, causes: dict[str, dict[str, str]]) -> list[str]:
     """A path from the root cause ``target`` to ``n`` through blocked nodes, for display.
 
-    Long chains keep their last nodes: ``[target, "...", ..., n]``.
+    ``pred`` maps a node to its predecessors. Long chains keep their last nodes:
+    ``[target, "...", ..., n]``.
     """
     chain = [n]
     cur = n
     while len(chain) < _CHAIN_LIMIT:
-        preds = g.pred[cur]
+        preds = pred[cur]
         if target in preds:
             chain.append(target)
             break

@@ -39,10 +39,11 @@ import networkx as nx
 
 from .findings import Finding
 from .model import FlowNode, Input, Job
+from .parse import gc_paused
 from .timing import job_timing
 from .vocab import GATE_TYPES
 
-__all__ = ["build", "Loop", "EDGE_KINDS", "DEPENDENCY_KINDS"]
+__all__ = ["build", "without", "Loop", "EDGE_KINDS", "DEPENDENCY_KINDS"]
 
 #: Edge kinds, strongest first (the order that picks an edge's ``kind``).
 EDGE_KINDS = (
@@ -73,21 +74,69 @@ class Loop:
 
 
 class _Builder:
+    """Fills the networkx graph's own dicts as it goes (see :func:`_new_node`): networkx's
+    ``add_node``/``add_edge`` would cost more than all the rest of the build on a large flow.
+
+    An edge is created with its final ``kinds``/``inputs`` tuples; an edge linked again is
+    noted in ``merging`` and settled (sorted, deduplicated) by :meth:`settle`.
+    """
+
     def __init__(self, job: Job) -> None:
         self.job = job
         self.g: nx.DiGraph = nx.DiGraph()
+        #: The graph's dicts: node -> attributes (in insertion order: flow nodes, then inputs
+        #: and placeholders as met), node -> {successor: edge data}, node -> {predecessor: ...}
+        self.attrs: dict[str, dict[str, Any]] = self.g._node
+        self.succ: dict[str, dict[str, dict[str, Any]]] = self.g._succ
+        self.pred: dict[str, dict[str, dict[str, Any]]] = self.g._pred
         self.findings: list[Finding] = []
         self.nodes: dict[str, FlowNode] = {}
         self.template_of: dict[str, str] = {}
         self.copy_index: dict[tuple[str, int, str], str] = {}
         self.loops: dict[str, Loop] = {}
         self.inputs: dict[str, str] = {}
-        self.edges: dict[tuple[str, str], dict[str, Any]] = {}
+        #: Loop copies: the nodes whose refs may mean a copy of the same iteration.
+        self.copies: set[str] = set()
+        #: Edges out of loop nodes, in the order they were made (for loop results).
+        self.loop_edges: list[tuple[str, str]] = []
+        #: Edges linked more than once: (source, target) -> (kinds, {input name: None}, data)
+        self.merging: dict[tuple[str, str], tuple[list[str], dict[str, None], dict[str, Any]]] = {}
+
+    def _new_node(self, key: str, attrs: dict[str, Any]) -> None:
+        self.attrs[key] = attrs
+        self.succ[key] = {}
+        self.pred[key] = {}
 
     # -- nodes -------------------------------------------------------------------------------
     def add_nodes(self) -> None:
+        flow = self.job.flow
+        if len({node.id for node in flow}) == len(flow):  # no duplicate ids: the usual case
+            nodes, attrs, succ, pred = self.nodes, self.attrs, self.succ, self.pred
+            node_jobs = self.job.node_jobs
+            for index, node in enumerate(flow):  # _add and _new_node, inlined
+                key = node.id
+                nodes[key] = node
+                job_id = node.job_id
+                child = node_jobs.get(job_id) if job_id is not None and node_jobs else None
+                attrs[key] = {
+                    "role": "node",
+                    "type": node.type,
+                    "status": node.status,
+                    "model_id": node.model_id,
+                    "workflow_id": node.workflow_id,
+                    "job_id": job_id,
+                    "loop_node_id": node.loop_node_id,
+                    "iteration_index": node.iteration_index,
+                    "flow_index": index,
+                    "duplicate_of": None,
+                    "timing": None if child is None else job_timing(child),
+                    "node": node,
+                }
+                succ[key] = {}
+                pred[key] = {}
+            return
         groups: dict[str, list[tuple[int, FlowNode]]] = defaultdict(list)
-        for index, node in enumerate(self.job.flow):
+        for index, node in enumerate(flow):
             groups[node.id].append((index, node))
         taken = set(groups)
         for node_id, group in groups.items():
@@ -114,33 +163,35 @@ class _Builder:
     def _add(self, key: str, node: FlowNode, index: int, duplicate_of: str | None = None) -> None:
         self.nodes[key] = node
         timing = None
-        if node.job_id is not None:
-            child = self.job.node_jobs.get(node.job_id)
+        job_id = node.job_id
+        if job_id is not None:
+            child = self.job.node_jobs.get(job_id)
             if child is not None:
                 timing = job_timing(child)
-        self.g.add_node(
-            key,
-            role="node",
-            type=node.type,
-            status=node.status,
-            model_id=node.model_id,
-            workflow_id=node.workflow_id,
-            job_id=node.job_id,
-            loop_node_id=node.loop_node_id,
-            iteration_index=node.iteration_index,
-            flow_index=index,
-            duplicate_of=duplicate_of,
-            timing=timing,
-            node=node,
-        )
+        self._new_node(key, {
+            "role": "node",
+            "type": node.type,
+            "status": node.status,
+            "model_id": node.model_id,
+            "workflow_id": node.workflow_id,
+            "job_id": job_id,
+            "loop_node_id": node.loop_node_id,
+            "iteration_index": node.iteration_index,
+            "flow_index": index,
+            "duplicate_of": duplicate_of,
+            "timing": timing,
+            "node": node,
+        })
 
     # -- loops -------------------------------------------------------------------------------
     def map_copies(self) -> None:
         nodes = self.nodes
+        attrs = self.attrs
         for key, node in nodes.items():
             if node.loop_body_node_ids or node.type == "for-each":
                 self.loops[key] = Loop(key, list(node.loop_body_node_ids))
         copies = [k for k, n in nodes.items() if n.loop_node_id is not None]
+        self.copies = set(copies)
         depth: dict[str, int] = {}
         for key in copies:
             chain, cur = [], key
@@ -152,7 +203,8 @@ class _Builder:
             base = depth.get(cur, 0)
             for n, item in enumerate(reversed(chain), start=1):
                 depth[item] = base + n
-        copies.sort(key=lambda k: (depth.get(k, 0), k))
+        copies.sort()
+        copies.sort(key=depth.__getitem__)  # stable: by (depth, id)
         index_cache: dict[str, dict[tuple[Any, ...], list[str]]] = {}
         for key in copies:
             node = nodes[key]
@@ -192,12 +244,12 @@ class _Builder:
             for copies_of_iteration in loop.iterations.values():
                 copies_of_iteration.sort()
         for key, template in self.template_of.items():
-            self.g.nodes[key]["template"] = template
+            attrs[key]["template"] = template
         for loop_id, loop in self.loops.items():
             for template in loop.body:
-                if template in self.g and loop_id not in self.template_of:
-                    self.g.nodes[template]["loop_template_of"] = loop_id
-            self.g.nodes[loop_id]["iterations"] = len(loop.iterations)
+                if template in attrs and loop_id not in self.template_of:
+                    attrs[template]["loop_template_of"] = loop_id
+            attrs[loop_id]["iterations"] = len(loop.iterations)
 
     def _body_via_template(self, loop_id: str) -> list[str]:
         template = self.template_of.get(loop_id)
@@ -258,45 +310,65 @@ class _Builder:
 
     def link(self, source: str, target: str, kind: str, name: str | None = None,
              equal: Any = None) -> None:
-        data = self.edges.get((source, target))
+        out = self.succ[source]
+        data = out.get(target)
         if data is None:
-            data = {"kind": kind, "kinds": [kind], "inputs": []}
-            self.edges[(source, target)] = data
-        elif kind not in data["kinds"]:
-            data["kinds"].append(kind)
+            data = {"kind": kind, "kinds": (kind,), "inputs": (name,) if name else ()}
+            if equal is not None:
+                data["equal"] = equal
+            out[target] = data
+            self.pred[target][source] = data
+            if source in self.loops:
+                self.loop_edges.append((source, target))
+            return
+        merging = self.merging.get((source, target))
+        if merging is None:
+            merging = (list(data["kinds"]), dict.fromkeys(data["inputs"]), data)
+            self.merging[(source, target)] = merging
+        kinds, inputs, _ = merging
+        if kind not in kinds:
+            kinds.append(kind)
             if _RANK[kind] < _RANK[data["kind"]]:
                 data["kind"] = kind
-        if name and name not in data["inputs"]:
-            data["inputs"].append(name)
+        if name:
+            inputs[name] = None  # an ordered set: first mention first, each once
         if equal is not None:
             data["equal"] = equal
 
-    def _ref_target(self, ref_node: str, name: str | None, consumer: str, where: str) -> str:
+    def settle(self) -> None:
+        """Give the edges linked more than once their final ``kinds`` and ``inputs``."""
+        rank = _RANK.__getitem__
+        for kinds, inputs, data in self.merging.values():
+            data["kinds"] = tuple(sorted(kinds, key=rank))
+            data["inputs"] = tuple(inputs)
+        self.merging.clear()
+
+    def _ref_target(self, ref_node: str, name: str | None, consumer: str, where: _Where) -> str:
         if ref_node == "workflow":
             label = name or ""
             key = self.inputs.get(label)
             if key is None:
                 key = f"input:{label}"
-                while key in self.nodes or key in self.g:
+                while key in self.nodes or key in self.attrs:
                     key = "input:" + key
                 self.inputs[label] = key
-                self.g.add_node(key, role="input", type="workflow-input", status=None,
-                                name=label)
+                self._new_node(key, {"role": "input", "type": "workflow-input", "status": None,
+                                     "name": label})
             return key
-        target = self.resolve(ref_node, consumer)
+        target = self.resolve(ref_node, consumer) if consumer in self.copies else ref_node
         if target not in self.nodes:
             self._missing(target, consumer, where)
         return target
 
-    def _missing(self, target: str, consumer: str, where: str) -> None:
-        if target not in self.g:
-            self.g.add_node(target, role="missing", type=None, status=None)
+    def _missing(self, target: str, consumer: str, where: _Where) -> None:
+        if target not in self.attrs:
+            self._new_node(target, {"role": "missing", "type": None, "status": None})
         self.findings.append(
             Finding("error", "dangling-ref", consumer,
-                    f"{where} refers to {target!r}, which is not in the flow")
+                    f"{_where_text(where)} refers to {target!r}, which is not in the flow")
         )
 
-    def _input_edges(self, key: str, inp: Input, kind: str, where: str) -> None:
+    def _input_edges(self, key: str, inp: Input, kind: str, where: _Where) -> None:
         ref = inp.ref
         if ref is not None:
             if ref.node is not None:
@@ -304,44 +376,87 @@ class _Builder:
                 edge_kind = "branch" if ref.equal is not None else kind
                 self.link(source, key, edge_kind, inp.name, ref.equal)
             for cond in ref.conditional:
-                source = self._ref_target(cond, None, key, where + " (conditional)")
+                source = self._ref_target(cond, None, key, (where, " (conditional)"))
                 self.link(source, key, "conditional", inp.name)
         for i, item in enumerate(inp.items):
             for sub in item:
-                self._input_edges(key, sub, "item", f"input {inp.name!r} item {i}")
+                self._input_edges(key, sub, "item", (inp.name, i))
 
     def add_edges(self) -> None:
-        for key, node in self.nodes.items():
+        nodes = self.nodes
+        copies = self.copies
+        loops = self.loops
+        inputs = self.inputs
+        succ, pred = self.succ, self.pred
+        link = self.link
+        resolve = self.resolve
+        loop_edges = self.loop_edges
+        for key, node in nodes.items():
+            is_copy = key in copies
+            into = pred[key]
             for inp in node.inputs:
-                self._input_edges(key, inp, "data", f"input {inp.name!r}")
+                # the usual input: one ref to a flow node or to a workflow input already seen;
+                # anything else (items, conditional refs, new or dangling targets) goes the
+                # general way, _input_edges
+                ref = inp.ref
+                if ref is None or inp.items or ref.conditional:
+                    if inp.items or ref is not None:
+                        self._input_edges(key, inp, "data", (inp.name, None))
+                    continue  # a literal value: no edge
+                source = ref.node
+                if source is None:
+                    continue
+                if source == "workflow":
+                    source = inputs.get(ref.name or "")
+                    if source is None:
+                        self._input_edges(key, inp, "data", (inp.name, None))
+                        continue
+                else:
+                    if is_copy:
+                        source = resolve(source, key)
+                    if source not in nodes:
+                        self._input_edges(key, inp, "data", (inp.name, None))
+                        continue
+                name = inp.name
+                equal = ref.equal
+                edge_kind = "data" if equal is None else "branch"
+                if source in into:
+                    link(source, key, edge_kind, name, equal)
+                    continue
+                data = {"kind": edge_kind, "kinds": (edge_kind,),
+                        "inputs": (name,) if name else ()}
+                if equal is not None:
+                    data["equal"] = equal
+                succ[source][key] = data
+                into[source] = data
+                if source in loops:
+                    loop_edges.append((source, key))
             for dep in node.depends_on:
-                source = self.resolve(dep, key)
-                if source not in self.nodes:
+                source = self.resolve(dep, key) if key in copies else dep
+                if source not in nodes:
                     self._missing(source, key, "dependsOn")
-                self.link(source, key, "depends_on")
-        for loop_id, loop in self.loops.items():
+                link(source, key, "depends_on")
+        for loop_id, loop in loops.items():
             if loop_id not in self.template_of:
                 for template in loop.body:
-                    if template in self.nodes:
-                        self.link(loop_id, template, "loop_body")
+                    if template in nodes:
+                        link(loop_id, template, "loop_body")
                     else:
                         self._missing(template, loop_id, "loopBodyNodeIds")
-            for copies in loop.iterations.values():
-                for copy in copies:
-                    self.link(loop_id, copy, "iteration")
+            for copies_of_iteration in loop.iterations.values():
+                for copy in copies_of_iteration:
+                    link(loop_id, copy, "iteration")
+        self.settle()
         self.add_loop_results()
-        for data in self.edges.values():
-            data["kinds"] = tuple(sorted(data["kinds"], key=_RANK.__getitem__))
-            data["inputs"] = tuple(data["inputs"])
-        self.g.add_edges_from((u, v, d) for (u, v), d in self.edges.items())
+        self.settle()
 
     def add_loop_results(self) -> None:
         consumers: dict[str, list[str]] = defaultdict(list)
-        for (source, target), data in self.edges.items():
-            loop = self.loops.get(source)
-            if loop is None or not loop.iterations:
+        for source, target in self.loop_edges:
+            loop = self.loops[source]
+            if not loop.iterations:
                 continue
-            if not DEPENDENCY_KINDS.intersection(data["kinds"]):
+            if not DEPENDENCY_KINDS.intersection(self.succ[source][target]["kinds"]):
                 continue
             if self.nodes.get(target) is not None and self.nodes[target].loop_node_id == source:
                 continue
@@ -355,19 +470,20 @@ class _Builder:
                         self.link(last, target, "loop_result")
 
     def terminals(self, loop_id: str) -> list[str]:
-        """The copies that end each iteration of a loop, inner loops expanded (no recursion)."""
+        """The copies that end each iteration of a loop, inner loops expanded (no recursion).
+
+        Linear in the loop's copies: successors come from the graph's own adjacency.
+        """
+        succ = self.succ
         out: list[str] = []
         seen = {loop_id}
         todo = [loop_id]
-        succ: dict[str, set[str]] = defaultdict(set)
-        for source, target in self.edges:
-            succ[source].add(target)
         while todo:
             loop = self.loops[todo.pop()]
             for copies in loop.iterations.values():
                 members = set(copies)
                 for copy in copies:
-                    if succ[copy] & members:
+                    if not members.isdisjoint(succ[copy]):
                         continue
                     out.append(copy)
                     inner = self.loops.get(copy)
@@ -377,28 +493,80 @@ class _Builder:
         return sorted(set(out))
 
     def mark_outputs(self) -> None:
-        g = self.g
-        reads = ("data", "branch", "item", "conditional", "depends_on", "loop_result")
+        succ = self.succ
+        all_attrs = self.attrs
+        # the kinds through which a node is read: every kind but iteration and loop_body, the
+        # weakest two, so an edge has one of them exactly when its strongest ``kind`` is one
+        reads = frozenset(("data", "branch", "item", "conditional", "depends_on", "loop_result"))
         for key, node in self.nodes.items():
-            attrs = g.nodes[key]
+            attrs = all_attrs[key]
             if node.loop_node_id is not None or "loop_template_of" in attrs:
                 attrs["output"] = False
                 continue
-            referenced = any(
-                any(k in reads for k in d["kinds"]) for d in g.succ[key].values()
-            )
+            referenced = False
+            for d in succ[key].values():
+                if d["kind"] in reads:
+                    referenced = True
+                    break
             attrs["output"] = bool(node.include_outputs_in_workflow_job) or not referenced
+
+
+#: Where a ref sits, for a dangling-ref message, formatted only when one is reported:
+#: ``(input name, item index or None)``, ``(where, suffix)`` or a plain text.
+_Where = Any
+
+
+def _where_text(where: _Where) -> str:
+    if isinstance(where, str):
+        return where
+    first, second = where
+    if isinstance(second, str):
+        return _where_text(first) + second
+    return f"input {first!r}" if second is None else f"input {first!r} item {second}"
+
+
+def without(g: nx.DiGraph, drop: frozenset[str] | set[str]) -> nx.DiGraph:
+    """A frozen ``DiGraph`` of ``g`` without the nodes in ``drop``.
+
+    What ``g.subgraph(keep)`` shows (read-only, sharing ``g``'s attribute dicts), as a real
+    graph: a subgraph view filters every lookup, which makes walking it several times slower.
+    Neighbour dicts that lose nothing are shared with ``g`` too, which is safe because the
+    result is frozen like the view (``nx.is_frozen``): it cannot be modified.
+    """
+    if type(g) is not nx.DiGraph:  # a view or a subclass: the public way
+        return nx.freeze(nx.DiGraph(g.subgraph([n for n in g if n not in drop])))
+    gsucc, gpred = g._succ, g._pred
+    touched: set[str] = set()  # nodes with a neighbour in drop
+    for key in drop:
+        if key in gsucc:
+            touched.update(gsucc[key])
+            touched.update(gpred[key])
+    h = nx.DiGraph()
+    h.graph = g.graph
+    node, succ, pred = h._node, h._succ, h._pred
+    for key, attrs in g._node.items():
+        if key in drop:
+            continue
+        node[key] = attrs
+        if key in touched:
+            succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
+            pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
+        else:
+            succ[key] = gsucc[key]
+            pred[key] = gpred[key]
+    return nx.freeze(h)
 
 
 def build(job: Job) -> "FlowGraph":
     """Build the :class:`~flowgraph.flow_graph.FlowGraph` of a loaded job."""
     from .flow_graph import FlowGraph
 
-    b = _Builder(job)
-    b.add_nodes()
-    b.map_copies()
-    b.add_edges()
-    b.mark_outputs()
+    with gc_paused():
+        b = _Builder(job)
+        b.add_nodes()
+        b.map_copies()
+        b.add_edges()
+        b.mark_outputs()
     gates = [k for k, n in b.nodes.items() if n.type in GATE_TYPES]
     return FlowGraph(
         job=job,

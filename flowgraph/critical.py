@@ -18,6 +18,8 @@ networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a to
 
 from __future__ import annotations
 
+import heapq
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +30,7 @@ from .errors import CycleError, FlowgraphError
 if TYPE_CHECKING:
     from .flow_graph import FlowGraph
 
-__all__ = ["CriticalPath", "critical_path", "WEIGHTS", "topological_order"]
+__all__ = ["CriticalPath", "critical_path", "WEIGHTS", "topological_order", "lexicographic_order"]
 
 WEIGHTS = ("auto", "duration", "queue", "run", "hops")
 
@@ -58,19 +60,90 @@ class CriticalPath:
 
 
 def topological_order(g: nx.DiGraph) -> list[str]:
-    """A deterministic topological order; :class:`CycleError` naming a cycle if there is one."""
+    """A deterministic topological order; :class:`CycleError` naming a cycle if there is one.
+
+    networkx's ``lexicographical_topological_sort`` order (ready nodes smallest id first).
+    """
+    order = lexicographic_order(g)
+    if order is None:
+        cycle = [u for u, _ in nx.find_cycle(g)]
+        raise CycleError(cycle)
+    return list(order)
+
+
+_ORDER_KEY = "flowgraph.lexicographic_order"
+
+
+def lexicographic_order(g: nx.DiGraph) -> list[str] | None:
+    """``list(nx.lexicographical_topological_sort(g))``, or None when ``g`` has a cycle.
+
+    Kept in the graph's ``__networkx_cache__``, which networkx empties whenever nodes or
+    edges change, so ``critical_path`` and ``blocked`` sort once. Do not modify the list.
+    """
+    cache = getattr(g, "__networkx_cache__", None)
+    if cache is not None and _ORDER_KEY in cache:
+        hit: list[str] | None = cache[_ORDER_KEY]
+        return hit
+    order = _lexicographic_order(g)
+    if cache is not None:
+        cache[_ORDER_KEY] = order
+    return order
+
+
+def _lexicographic_order(g: nx.DiGraph) -> list[str] | None:
+    if type(g) is nx.DiGraph and all(type(n) is str for n in g._node):
+        # Kahn's algorithm with a heap of ids: networkx's order for string ids, on the dicts
+        pred, succ = g._pred, g._succ
+        indegree: dict[str, int] = {}
+        ready: list[str] = []
+        for n, ps in pred.items():
+            if ps:
+                indegree[n] = len(ps)
+            else:
+                ready.append(n)
+        heapq.heapify(ready)
+        order: list[str] = []
+        append, pop, push = order.append, heapq.heappop, heapq.heappush
+        while ready:
+            n = pop(ready)
+            append(n)
+            for child in succ[n]:
+                left = indegree[child] - 1
+                if left:
+                    indegree[child] = left
+                else:
+                    del indegree[child]
+                    push(ready, child)
+        return None if indegree else order
     try:
         return list(nx.lexicographical_topological_sort(g))
-    except nx.NetworkXUnfeasible as exc:
-        cycle = [u for u, _ in nx.find_cycle(g)]
-        raise CycleError(cycle) from exc
+    except nx.NetworkXUnfeasible:
+        return None
 
 
-def _weights(fg: FlowGraph, g: nx.DiGraph, weight: str) -> tuple[dict[str, float], list[str]]:
+def adjacency(g: nx.DiGraph) -> tuple[Any, Any, Any]:
+    """``(nodes, pred, succ)`` of ``g``: its dicts for a plain ``DiGraph`` (much faster to walk
+    than the read-only views), else ``g.nodes``, ``g.pred``, ``g.succ``. Read only."""
+    if type(g) is nx.DiGraph:
+        return g._node, g._pred, g._succ
+    return g.nodes, g.pred, g.succ
+
+
+def _weights(
+    fg: FlowGraph, g: nx.DiGraph, weight: str
+) -> tuple[dict[str, float], list[str], set[str]]:
+    """Node weights, the nodes whose weight is unknown (sorted), and the nodes that are not
+    flow nodes (workflow inputs, placeholders: they get no slack)."""
     out: dict[str, float] = {}
     unknown: list[str] = []
-    for n, d in g.nodes(data=True):
-        if d.get("role") != "node" or d.get("status") == "skipped":
+    others: set[str] = set()
+    nodes = adjacency(g)[0]
+    for n, d in nodes.items():
+        if d.get("role") != "node":
+            out[n] = 0.0
+            others.add(n)
+            continue
+        if d.get("status") == "skipped":
             out[n] = 0.0
             continue
         if weight == "hops":
@@ -84,7 +157,7 @@ def _weights(fg: FlowGraph, g: nx.DiGraph, weight: str) -> tuple[dict[str, float
                 unknown.append(n)
         else:
             out[n] = float(value)
-    return out, sorted(unknown)
+    return out, sorted(unknown), others
 
 
 def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
@@ -92,14 +165,16 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
     if weight not in WEIGHTS:
         raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
     g = fg.execution
+    nodes, pred, succ = adjacency(g)
     if weight == "auto":
-        timed = any(d.get("timing") is not None for _, d in g.nodes(data=True))
+        timed = any(d.get("timing") is not None for d in nodes.values())
         weight = "duration" if timed else "hops"
-    order = topological_order(g)
-    w, unknown = _weights(fg, g, weight)
+    order = lexicographic_order(g)
+    if order is None:
+        order = topological_order(g)  # raises CycleError naming a cycle
+    w, unknown, others = _weights(fg, g, weight)
     finish: dict[str, float] = {}
     best: dict[str, str | None] = {}
-    pred = g.pred
     for n in order:
         top, arg = 0.0, None
         for p in pred[n]:
@@ -110,7 +185,11 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
         best[n] = arg
     if not order:
         return CriticalPath(weight, [], 0.0)
-    end = min(order, key=lambda n: (-finish[n], n))
+    top = max(finish.values())
+    if not math.isnan(top):  # the largest finish, smallest id first: min(order, key=(-f, id))
+        end = min(n for n in order if finish[n] == top)
+    else:  # a NaN weight: keep the comparison-by-comparison definition
+        end = min(order, key=lambda n: (-finish[n], n))
     path: list[str] = []
     cur: str | None = end
     while cur is not None:
@@ -118,34 +197,43 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
         cur = best[cur]
     path.reverse()
     # drop weightless inputs/placeholders at the start
-    while len(path) > 1 and g.nodes[path[0]].get("role") != "node":
+    while len(path) > 1 and nodes[path[0]].get("role") != "node":
         path.pop(0)
     total = finish[end]
     latest: dict[str, float] = {}
-    succ = g.succ
     for n in reversed(order):
-        latest[n] = min((latest[s] - w[s] for s in succ[n]), default=total)
-    slack = {n: round(latest[n] - finish[n], 6) for n in order if g.nodes[n].get("role") == "node"}
+        low: float | None = None  # min(..., default=total), without a generator per node
+        for s in succ[n]:
+            value = latest[s] - w[s]
+            if low is None or value < low:
+                low = value
+        latest[n] = total if low is None else low
+    slack = {  # round(x, 6) is x itself for a whole number, and costs more than the test
+        n: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
+        for n in order
+        if n not in others
+    }
     entries = []
     for n in path:
-        timing = g.nodes[n].get("timing")
+        timing = nodes[n].get("timing")
         entries.append(
             {
                 "node": n,
-                "type": g.nodes[n].get("type"),
-                "status": g.nodes[n].get("status"),
+                "type": nodes[n].get("type"),
+                "status": nodes[n].get("status"),
                 "weight": w[n],
                 "queue": getattr(timing, "queue", None),
                 "run": getattr(timing, "run", None),
                 "share": (w[n] / total) if total else 0.0,
             }
         )
+    on_path = set(path)
     return CriticalPath(
         weight=weight,
         nodes=path,
         total=round(total, 6),
         durations={n: w[n] for n in path},
         slack=slack,
-        unknown=[n for n in unknown if n in set(path)],
+        unknown=[n for n in unknown if n in on_path],
         entries=entries,
     )

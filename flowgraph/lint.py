@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .critical import lexicographic_order
 from .findings import SEVERITIES, Finding
 from .vocab import JOB_STATUSES, NODE_STATUSES, NODE_TYPES
 
@@ -29,8 +30,10 @@ __all__ = ["lint"]
 
 
 def _cycles(fg: FlowGraph) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     g = fg.nx
+    if lexicographic_order(g) is not None:  # sorts (and is cached): no cycle, nothing to find
+        return out
     for comp in nx.strongly_connected_components(g):
         if len(comp) == 1:
             (n,) = comp

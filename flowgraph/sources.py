@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from .errors import PayloadError, SourceError
 from .model import Job, Metadata
-from .parse import _Ctx, _obj, _str, describe, parse_flow, parse_job
+from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job, quick_job
 
 __all__ = ["load", "decode_json", "job_from_data", "Source"]
 
@@ -77,18 +77,46 @@ def job_from_data(data: Any, where: str = "job") -> Job:
     node jobs are parsed without recursion, so deeply nested sub-workflows cannot overflow.
     """
     root = Job(job_id="?")
-    stack: list[tuple[Any, str, Job | None, str]] = [(data, where, None, "")]
-    while stack:
-        item, path, parent, key = stack.pop()
-        job = _one(item, path, stack)
-        if parent is None:
-            root = job
-        else:
-            parent.node_jobs[key] = job
+    stack: list[tuple[Any, _Path, Job | None, str]] = [(data, where, None, "")]
+    with gc_paused():
+        while stack:
+            item, path, parent, key = stack.pop()
+            job = _one(item, path, stack)
+            if parent is None:
+                root = job
+            else:
+                parent.node_jobs[key] = job
     return root
 
 
-def _one(data: Any, path: str, stack: list[tuple[Any, str, Job | None, str]]) -> Job:
+#: The JSON path of a bundle or node job: the root's text, or (parent's path, node job id),
+#: spelt out (:func:`_path`) only for a message: a bundle can hold thousands of node jobs.
+_Path = Any
+
+
+def _path(path: _Path) -> str:
+    ids = []
+    while not isinstance(path, str):
+        path, child_id = path
+        ids.append(child_id)
+    return path + "".join(f".nodeJobs[{json.dumps(c)}]" for c in reversed(ids))
+
+
+def _one(data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, str]]) -> Job:
+    if type(data) is dict:
+        inner = data.get("job")
+        if inner is not None and not isinstance(lazy_path, str):
+            # a node job: most have no flow and take the fast path, with no path to spell out
+            job = quick_job(inner)
+            if job is not None:
+                nodes = _get(data, "nodeJobs", "node_jobs")
+                raw = _get(data, "notLoaded", "not_loaded")
+                if (nodes is None or (type(nodes) is dict and not nodes)) and (
+                    raw is None or type(raw) is dict
+                ):
+                    job.not_loaded = {str(k): str(v) for k, v in (raw or {}).items()}
+                    return job
+    path = _path(lazy_path)
     if not isinstance(data, dict):
         raise PayloadError(path, f"expected a job object, got {describe(data)}")
     inner = data.get("job")
@@ -96,7 +124,7 @@ def _one(data: Any, path: str, stack: list[tuple[Any, str, Job | None, str]]) ->
         job = parse_job(inner, "job" if path == "job" else f"{path}.job")
         nodes = _obj(_get(data, "nodeJobs", "node_jobs"), f"{path}.nodeJobs")
         for child_id, child in nodes.items():
-            stack.append((child, f"{path}.nodeJobs[{json.dumps(child_id)}]", job, child_id))
+            stack.append((child, (lazy_path, child_id), job, child_id))
         not_loaded = _obj(_get(data, "notLoaded", "not_loaded"), f"{path}.notLoaded")
         job.not_loaded = {str(k): str(v) for k, v in not_loaded.items()}
         return job
@@ -134,6 +162,11 @@ def load(source: Source) -> Job:
     :class:`~flowgraph.errors.SourceError` (cannot read) or
     :class:`~flowgraph.errors.PayloadError` (wrong shape, with the JSON path).
     """
+    with gc_paused():
+        return _load(source)
+
+
+def _load(source: Source) -> Job:
     if isinstance(source, Job):
         return source
     job = getattr(source, "job", None)
