@@ -10,6 +10,8 @@ SOURCE_HELP = "a job file (.json, a saved bundle or a workflow definition), '-' 
 
 #: command -> (one-line help, example), in the order ``--help`` lists them.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "show": ("one screen: what happened, what is blocked and why, what to do next",
+             "flowgraph show examples/foreach-failed.json --expand-loops"),
     "summary": ("counts per status and type, loops, outputs, cost",
                 "flowgraph summary examples/foreach-failed.json"),
     "blocked": ("what cannot progress without someone acting, and why (exit 1 if any)",
@@ -70,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _source(p[name])
-    for name in ("summary", "blocked", "critical-path", "lint"):
+    p["show"].add_argument("--expand-loops", action="store_true",
+                           help="list every loop copy instead of one row per body template")
+    p["show"].add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                           help="colour (auto: on a terminal, unless NO_COLOR is set)")
+    for name in ("show", "summary", "blocked", "critical-path", "lint"):
         _json(p[name])
     p["critical-path"].add_argument(
         "--weight", default="auto", choices=("auto", "duration", "queue", "run", "hops"),

@@ -117,6 +117,23 @@ def _safe(text: str) -> str:
     return _one_line(text)
 
 
+def _color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .show import show_data, show_text
+
+    fg = open_graph(args)
+    if args.json:
+        _print_json(show_data(fg, expand_loops=args.expand_loops))
+    else:
+        _print(show_text(fg, color=_color(args.color), expand_loops=args.expand_loops))
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from .report import summary_text
 
@@ -179,6 +196,7 @@ def _relatives(args: argparse.Namespace, down: bool) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "show": cmd_show,
     "summary": cmd_summary,
     "blocked": cmd_blocked,
     "critical-path": cmd_critical_path,
