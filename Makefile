@@ -20,11 +20,10 @@ dot:
 	@dot -V
 
 demo: $(VENV)/.installed dot
-	$(VENV)/bin/flowgraph summary examples/approval-parked.json
-	-$(VENV)/bin/flowgraph blocked examples/approval-parked.json
+	$(VENV)/bin/flowgraph show examples/approval-parked.json
 	$(VENV)/bin/flowgraph critical-path examples/timed-bundle.json
-	$(VENV)/bin/flowgraph render examples/approval-parked.json -o demo.json
-	@echo "wrote demo.json"
+	$(VENV)/bin/flowgraph render examples/approval-parked.json --highlight blocked -o demo.svg
+	@echo "wrote demo.svg (a picture of the stuck run)"
 
 test: $(VENV)/.installed dot
 	$(PY) -m pytest -q

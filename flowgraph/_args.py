@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "flowgraph fetch job_abc123 --node-jobs -o run.json"),
     "watch": ("follow a running job until it ends, then print what is blocked and the critical path",
               "flowgraph watch job_abc123 --interval 5"),
+    "diff": ("what changed between two runs or definitions (exit 1 if they differ)",
+             "flowgraph diff examples/approval-parked.json examples/timed-bundle.json"),
     "upstream": ("every node a node depends on", "flowgraph upstream examples/foreach-failed.json contact-sheet"),
     "downstream": ("every node that depends on a node",
                    "flowgraph downstream examples/approval-parked.json approve"),
@@ -83,8 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="node weight: seconds from node jobs, or hops (auto: duration when known)")
     p["render"].add_argument("-o", "--output", required=True, metavar="FILE",
                              help="where to write ('-' for stdout)")
-    p["render"].add_argument("--format", choices=("json",),
+    p["render"].add_argument("--format", choices=("svg", "png", "pdf", "dot", "mermaid", "json"),
                              help="output format (default: from FILE's extension)")
+    p["render"].add_argument("--expand-loops", action="store_true",
+                             help="draw every loop copy, grouped by iteration")
+    p["render"].add_argument("--highlight", metavar="WHAT", default="",
+                             help="comma-separated: critical (the critical path), blocked "
+                             "(blocked nodes and their root causes)")
+    p["diff"].add_argument("other", metavar="OTHER", help=SOURCE_HELP)
+    p["diff"].add_argument("--runs", action="store_true",
+                           help="also critical path, durations and statuses")
+    _json(p["diff"])
     p["snapshot"].add_argument("--statuses", action="store_true", help="include node statuses")
     p["snapshot"].add_argument("--copies", action="store_true",
                                help="list every loop copy instead of folding them")

@@ -172,15 +172,38 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+_EXTENSIONS = {"gv": "dot", "mmd": "mermaid"}
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from .files import write_output
 
+    ext = os.path.splitext(args.output)[1].lstrip(".").lower()
+    fmt = args.format or _EXTENSIONS.get(ext, ext)
+    if fmt not in ("svg", "png", "pdf", "dot", "mermaid", "json"):
+        raise FlowgraphError(f"cannot tell the format of {args.output!r}: use --format "
+                             "svg|png|pdf|dot|mermaid|json")
+    wanted = {h.strip() for h in args.highlight.split(",") if h.strip()}
+    if wanted - {"critical", "blocked"}:
+        raise FlowgraphError(f"unknown --highlight {sorted(wanted)}: use critical, blocked")
     fg = open_graph(args)
-    fmt = args.format or os.path.splitext(args.output)[1].lstrip(".").lower() or None
-    if fmt != "json":
-        raise FlowgraphError(f"cannot tell the format of {args.output!r}: use --format json")
-    write_output(args.output, json.dumps(fg.to_node_link(), indent=2, ensure_ascii=False) + "\n")
+    data = fg.render(fmt, expand_loops=args.expand_loops,
+                     highlight_critical="critical" in wanted,
+                     highlight_blocked="blocked" in wanted)
+    write_output(args.output, data)
     return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    import flowgraph
+
+    from .compare import diff
+
+    other = args.other
+    after = flowgraph.build(fetch_source(args, other)) if _is_job_id(other) else flowgraph.graph(other)
+    result = diff(open_graph(args), after, runs=args.runs)
+    _print_json(result.as_dict()) if args.json else _print(result.text())
+    return 0 if result.empty else 1
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
@@ -204,6 +227,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "render": cmd_render,
     "snapshot": cmd_snapshot,
     "fetch": cmd_fetch,
+    "diff": cmd_diff,
     "watch": cmd_watch,
     "upstream": lambda a: _relatives(a, down=False),
     "downstream": lambda a: _relatives(a, down=True),

@@ -127,3 +127,27 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["critical-path"])
     assert info.value.code == 2
     assert main([]) == 2
+
+
+@pytest.mark.dot
+def test_render_svg_and_mermaid(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "run.svg"
+    code, _, _ = cli(capsys, "render", str(example("approval-parked.json")), "-o", str(target),
+                     "--highlight", "blocked")
+    assert code == 0
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(target.read_bytes())
+    titles = {t.text for t in root.iter("{http://www.w3.org/2000/svg}title")}
+    assert {"approve", "upscale", "remove-bg"} <= {t for t in titles if t} or "approve" in target.read_text()
+    code, out, _ = cli(capsys, "render", str(example("ifelse-skipped.json")), "-o", "-", "--format", "mermaid")
+    assert code == 0 and out.startswith("flowchart LR")
+    code, _, err = cli(capsys, "render", str(example("ifelse-skipped.json")), "-o", "x.txt")
+    assert code == 2 and "cannot tell the format" in err
+
+
+def test_diff_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "diff", str(example("approval-parked.json")), str(example("timed-bundle.json")))
+    assert code == 1 and "+ node thumb: model model=model_thumbnailer" in out
+    code, _, _ = cli(capsys, "diff", str(example("nested-loops.json")), str(example("nested-loops.json")))
+    assert code == 0
