@@ -162,7 +162,8 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
                 found[p] = kind_of_root[p]
             elif ps == _BLOCKED:
                 found.update(causes[p])
-        parked = _parked(attrs, not found and all(state.get(p) in (_DONE, _SKIP) for p in preds))
+        parked = _parked(attrs, not found and all(
+            state.get(p) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",) for p in preds))
         if parked is not None:
             state[n], kind_of_root[n] = _ROOT, "gate"
             out.append(Blocked(n, parked, [n], _gate_message(attrs, parked)))

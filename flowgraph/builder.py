@@ -458,9 +458,7 @@ class _Builder:
                 continue
             if not DEPENDENCY_KINDS.intersection(self.succ[source][target]["kinds"]):
                 continue
-            if self.nodes.get(target) is not None and self.nodes[target].loop_node_id == source:
-                continue
-            if target in loop.body:
+            if self._inside(target, source) or target in loop.body:
                 continue
             consumers[source].append(target)
         for loop_id, targets in consumers.items():
@@ -468,6 +466,18 @@ class _Builder:
                 for target in targets:
                     if last != target:
                         self.link(last, target, "loop_result")
+
+    def _inside(self, node_id: str, loop_id: str) -> bool:
+        """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
+        (reading the outer loop's item from a nested body is not a loop-result dependency)."""
+        node = self.nodes.get(node_id)
+        for _ in range(64):
+            if node is None or node.loop_node_id is None:
+                return False
+            if node.loop_node_id == loop_id:
+                return True
+            node = self.nodes.get(node.loop_node_id)
+        return False
 
     def terminals(self, loop_id: str) -> list[str]:
         """The copies that end each iteration of a loop, inner loops expanded (no recursion).

@@ -32,7 +32,7 @@ def fetch(
     node_jobs: bool = False,
     client: Client | None = None,
     cache: JobCache | None = None,
-    max_workers: int = 8,
+    max_workers: int = 16,
     progress: Callable[[int, int], object] | None = None,
     depth: int = 3,
     **client_options: Any,

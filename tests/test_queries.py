@@ -3,6 +3,7 @@ summary, upstream/downstream, on the example runs and small hand-made flows."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -195,3 +196,21 @@ def test_upstream_and_downstream() -> None:
     fg = flowgraph.graph(example("approval-parked.json"))
     assert fg.upstream("upscale") == ["approve", "gen", "input:idea", "input:style", "prompt"]
     assert fg.downstream("approve") == ["remove-bg", "upscale"]
+
+
+def test_nested_body_reading_the_outer_item_is_no_cycle() -> None:
+    data = json.loads(example("nested-loops.json").read_text())
+    for node in data["job"]["metadata"]["flow"]:
+        if node["id"].startswith("shot"):
+            node["inputs"].append({"name": "product2", "ref": {"node": "each-product", "name": "item"}})
+    fg = flowgraph.graph(data)
+    assert fg.critical_path("hops").nodes[-1] == "catalog"
+    assert not any(f.code == "cycle" for f in fg.lint())
+
+
+def test_gate_copy_inside_a_running_loop_is_parked() -> None:
+    fg = run([{"id": "loop", "type": "for-each", "status": "processing", "loopBodyNodeIds": ["gate"]},
+              {"id": "gate", "type": "user-approval", "status": "skipped"},
+              {"id": "gate-0", "type": "user-approval", "status": "pending", "loopNodeId": "loop",
+               "iterationIndex": 0}])
+    assert reasons(fg) == [("gate-0", "awaiting-approval", ["gate-0"])]
