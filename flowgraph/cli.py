@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 import time
 from typing import TYPE_CHECKING, Any, Callable
@@ -120,7 +121,7 @@ def _safe(text: str) -> str:
 def _color(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -128,9 +129,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     fg = open_graph(args)
     if args.json:
-        _print_json(show_data(fg, expand_loops=args.expand_loops))
+        _print_json(show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id))
     else:
-        _print(show_text(fg, color=_color(args.color), expand_loops=args.expand_loops))
+        width = shutil.get_terminal_size((100, 24)).columns
+        _print(show_text(fg, color=_color(args.color), expand_loops=args.expand_loops,
+                         width=width, project_id=args.project_id))
     return 0
 
 
