@@ -73,6 +73,25 @@ class Loop:
     iterations: dict[int, list[str]] = field(default_factory=dict)
 
 
+def _node_attrs(node: FlowNode, index: int, duplicate_of: str | None,
+                child: Job | None) -> dict[str, Any]:
+    """The attributes of a flow node in the graph (``child``: its own job, for timings)."""
+    return {
+        "role": "node",
+        "type": node.type,
+        "status": node.status,
+        "model_id": node.model_id,
+        "workflow_id": node.workflow_id,
+        "job_id": node.job_id,
+        "loop_node_id": node.loop_node_id,
+        "iteration_index": node.iteration_index,
+        "flow_index": index,
+        "duplicate_of": duplicate_of,
+        "timing": None if child is None else job_timing(child),
+        "node": node,
+    }
+
+
 class _Builder:
     """Fills the networkx graph's own dicts as it goes (see :func:`_new_node`): networkx's
     ``add_node``/``add_edge`` would cost more than all the rest of the build on a large flow.
@@ -116,22 +135,8 @@ class _Builder:
             for index, node in enumerate(flow):  # _add and _new_node, inlined
                 key = node.id
                 nodes[key] = node
-                job_id = node.job_id
-                child = node_jobs.get(job_id) if job_id is not None and node_jobs else None
-                attrs[key] = {
-                    "role": "node",
-                    "type": node.type,
-                    "status": node.status,
-                    "model_id": node.model_id,
-                    "workflow_id": node.workflow_id,
-                    "job_id": job_id,
-                    "loop_node_id": node.loop_node_id,
-                    "iteration_index": node.iteration_index,
-                    "flow_index": index,
-                    "duplicate_of": None,
-                    "timing": None if child is None else job_timing(child),
-                    "node": node,
-                }
+                child = node_jobs.get(node.job_id) if node.job_id is not None and node_jobs else None
+                attrs[key] = _node_attrs(node, index, None, child)
                 succ[key] = {}
                 pred[key] = {}
             return
@@ -162,26 +167,8 @@ class _Builder:
 
     def _add(self, key: str, node: FlowNode, index: int, duplicate_of: str | None = None) -> None:
         self.nodes[key] = node
-        timing = None
-        job_id = node.job_id
-        if job_id is not None:
-            child = self.job.node_jobs.get(job_id)
-            if child is not None:
-                timing = job_timing(child)
-        self._new_node(key, {
-            "role": "node",
-            "type": node.type,
-            "status": node.status,
-            "model_id": node.model_id,
-            "workflow_id": node.workflow_id,
-            "job_id": job_id,
-            "loop_node_id": node.loop_node_id,
-            "iteration_index": node.iteration_index,
-            "flow_index": index,
-            "duplicate_of": duplicate_of,
-            "timing": timing,
-            "node": node,
-        })
+        child = self.job.node_jobs.get(node.job_id) if node.job_id is not None else None
+        self._new_node(key, _node_attrs(node, index, duplicate_of, child))
 
     # -- loops -------------------------------------------------------------------------------
     def map_copies(self) -> None:

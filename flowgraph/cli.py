@@ -85,7 +85,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     import flowgraph
 
     from .remote import watch
-    from .report import blocked_text, critical_path_text
+    from .report import blocked_text, critical_path_text, one_line
 
     _print(f"watching {args.source} (Ctrl-C to stop)")
     job = None
@@ -94,7 +94,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         progress = f" {job.progress * 100:.0f}%" if job.progress is not None else ""
         _print(f"{time.strftime('%H:%M:%S')} {job.status}{progress}, {len(changes)} change(s)")
         for node, old, new in changes[:20]:
-            _print(f"  {_safe(node)}: {old or '-'} -> {new or '-'}")
+            _print(f"  {one_line(node)}: {old or '-'} -> {new or '-'}")
         if len(changes) > 20:
             _print(f"  ... and {len(changes) - 20} more")
         sys.stdout.flush()
@@ -110,12 +110,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
     except FlowgraphError as exc:
         _print(f"no critical path: {exc}")
     return 0
-
-
-def _safe(text: str) -> str:
-    from .report import _one_line
-
-    return _one_line(text)
 
 
 def _color(choice: str) -> bool:

@@ -52,23 +52,24 @@ def _unknown_values(fg: FlowGraph) -> list[Finding]:
     out = []
     types: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
-    first: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], str] = {}  # smallest node id per unknown value
+
     for n, d in fg.nx.nodes(data=True):
         if d.get("role") != "node":
             continue
         t, s = d.get("type"), d.get("status")
         if t is not None and t not in NODE_TYPES:
             types[t] += 1
-            first.setdefault(("type", t), n)
+            first[("type", t)] = min(first.get(("type", t), n), n)
         if s is not None and s not in NODE_STATUSES:
             statuses[s] += 1
-            first.setdefault(("status", s), n)
+            first[("status", s)] = min(first.get(("status", s), n), n)
     for value, count in sorted(types.items()):
-        out.append(Finding("warning", "unknown-type", min_node(fg, "type", value),
+        out.append(Finding("warning", "unknown-type", first[("type", value)],
                            f"node type {value!r} is new to flowgraph ({count} node(s)); "
                            "kept and drawn in a neutral style"))
     for value, count in sorted(statuses.items()):
-        out.append(Finding("warning", "unknown-status", min_node(fg, "status", value),
+        out.append(Finding("warning", "unknown-status", first[("status", value)],
                            f"node status {value!r} is new to flowgraph ({count} node(s)); "
                            "treated as not finished"))
     job = fg.job
@@ -79,11 +80,6 @@ def _unknown_values(fg: FlowGraph) -> list[Finding]:
     for path, what in job.unknowns:
         out.append(Finding("info", "unknown-field", None, f"{path}: {what}, kept"))
     return out
-
-
-def min_node(fg: FlowGraph, attr: str, value: str) -> str:
-    """The smallest node id whose ``attr`` is ``value`` (a stable node to name in a finding)."""
-    return min(n for n, d in fg.nx.nodes(data=True) if d.get(attr) == value)
 
 
 def _logic(fg: FlowGraph) -> list[Finding]:

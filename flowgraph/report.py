@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .findings import Finding
     from .summary import Summary
 
-__all__ = ["blocked_text", "critical_path_text", "lint_text", "summary_text", "seconds"]
+__all__ = ["blocked_text", "critical_path_text", "lint_text", "summary_text", "seconds", "one_line"]
 
 
 def seconds(value: float | None) -> str:
@@ -60,7 +60,7 @@ def critical_path_text(cp: CriticalPath) -> str:
     head += ["time", "share", "queue", "run"] if timed else []
     rows = [head]
     for i, e in enumerate(cp.entries, 1):
-        row = [str(i), _one_line(e["node"]), str(e["type"]), str(e["status"])]
+        row = [str(i), one_line(e["node"]), str(e["type"]), str(e["status"])]
         if timed:
             row += [seconds(e["weight"]), f"{e['share'] * 100:.0f}%", seconds(e["queue"]),
                     seconds(e["run"])]
@@ -69,15 +69,15 @@ def critical_path_text(cp: CriticalPath) -> str:
              + (seconds(cp.total) if timed else f"{cp.total:g} hop(s)"), ""]
     lines += _table(rows, right=(0, 4, 5, 6, 7))
     if cp.unknown:
-        lines += ["", "time unknown (counted as 0): " + ", ".join(map(_one_line, cp.unknown))]
+        lines += ["", "time unknown (counted as 0): " + ", ".join(map(one_line, cp.unknown))]
     if timed:
         ranked = sorted(cp.entries, key=lambda e: -e["weight"])[:3]
         lines += ["", "where the time went: " + ", ".join(
-            f"{_one_line(e['node'])} {e['share'] * 100:.0f}%" for e in ranked)]
+            f"{one_line(e['node'])} {e['share'] * 100:.0f}%" for e in ranked)]
     return "\n".join(lines) + "\n"
 
 
-def _one_line(text: Any) -> str:
+def one_line(text: Any) -> str:
     """Node ids are untrusted: no control characters reach the terminal."""
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in str(text))
 
@@ -96,23 +96,23 @@ def blocked_text(items: list[Blocked]) -> str:
     lines = [f"{len(items)} blocked node(s), {len(roots)} root cause(s)"]
     done: set[tuple[str, ...]] = set()
     for gate, b in sorted(gates.items()):
-        lines += ["", f"{_one_line(gate)}: {b.message}"]
+        lines += ["", f"{one_line(gate)}: {b.message}"]
         victims = by_cause.get((gate,), [])
         done.add((gate,))
         if victims:
-            lines.append("  blocks: " + ", ".join(_one_line(v.node) for v in victims))
+            lines.append("  blocks: " + ", ".join(one_line(v.node) for v in victims))
             longest = max(victims, key=lambda v: len(v.chain))
-            lines.append("  " + " -> ".join(map(_one_line, longest.chain)))
+            lines.append("  " + " -> ".join(map(one_line, longest.chain)))
     for key, victims in sorted(by_cause.items()):
         if key in done:
             continue
         first = victims[0]
-        cause = ", ".join(map(_one_line, key)) or "(the job itself)"
+        cause = ", ".join(map(one_line, key)) or "(the job itself)"
         lines += ["", f"{cause}: {first.reason}: {first.message}"]
-        lines.append("  blocks: " + ", ".join(_one_line(v.node) for v in victims))
+        lines.append("  blocks: " + ", ".join(one_line(v.node) for v in victims))
         longest = max(victims, key=lambda v: len(v.chain))
         if len(longest.chain) > 1:
-            lines.append("  " + " -> ".join(map(_one_line, longest.chain)))
+            lines.append("  " + " -> ".join(map(one_line, longest.chain)))
     return "\n".join(lines) + "\n"
 
 
@@ -123,7 +123,7 @@ def lint_text(findings: list[Finding]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for f in findings:
         counts[f.severity] += 1
-    lines = [_one_line(f) for f in findings]
+    lines = [one_line(f) for f in findings]
     lines.append(", ".join(f"{n} {s}(s)" for s, n in counts.items()))
     return "\n".join(lines) + "\n"
 
@@ -135,11 +135,11 @@ def summary_text(s: Summary) -> str:
     lines.append("types: " + ", ".join(f"{k} {v}" for k, v in s.types.items()))
     for loop in s.loops:
         states = " / ".join(f"{v} {k}" for k, v in loop.states.items()) or "not started"
-        line = f"loop {_one_line(loop.id)}: {loop.iterations} iteration(s): {states}"
+        line = f"loop {one_line(loop.id)}: {loop.iterations} iteration(s): {states}"
         if loop.failed_iterations:
             line += f" (failed: {', '.join(map(str, loop.failed_iterations))})"
         lines.append(line)
-    lines.append("outputs: " + (", ".join(map(_one_line, s.outputs)) or "-"))
+    lines.append("outputs: " + (", ".join(map(one_line, s.outputs)) or "-"))
     if s.cost is not None or s.node_cost is not None:
         lines.append(f"cost: {s.cost if s.cost is not None else '-'} CU"
                      + (f" (node jobs: {s.node_cost:g} CU)" if s.node_cost is not None else ""))

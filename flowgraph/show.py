@@ -49,7 +49,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from .report import _one_line, seconds
+from .report import one_line, seconds
 from .summary import iteration_state
 from .timing import job_timing, parse_time
 from .vocab import is_terminal_job_status
@@ -426,40 +426,40 @@ class _Show:
         broken = sorted({c for b in waiting if b.reason in ("missing-dependency", "cycle")
                          for c in b.causes}, key=lambda n: self.pos.get(n, 0))
         if broken:
-            names = ", ".join(_one_line(n) for n in broken[:_LIST_SHOWN])
+            names = ", ".join(one_line(n) for n in broken[:_LIST_SHOWN])
             return {"action": "fix-workflow", "nodes": broken,
                     "text": f"fix the workflow: missing node or cycle at {names} "
                             "(`flowgraph lint` explains)"}
         ended = [b.node for b in waiting if b.reason == "job-ended"]
         if ended:
             return {"action": "re-run", "nodes": ended,
-                    "text": f"the job ended ({_one_line(job.status)}) before {len(ended)} "
+                    "text": f"the job ended ({one_line(job.status)}) before {len(ended)} "
                             "node(s) ran: re-run the workflow"}
         if job.status == "success":
             return {"action": "none", "nodes": [], "text": "nothing to do: run succeeded"}
         if is_terminal_job_status(job.status):
             return {"action": "re-run", "nodes": [],
-                    "text": f"the job ended ({_one_line(job.status)}) without a failed node: "
+                    "text": f"the job ended ({one_line(job.status)}) without a failed node: "
                             "read the error above and re-run the workflow"}
         running = sorted((n for n in execution if g.nodes[n].get("status") == "processing"
                           and n not in fg.loops), key=self._key)
         if running:
-            names = ", ".join(_one_line(n) for n in running[:_LIST_SHOWN])
+            names = ", ".join(one_line(n) for n in running[:_LIST_SHOWN])
             more = ", ..." if len(running) > _LIST_SHOWN else ""
             return {"action": "wait", "nodes": running,
                     "text": f"wait: {len(running)} node{'s' if len(running) != 1 else ''} "
                             f"running ({names}{more})"}
         pending = sum(1 for n in execution if g.nodes[n].get("status") == "pending")
         return {"action": "wait", "nodes": [],
-                "text": f"wait: the job is {_one_line(job.status or 'unknown')}, "
+                "text": f"wait: the job is {one_line(job.status or 'unknown')}, "
                         f"{pending} node(s) pending"}
 
     def _where(self, n: str) -> str:
         attrs = self.g.nodes[n]
         loop = attrs.get("loop_node_id")
         if loop is None:
-            return _one_line(n)
-        return f"{_one_line(n)} ({_one_line(loop)} iteration {attrs.get('iteration_index')})"
+            return one_line(n)
+        return f"{one_line(n)} ({one_line(loop)} iteration {attrs.get('iteration_index')})"
 
     # -- all of it -----------------------------------------------------------------------------
     def header(self) -> dict[str, Any]:
@@ -607,7 +607,7 @@ def show_text(
     if not job["definition"]:
         status = job["status"] or "unknown"
         parts = [f"status {paint(_job_symbol(job['status']), _job_color(job['status']))} "
-                 f"{_one_line(status)}"]
+                 f"{one_line(status)}"]
         if job["progress"] is not None:
             parts.append(f"progress {job['progress'] * 100:.0f}%")
         parts.append(f"nodes {data['nodes']}: {_counts(data['statuses'])}")
@@ -630,7 +630,7 @@ def show_text(
         lines.append("inputs: " + ", ".join(names) + (", ..." if len(job["inputs"]) > 8 else ""))
     for key in ("error", "hint"):
         if job[key]:
-            text = " ".join(_one_line(part) for part in str(job[key]).splitlines())
+            text = " ".join(one_line(part) for part in str(job[key]).splitlines())
             wrapped = textwrap.wrap(text, width - len(key) - 2) or [""]
             label = paint(f"{key}:", "31;1" if key == "error" else "1")
             for i, part in enumerate(wrapped[:8]):
@@ -654,7 +654,7 @@ def show_text(
         where = ""
         if call["loop"] is not None:
             where = f", {_id(call['loop'])} iteration {call['iteration']}"
-        lines += ["", paint(f"gate {_id(call['node'])} ({_one_line(call['type'])}{where}) "
+        lines += ["", paint(f"gate {_id(call['node'])} ({one_line(call['type'])}{where}) "
                             "waits for a person; resume it with:", "33;1")]
         lines.append("  " + " \\\n    ".join(call["curl_lines"]))
         if call["reason"] == "awaiting-approval":
@@ -687,8 +687,8 @@ def _table(rows: list[dict[str, Any]], paint: Any, width: int) -> list[str]:
             name = "↳ " + name
         cells.append([
             indent + name,
-            _one_line(r["type"]) if r["type"] else "",
-            _one_line(r["model"]) if r["model"] else ("" if r["kind"] == "iteration" else "-"),
+            one_line(r["type"]) if r["type"] else "",
+            one_line(r["model"]) if r["model"] else ("" if r["kind"] == "iteration" else "-"),
             ("Σ " if r["kind"] in ("body", "iteration") and r["duration"] is not None else "")
             + seconds(r["duration"]),
         ])
@@ -808,7 +808,7 @@ def _worst(states: dict[str, int] | Counter[str]) -> str | None:
 
 
 def _counts(states: dict[str, int]) -> str:
-    return " / ".join(f"{k} {_WORDS.get(s, _one_line(s))}" for s, k in states.items()) or "-"
+    return " / ".join(f"{k} {_WORDS.get(s, one_line(s))}" for s, k in states.items()) or "-"
 
 
 def _sum(values: Iterable[float | None]) -> float | None:
@@ -817,7 +817,7 @@ def _sum(values: Iterable[float | None]) -> float | None:
 
 
 def _id(text: Any) -> str:
-    shown = _one_line(text)
+    shown = one_line(text)
     return shown if shown else '""'
 
 
@@ -832,7 +832,7 @@ def _clip(text: str, n: int) -> str:
 
 def _time(text: str) -> str:
     when: datetime | None = parse_time(text)
-    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else _one_line(text)
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else one_line(text)
 
 
 def _job_symbol(status: str | None) -> str:
