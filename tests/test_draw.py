@@ -806,3 +806,17 @@ def test_a_big_picture_asks_dot_for_a_quicker_layout() -> None:
               **({"dependsOn": [f"s{i - 1:03d}"]} if i else {})} for i in range(160)]
     assert "nslimit=2" in to_dot(run(chain)).source
     assert "nslimit" not in to_dot(run(chain[:100])).source
+
+
+@pytest.mark.dot
+def test_a_very_big_picture_has_straight_edges_and_still_renders() -> None:
+    # 6 lanes of 70 steps: 420 boxes, above the straight-edge threshold
+    flow = [{"id": f"l{lane}s{i:02d}", "type": "model", "status": "success",
+             **({"dependsOn": [f"l{lane}s{i - 1:02d}"]} if i else {})}
+            for lane in range(6) for i in range(70)]
+    source = to_dot(run(flow), legend=False).source
+    assert "splines=line" in source
+    assert "splines" not in to_dot(run(flow[:300]), legend=False).source
+    root = assert_safe_svg(render(run(flow), "svg", legend=False))
+    assert len(groups(root, "node")) == 420
+    assert len(groups(root, "edge")) == 6 * 69
