@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .critical import adjacency, lexicographic_order
+from .order import adjacency, execution_order
 from .vocab import is_terminal_job_status
 
 if TYPE_CHECKING:
@@ -93,15 +93,16 @@ def _branch_not_taken(nodes: Any, preds: Any) -> bool:
 
 
 def blocked(fg: FlowGraph) -> list[Blocked]:
-    """Every blocked node with its reason and root causes, in dependency order."""
+    """Every blocked node with its reason and root causes, in dependency order (a node after
+    everything it depends on; then by id), nodes on a cycle last."""
     g = fg.execution
     job = fg.job
     if job.definition:
         return []
     ended = is_terminal_job_status(job.status)
     nodes, pred, _ = adjacency(g)
-    order = lexicographic_order(g)  # None when there is a cycle
-    if order is not None:
+    found = execution_order(g)  # None when there is a cycle
+    if found is not None:
         cyclic: set[str] = set()
         component: dict[str, list[str]] = {}
     else:
@@ -111,8 +112,9 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
         ]
         cyclic = set().union(*comps)
         component = {n: sorted(c) for c in comps for n in c}
-        acyclic = g.subgraph([n for n in g if n not in cyclic])
-        order = list(nx.lexicographical_topological_sort(acyclic))
+        found = execution_order(g.subgraph([n for n in g if n not in cyclic]).copy())
+        assert found is not None  # what is left once the cycles are out is acyclic
+    order, depth = found
     state: dict[str, str] = {}
     causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}
     kind_of_root: dict[str, str] = {}
@@ -190,6 +192,7 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             )
             continue
         state[n] = _WAIT
+    out.sort(key=lambda b: (depth[b.node], b.node))  # dependency order, then ids
     for n in sorted(cyclic):
         if nodes[n].get("status") not in ("success", "skipped", "failure", "rejected"):
             members = component.get(n, [n])

@@ -5,7 +5,8 @@ jobs), ``queue`` or ``run`` alone, or ``hops`` (every flow node counts 1). Skipp
 weigh 0. ``auto`` picks
 ``duration`` when any node's timing is known, else ``hops``. Nodes without a known time (engine
 nodes, jobs still running, node jobs not loaded) weigh 0 and are listed in ``unknown``.
-networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a topological order.
+networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a topological order
+(:func:`flowgraph.order.execution_order`) and one back.
 
 >>> import flowgraph
 >>> fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
@@ -18,7 +19,6 @@ networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a to
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .errors import CycleError, FlowgraphError
+from .order import adjacency, execution_order
 
 if TYPE_CHECKING:
     from .flow_graph import FlowGraph
 
-__all__ = ["CriticalPath", "critical_path", "WEIGHTS", "topological_order", "lexicographic_order"]
+__all__ = ["CriticalPath", "critical_path", "WEIGHTS"]
 
 WEIGHTS = ("auto", "duration", "queue", "run", "hops")
 
@@ -59,74 +60,8 @@ class CriticalPath:
         }
 
 
-def topological_order(g: nx.DiGraph) -> list[str]:
-    """A deterministic topological order; :class:`CycleError` naming a cycle if there is one.
-
-    networkx's ``lexicographical_topological_sort`` order (ready nodes smallest id first).
-    """
-    order = lexicographic_order(g)
-    if order is None:
-        cycle = [u for u, _ in nx.find_cycle(g)]
-        raise CycleError(cycle)
-    return list(order)
-
-
-_ORDER_KEY = "flowgraph.lexicographic_order"
-
-
-def lexicographic_order(g: nx.DiGraph) -> list[str] | None:
-    """``list(nx.lexicographical_topological_sort(g))``, or None when ``g`` has a cycle.
-
-    Kept in the graph's ``__networkx_cache__``, which networkx empties whenever nodes or
-    edges change, so ``critical_path`` and ``blocked`` sort once. Do not modify the list.
-    """
-    cache = getattr(g, "__networkx_cache__", None)
-    if cache is not None and _ORDER_KEY in cache:
-        hit: list[str] | None = cache[_ORDER_KEY]
-        return hit
-    order = _lexicographic_order(g)
-    if cache is not None:
-        cache[_ORDER_KEY] = order
-    return order
-
-
-def _lexicographic_order(g: nx.DiGraph) -> list[str] | None:
-    if type(g) is nx.DiGraph and all(type(n) is str for n in g._node):
-        # Kahn's algorithm with a heap of ids: networkx's order for string ids, on the dicts
-        pred, succ = g._pred, g._succ
-        indegree: dict[str, int] = {}
-        ready: list[str] = []
-        for n, ps in pred.items():
-            if ps:
-                indegree[n] = len(ps)
-            else:
-                ready.append(n)
-        heapq.heapify(ready)
-        order: list[str] = []
-        append, pop, push = order.append, heapq.heappop, heapq.heappush
-        while ready:
-            n = pop(ready)
-            append(n)
-            for child in succ[n]:
-                left = indegree[child] - 1
-                if left:
-                    indegree[child] = left
-                else:
-                    del indegree[child]
-                    push(ready, child)
-        return None if indegree else order
-    try:
-        return list(nx.lexicographical_topological_sort(g))
-    except nx.NetworkXUnfeasible:
-        return None
-
-
-def adjacency(g: nx.DiGraph) -> tuple[Any, Any, Any]:
-    """``(nodes, pred, succ)`` of ``g``: its dicts for a plain ``DiGraph`` (much faster to walk
-    than the read-only views), else ``g.nodes``, ``g.pred``, ``g.succ``. Read only."""
-    if type(g) is nx.DiGraph:
-        return g._node, g._pred, g._succ
-    return g.nodes, g.pred, g.succ
+def _cycle_error(g: nx.DiGraph) -> CycleError:
+    return CycleError([u for u, _ in nx.find_cycle(g)])
 
 
 def _weights(
@@ -169,9 +104,10 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
     if weight == "auto":
         timed = any(d.get("timing") is not None for d in nodes.values())
         weight = "duration" if timed else "hops"
-    order = lexicographic_order(g)
-    if order is None:
-        order = topological_order(g)  # raises CycleError naming a cycle
+    found = execution_order(g)
+    if found is None:
+        raise _cycle_error(g)
+    order = found.nodes  # any topological order gives the same answer: ties compare ids
     w, unknown, others = _weights(fg, g, weight)
     finish: dict[str, float] = {}
     best: dict[str, str | None] = {}

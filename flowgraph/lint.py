@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .critical import lexicographic_order
 from .findings import SEVERITIES, Finding
+from .order import execution_order
 from .vocab import JOB_STATUSES, NODE_STATUSES, NODE_TYPES
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ __all__ = ["lint"]
 def _cycles(fg: FlowGraph) -> list[Finding]:
     out: list[Finding] = []
     g = fg.nx
-    if lexicographic_order(g) is not None:  # sorts (and is cached): no cycle, nothing to find
+    if execution_order(g) is not None:  # (cached) no cycle, nothing to find
         return out
     for comp in nx.strongly_connected_components(g):
         if len(comp) == 1:

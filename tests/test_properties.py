@@ -106,3 +106,44 @@ def test_mutated_fixtures(which: int, where: int, replacement: Any) -> None:
         parent = parent[step]
     parent[path[-1]] = replacement
     exercise(data)
+
+
+# -- answers that must not depend on the order of metadata.flow ---------------------------------
+STATUSES = st.sampled_from(["success", "success", "pending", "processing", "failure", "skipped"])
+
+
+@st.composite
+def dags(draw: Any) -> list[dict[str, Any]]:
+    """A random acyclic flow: node i depends on earlier nodes; some gates, some failures."""
+    n = draw(st.integers(1, 14))
+    flow = []
+    for i in range(n):
+        deps = draw(st.lists(st.integers(0, max(i - 1, 0)), max_size=3, unique=True)) if i else []
+        gate = draw(st.booleans()) and draw(st.booleans())
+        flow.append({"id": f"n{i:02d}", "type": "user-approval" if gate else "model",
+                     "status": "pending" if gate else draw(STATUSES),
+                     "dependsOn": [f"n{d:02d}" for d in deps]})
+    return flow
+
+
+def answers(flow: list[dict[str, Any]], status: str) -> tuple[Any, ...]:
+    fg = flowgraph.graph({"jobId": "j", "status": status, "metadata": {"flow": flow}})
+    cp = fg.critical_path("hops")
+    return ([b.as_dict() for b in fg.blocked()], cp.nodes, cp.total,
+            sorted(cp.slack.items()))
+
+
+@settings(max_examples=200, deadline=timedelta(seconds=2))
+@given(dags(), st.sampled_from(["in-progress", "failure"]), st.randoms(use_true_random=False))
+def test_blocked_and_critical_path_ignore_the_flow_order(
+    flow: list[dict[str, Any]], status: str, rnd: Any
+) -> None:
+    shuffled = flow[:]
+    rnd.shuffle(shuffled)
+    got = answers(shuffled, status)
+    assert got == answers(flow, status)
+    # blocked comes in dependency order: nothing after a node is one of its ancestors
+    fg = flowgraph.graph({"jobId": "j", "status": status, "metadata": {"flow": flow}})
+    listed = [b["node"] for b in got[0]]
+    for i, node in enumerate(listed):
+        assert not set(listed[i + 1:]) & set(fg.upstream(node))

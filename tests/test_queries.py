@@ -214,3 +214,20 @@ def test_gate_copy_inside_a_running_loop_is_parked() -> None:
               {"id": "gate-0", "type": "user-approval", "status": "pending", "loopNodeId": "loop",
                "iterationIndex": 0}])
     assert reasons(fg) == [("gate-0", "awaiting-approval", ["gate-0"])]
+
+
+def test_the_execution_order_is_cached_and_recomputed_when_the_graph_changes() -> None:
+    from flowgraph.order import execution_order
+
+    fg = run([{"id": "b"}, {"id": "a"}, {"id": "c", "dependsOn": ["a", "b"]}])
+    g = fg.execution
+    first = execution_order(g)
+    assert first is not None and first.nodes == ["b", "a", "c"]
+    assert first.depth == {"a": 0, "b": 0, "c": 1}
+    assert execution_order(g) is first
+    g.add_edge("c", "a")  # networkx empties its cache: the cycle is seen
+    assert execution_order(g) is None
+    g.remove_edge("c", "a")
+    g.add_edge("c", "d")
+    again = execution_order(g)
+    assert again is not None and again.nodes == ["b", "a", "c", "d"] and again.depth["d"] == 2

@@ -1,0 +1,87 @@
+"""The order in which a run's graph can execute: one linear pass, cached on the graph.
+
+:func:`execution_order` is Kahn's algorithm with a first-in first-out queue: the nodes without
+predecessors in the graph's insertion order (flow order), then each node as soon as its last
+predecessor is placed. It is deterministic for a given payload and O(nodes + edges) with no
+sorting, so it keeps its cost per node from 1k to 100k nodes (a heap of ids, networkx's
+lexicographical order, cost 20x more for 10x the nodes). Each node also gets its ``depth``:
+the number of edges on the longest path reaching it, which orders results "in dependency order,
+then by id" independently of the flow's order.
+
+>>> import networkx as nx
+>>> g = nx.DiGraph([("b", "c"), ("a", "c"), ("c", "d")])
+>>> order = execution_order(g)
+>>> order.nodes, order.depth["d"]
+(['b', 'a', 'c', 'd'], 2)
+>>> execution_order(nx.DiGraph([("a", "b"), ("b", "a")])) is None
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import networkx as nx
+
+__all__ = ["Order", "execution_order", "adjacency"]
+
+
+class Order(NamedTuple):
+    """A topological order of a graph's ``nodes`` and each node's ``depth``. Read only."""
+
+    nodes: list[str]
+    depth: dict[str, int]
+
+
+_CACHE_KEY = "flowgraph.execution_order"
+
+
+def adjacency(g: nx.DiGraph) -> tuple[Any, Any, Any]:
+    """``(nodes, pred, succ)`` of ``g``: its dicts for a plain ``DiGraph`` (much faster to walk
+    than the read-only views), else ``g.nodes``, ``g.pred``, ``g.succ``. Read only."""
+    if type(g) is nx.DiGraph:
+        return g._node, g._pred, g._succ
+    return g.nodes, g.pred, g.succ
+
+
+def execution_order(g: nx.DiGraph) -> Order | None:
+    """The :class:`Order` of ``g`` (see the module doc), or None when ``g`` has a cycle.
+
+    Kept in the graph's ``__networkx_cache__``, which networkx empties whenever nodes or edges
+    change, so the critical path, blocked and lint order the graph once. Do not modify it.
+    """
+    cache = getattr(g, "__networkx_cache__", None)
+    if cache is not None and _CACHE_KEY in cache:
+        hit: Order | None = cache[_CACHE_KEY]
+        return hit
+    result = _kahn(g)
+    if cache is not None:
+        cache[_CACHE_KEY] = result
+    return result
+
+
+def _kahn(g: nx.DiGraph) -> Order | None:
+    _, pred, succ = adjacency(g)
+    indegree: dict[str, int] = {}
+    order: list[str] = []
+    for n, ps in pred.items():
+        if ps:
+            indegree[n] = len(ps)
+        else:
+            order.append(n)
+    depth = dict.fromkeys(order, 0)
+    append = order.append
+    for n in order:  # the list grows while it is walked: it is the queue
+        d = depth[n] + 1
+        for child in succ[n]:
+            if depth.get(child, 0) < d:
+                depth[child] = d
+            left = indegree[child] - 1
+            if left:
+                indegree[child] = left
+            else:
+                del indegree[child]
+                append(child)
+    if indegree:
+        return None
+    return Order(order, depth)
