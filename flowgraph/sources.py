@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from .decode import decode_json
 from .errors import PayloadError, SourceError
 from .model import Job, Metadata
 from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job, quick_job
@@ -28,24 +29,6 @@ __all__ = ["load", "decode_json", "job_from_data", "Source"]
 
 #: Anything :func:`load` accepts.
 Source = Any
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def decode_json(text: str | bytes, where: str = "<text>") -> Any:
-    """``json.loads`` with one-line errors: invalid JSON, NaN/Infinity, nesting too deep."""
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except RecursionError:
-        raise SourceError(f"{where}: JSON nested too deeply to read") from None
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            f"{where}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{where}: not valid JSON: {exc}") from None
 
 
 def _get(data: dict[str, Any], camel: str, snake: str) -> Any:

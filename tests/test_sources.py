@@ -7,6 +7,7 @@ import re
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -172,3 +173,31 @@ def test_unknown_fields_are_kept_and_listed_once() -> None:
 def test_duplicate_json_keys_last_wins() -> None:
     job = flowgraph.load('{"jobId": "a", "jobId": "b"}')
     assert job.job_id == "b"
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"jobId": "j", "n": 123456789012345678901234567890, "x": -0, "f": 1.5e-7}',
+    b'"\\ud800"',  # a lone surrogate: msgspec refuses it, json keeps it
+    b"\xef\xbb\xbf{\"a\": 1}",  # a byte-order mark
+    b"1e400",  # out of msgspec's range: json gives inf
+    b'{"a": 1, "a": 2}',
+    '{"caf\u00e9": "\u2713"}',
+])
+def test_decoding_accepts_and_returns_what_json_loads_does(raw: Any) -> None:
+    from flowgraph.decode import decode_json
+
+    assert decode_json(raw) == json.loads(raw)
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b'{"a": NaN}', "<bytes>: not valid JSON: NaN is not allowed in JSON"),
+    (b'{"a": 1,}', "<bytes>: not valid JSON: Expecting property name enclosed in double quotes"
+                   " (line 1, column 9)"),
+    (b"[" * 100_000 + b"]" * 100_000, "<bytes>: JSON nested too deeply to read"),
+    (b'"\xff"', "<bytes>: not valid JSON: 'utf-8' codec can't decode byte 0xff in position 1:"
+                " invalid start byte"),
+])
+def test_invalid_json_gets_the_standard_librarys_one_line_error(raw: bytes, message: str) -> None:
+    with pytest.raises(flowgraph.SourceError) as err:
+        flowgraph.load(raw)
+    assert str(err.value) == message
