@@ -94,17 +94,18 @@ def _branch_not_taken(nodes: Any, preds: Any) -> bool:
 
 def blocked(fg: FlowGraph) -> list[Blocked]:
     """Every blocked node with its reason and root causes, in dependency order (a node after
-    everything it depends on; then by id), nodes on a cycle last."""
+    everything it depends on, the members of a cycle side by side; then by id)."""
     g = fg.execution
     job = fg.job
     if job.definition:
         return []
     ended = is_terminal_job_status(job.status)
     nodes, pred, _ = adjacency(g)
-    found = execution_order(g)  # None when there is a cycle
-    if found is not None:
+    ordered = execution_order(g)  # None when there is a cycle
+    if ordered is not None:
         cyclic: set[str] = set()
         component: dict[str, list[str]] = {}
+        order, depth = ordered
     else:
         comps = [
             c for c in nx.strongly_connected_components(g)
@@ -112,9 +113,10 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
         ]
         cyclic = set().union(*comps)
         component = {n: sorted(c) for c in comps for n in c}
-        found = execution_order(g.subgraph([n for n in g if n not in cyclic]).copy())
-        assert found is not None  # what is left once the cycles are out is acyclic
-    order, depth = found
+        rest = execution_order(g.subgraph([n for n in g if n not in cyclic]).copy())
+        assert rest is not None  # what is left once the cycles are out is acyclic
+        order = rest.nodes
+        depth = _depth_through_cycles(g)
     state: dict[str, str] = {}
     causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}
     kind_of_root: dict[str, str] = {}
@@ -157,7 +159,7 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
         ):
             state[n] = _SKIP
             continue
-        found: dict[str, str] = {}
+        found: dict[str, str] = {}  # root cause -> its kind
         for p in preds:
             ps = state.get(p)
             if ps == _ROOT:
@@ -192,13 +194,22 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             )
             continue
         state[n] = _WAIT
-    out.sort(key=lambda b: (depth[b.node], b.node))  # dependency order, then ids
-    for n in sorted(cyclic):
+    for n in cyclic:
         if nodes[n].get("status") not in ("success", "skipped", "failure", "rejected"):
             members = component.get(n, [n])
             out.append(Blocked(n, "cycle", members[:20],
                                "this node is on a cycle: " + " -> ".join(members[:5])))
+    out.sort(key=lambda b: (depth[b.node], b.node))  # dependency order, then ids
     return out
+
+
+def _depth_through_cycles(g: nx.DiGraph) -> dict[str, int]:
+    """Each node's depth in the graph of ``g``'s strongly connected components (a cycle's
+    members share one depth), so that what depends on a cycle comes after it."""
+    groups = nx.condensation(g)
+    ordered = execution_order(groups)
+    assert ordered is not None  # a condensation is acyclic
+    return {n: ordered.depth[c] for n, c in groups.graph["mapping"].items()}
 
 
 def _failed_by_iteration(fg: FlowGraph, n: str) -> bool:

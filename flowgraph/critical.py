@@ -19,7 +19,6 @@ networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a to
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +85,7 @@ def _weights(
             continue
         timing = d.get("timing")
         value = getattr(timing, "total" if weight == "duration" else weight, None)
-        if value is None:
+        if value is None or value != value:  # unknown, or NaN (set by hand): weighs nothing
             out[n] = 0.0
             if d.get("job_id") is not None or weight != "duration":
                 unknown.append(n)
@@ -122,10 +121,7 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
     if not order:
         return CriticalPath(weight, [], 0.0)
     top = max(finish.values())
-    if not math.isnan(top):  # the largest finish, smallest id first: min(order, key=(-f, id))
-        end = min(n for n in order if finish[n] == top)
-    else:  # a NaN weight: keep the comparison-by-comparison definition
-        end = min(order, key=lambda n: (-finish[n], n))
+    end = min(n for n in order if finish[n] == top)  # the largest finish, smallest id first
     path: list[str] = []
     cur: str | None = end
     while cur is not None:

@@ -35,7 +35,10 @@ __all__ = ["FlowGraph"]
 
 class FlowGraph:
     """The graph of one job. ``nx`` is the networkx ``DiGraph``; see :mod:`flowgraph.builder`
-    for its node and edge attributes. Queries are methods; each delegates to a small module."""
+    for its node and edge attributes. Queries are methods; each delegates to a small module.
+
+    Read ``nx`` freely, and copy it (``fg.nx.copy()``) to change it: the queries keep what they
+    worked out (the graph without templates, its order) beside it."""
 
     def __init__(
         self,

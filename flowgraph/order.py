@@ -49,8 +49,10 @@ def execution_order(g: nx.DiGraph) -> Order | None:
 
     Kept in the graph's ``__networkx_cache__``, which networkx empties whenever nodes or edges
     change, so the critical path, blocked and lint order the graph once. Do not modify it.
+    Not kept for a view (``g.subgraph(...)``, ``g.reverse(copy=False)``): networkx does not
+    empty a view's cache when the graph under it changes.
     """
-    cache = getattr(g, "__networkx_cache__", None)
+    cache = None if hasattr(g, "_graph") else getattr(g, "__networkx_cache__", None)
     if cache is not None and _CACHE_KEY in cache:
         hit: Order | None = cache[_CACHE_KEY]
         return hit

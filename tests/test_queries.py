@@ -231,3 +231,44 @@ def test_the_execution_order_is_cached_and_recomputed_when_the_graph_changes() -
     g.add_edge("c", "d")
     again = execution_order(g)
     assert again is not None and again.nodes == ["b", "a", "c", "d"] and again.depth["d"] == 2
+
+
+def test_blocked_lists_what_depends_on_a_cycle_after_it() -> None:
+    # down -> c2 <-> c1 -> up -> f (failed): down depends on up through the cycle
+    fg = run([{"id": "down", "status": "pending", "dependsOn": ["c2"]},
+              {"id": "c2", "status": "pending", "dependsOn": ["c1"]},
+              {"id": "c1", "status": "pending", "dependsOn": ["up", "c2"]},
+              {"id": "up", "status": "pending", "dependsOn": ["f"]},
+              {"id": "f", "status": "failure"}])
+    assert reasons(fg) == [
+        ("up", "failed-upstream", ["f"]),
+        ("c1", "cycle", ["c1", "c2"]),
+        ("c2", "cycle", ["c1", "c2"]),
+        ("down", "cycle", ["c2"]),
+    ]
+
+
+def test_a_nan_timing_weighs_nothing_whatever_the_flow_order() -> None:
+    from flowgraph.timing import Timing
+
+    flow = [{"id": "a", "jobId": "job_a"}, {"id": "b", "jobId": "job_b"},
+            {"id": "c", "dependsOn": ["a"]}]
+    for ordered in (flow, flow[::-1]):
+        fg = run(ordered)
+        fg.nx.nodes["a"]["timing"] = Timing(float("nan"), float("nan"), float("nan"))
+        fg.nx.nodes["b"]["timing"] = Timing(1.0, 4.0, 5.0)
+        cp = fg.critical_path("duration")
+        assert (cp.nodes, cp.total, cp.slack["a"]) == (["b"], 5.0, 5.0)
+
+
+def test_the_execution_order_of_a_view_follows_the_graph_under_it() -> None:
+    import networkx as nx
+
+    from flowgraph.order import execution_order
+
+    g = nx.DiGraph([("a", "b"), ("b", "c")])
+    view = g.subgraph(["a", "b", "c"])
+    first = execution_order(view)
+    assert first is not None and first.nodes == ["a", "b", "c"]
+    g.add_edge("c", "a")
+    assert execution_order(view) is None

@@ -2,7 +2,9 @@
 
 Timings on a shared machine are noisy and a 10x larger run also falls out of the CPU caches
 (``make bench`` measures time). Here the unit of work is a line of flowgraph's own code run by
-the interpreter (``sys.settrace``): deterministic, and a loop over loops shows at once. The runs
+the interpreter (``sys.settrace``): deterministic, and a loop over loops shows at once. What it
+cannot see is a costly call on one line (``x in a_list``, work inside networkx or C code): the
+growth column of ``make bench`` is the check for those. The runs
 come from the benchmark generator, which scales every shape with the run: a for-each with many
 iterations, nested loops, a node with many inputs from one source, an ``inputs_array`` input
 with one item per segment, branches and gates.
