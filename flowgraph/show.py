@@ -47,8 +47,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
-import networkx as nx
-
+from .order import adjacency, keyed_order
 from .report import one_line, seconds
 from .summary import iteration_state
 from .timing import job_timing, parse_time
@@ -131,6 +130,7 @@ class _Show:
     def __init__(self, fg: FlowGraph, expand: bool, project_id: str | None) -> None:
         self.fg = fg
         self.g = fg.nx
+        self.nodes = adjacency(fg.nx)[0]  # node -> attributes (the dict: views cost 2x here)
         self.expand = expand
         self.project_id = project_id
         self.blocked: dict[str, Blocked] = {b.node: b for b in fg.blocked()}
@@ -140,11 +140,11 @@ class _Show:
         for loop in fg.loops.values():
             for members in loop.iterations.values():
                 self.copies.update(members)
-        self.templates = {n for n, d in self.g.nodes(data=True)
+        self.templates = {n for n, d in self.nodes.items()
                           if d.get("loop_template_of") is not None}
         self.by_template: dict[str, list[str]] = defaultdict(list)
         for n in self.copies:
-            template = self.g.nodes[n].get("template")
+            template = self.nodes[n].get("template")
             if template is not None:
                 self.by_template[template].append(n)
         for members in self.by_template.values():
@@ -154,7 +154,7 @@ class _Show:
         self.covered: set[str] = set()  # nodes in a row or counted in a body row
 
     def _order(self) -> tuple[dict[str, int], bool]:
-        nodes = self.g.nodes
+        nodes = self.nodes
 
         def key(n: str) -> tuple[int, str]:
             index = nodes[n].get("flow_index")
@@ -162,12 +162,10 @@ class _Show:
                 index = -1 if nodes[n].get("role") == "input" else 1 << 30
             return (index, n)
 
-        try:
-            order = list(nx.lexicographical_topological_sort(self.g, key=key))
-            cyclic = False
-        except nx.NetworkXUnfeasible:
+        order = keyed_order(self.g, key)
+        cyclic = order is None
+        if order is None:
             order = sorted(self.g)
-            cyclic = True
         return {n: i for i, n in enumerate(order)}, cyclic
 
     def _key(self, n: str) -> int:
@@ -181,11 +179,11 @@ class _Show:
             return "parked"
         if self.fg.job.definition:
             return "not-run"
-        status: str | None = self.g.nodes[n].get("status")
+        status: str | None = self.nodes[n].get("status")
         return status
 
     def duration(self, n: str) -> float | None:
-        timing = self.g.nodes[n].get("timing")
+        timing = self.nodes[n].get("timing")
         total: float | None = getattr(timing, "total", None)
         return total
 
@@ -196,7 +194,7 @@ class _Show:
         return {"reason": b.reason, "causes": self._sorted(b.causes), "message": b.message}
 
     def node_row(self, n: str, depth: int, kind: str | None = None) -> dict[str, Any]:
-        d = self.g.nodes[n]
+        d = self.nodes[n]
         role = d.get("role")
         row: dict[str, Any] = {
             "id": n,
@@ -221,7 +219,7 @@ class _Show:
         states: Counter[str] = Counter()
         failed = []
         for index, members in sorted(loop.iterations.items()):
-            state = iteration_state([self.g.nodes[c].get("status") for c in members])
+            state = iteration_state([self.nodes[c].get("status") for c in members])
             if any(self.state(c) == "parked" for c in members) and state not in (
                 "failure", "rejected"
             ):
@@ -254,7 +252,7 @@ class _Show:
         for c in members:
             state = self.state(c) or "unknown"
             states[state] += 1
-            attrs = self.g.nodes[c]
+            attrs = self.nodes[c]
             where = {"loop": attrs.get("loop_node_id"), "iteration": attrs.get("iteration_index"),
                      "node": c}
             if state in ("failure", "rejected") and not self._failed_by_iteration(c):
@@ -283,7 +281,7 @@ class _Show:
         if loop is None:
             return False
         return any(
-            self.g.nodes[c].get("status") in ("failure", "rejected") or self._failed_by_iteration(c)
+            self.nodes[c].get("status") in ("failure", "rejected") or self._failed_by_iteration(c)
             for members in loop.iterations.values() for c in members
         )
 
@@ -299,7 +297,7 @@ class _Show:
 
     def _collapsed(self, loop_id: str, depth: int) -> None:
         loop = self.fg.loops[loop_id]
-        body = sorted((t for t in loop.body if t in self.g and self.g.nodes[t].get("role") == "node"),
+        body = sorted((t for t in loop.body if t in self.g and self.nodes[t].get("role") == "node"),
                       key=self._key)
         for template in body:
             self.rows.append(self.body_row(template, loop_id, depth))
@@ -315,7 +313,7 @@ class _Show:
         stray = sorted(
             (c for o in owners if o in self.fg.loops
              for members in self.fg.loops[o].iterations.values() for c in members
-             if self.g.nodes[c].get("template") is None),
+             if self.nodes[c].get("template") is None),
             key=self._key,
         )
         if stray:
@@ -375,7 +373,7 @@ class _Show:
         for n, b in self.blocked.items():
             if b.reason not in _GATE_REASONS:
                 continue
-            attrs = self.g.nodes[n]
+            attrs = self.nodes[n]
             node = attrs.get("node")
             items = len(node.items) if node is not None else 0
             call = resume_call(
@@ -390,14 +388,14 @@ class _Show:
         return out
 
     def next_step(self, gates: list[dict[str, Any]]) -> dict[str, Any]:
-        fg, g, job = self.fg, self.g, self.fg.job
+        fg, nodes, job = self.fg, self.nodes, self.fg.job
         if job.definition:
             return {"action": "none", "nodes": [],
                     "text": "nothing ran: this is a workflow definition; `flowgraph lint` checks it"}
-        execution = [n for n in fg.execution if g.nodes[n].get("role") == "node"]
-        failed = sorted((n for n in execution if g.nodes[n].get("status") == "failure"
+        execution = [n for n in fg.execution if nodes[n].get("role") == "node"]
+        failed = sorted((n for n in execution if nodes[n].get("status") == "failure"
                          and not self._failed_by_iteration(n)), key=self._key)
-        rejected = sorted((n for n in execution if g.nodes[n].get("status") == "rejected"),
+        rejected = sorted((n for n in execution if nodes[n].get("status") == "rejected"),
                           key=self._key)
         waiting = [b for b in self.blocked.values() if b.reason not in _GATE_REASONS]
         if failed:
@@ -441,7 +439,7 @@ class _Show:
             return {"action": "re-run", "nodes": [],
                     "text": f"the job ended ({one_line(job.status)}) without a failed node: "
                             "read the error above and re-run the workflow"}
-        running = sorted((n for n in execution if g.nodes[n].get("status") == "processing"
+        running = sorted((n for n in execution if nodes[n].get("status") == "processing"
                           and n not in fg.loops), key=self._key)
         if running:
             names = ", ".join(one_line(n) for n in running[:_LIST_SHOWN])
@@ -449,13 +447,13 @@ class _Show:
             return {"action": "wait", "nodes": running,
                     "text": f"wait: {len(running)} node{'s' if len(running) != 1 else ''} "
                             f"running ({names}{more})"}
-        pending = sum(1 for n in execution if g.nodes[n].get("status") == "pending")
+        pending = sum(1 for n in execution if nodes[n].get("status") == "pending")
         return {"action": "wait", "nodes": [],
                 "text": f"wait: the job is {one_line(job.status or 'unknown')}, "
                         f"{pending} node(s) pending"}
 
     def _where(self, n: str) -> str:
-        attrs = self.g.nodes[n]
+        attrs = self.nodes[n]
         loop = attrs.get("loop_node_id")
         if loop is None:
             return one_line(n)
@@ -488,9 +486,9 @@ class _Show:
         }
 
     def data(self) -> dict[str, Any]:
-        g = self.g
+        nodes = self.nodes
         top = sorted(
-            (n for n, d in g.nodes(data=True)
+            (n for n, d in nodes.items()
              if d.get("role") in ("node", "missing")
              and n not in self.copies and n not in self.templates),
             key=self._key,
@@ -499,13 +497,13 @@ class _Show:
             self.add(n, 0)
         # a broken payload (a loop in its own body, copies of each other) may leave nodes in no
         # row: every node is shown somewhere
-        for n in sorted((n for n, d in g.nodes(data=True)
+        for n in sorted((n for n, d in nodes.items()
                          if d.get("role") in ("node", "missing") and n not in self.covered),
                         key=self._key):
             if n not in self.covered:
                 self.add(n, 0)
         statuses: Counter[str] = Counter(
-            self.state(n) or "unknown" for n, d in g.nodes(data=True)
+            self.state(n) or "unknown" for n, d in nodes.items()
             if d.get("role") == "node" and n not in self.templates
         )
         gates = self.gates()

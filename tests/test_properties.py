@@ -147,3 +147,24 @@ def test_blocked_and_critical_path_ignore_the_flow_order(
     listed = [b["node"] for b in got[0]]
     for i, node in enumerate(listed):
         assert not set(listed[i + 1:]) & set(fg.upstream(node))
+
+
+@settings(max_examples=200, deadline=timedelta(seconds=2))
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=30),
+       st.permutations(list(range(13))))
+def test_keyed_order_is_networkxs_lexicographical_order(
+    edges: list[tuple[int, int]], rank: list[int]
+) -> None:
+    import networkx as nx
+
+    from flowgraph.order import keyed_order
+
+    g = nx.DiGraph()
+    g.add_nodes_from(f"n{i}" for i in range(13))
+    g.add_edges_from((f"n{a}", f"n{b}") for a, b in edges)
+    key = {f"n{i}": (rank[i] % 4, f"n{i}") for i in range(13)}.__getitem__  # ties on rank
+    try:
+        expected = list(nx.lexicographical_topological_sort(g, key=key))
+    except nx.NetworkXUnfeasible:
+        expected = None
+    assert keyed_order(g, key) == expected
