@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .builder import EDGE_KINDS
 from .dot_exec import DEFAULT_TIMEOUT, DOT_FORMATS, run_dot
 from .errors import FlowgraphError, RenderError
+from .order import adjacency
 from .quoting import clean, dot_url, escape_dot, is_safe_url
 from .report import seconds
 from .summary import iteration_state
@@ -280,6 +281,7 @@ class _SceneBuilder:
     def __init__(self, fg: FlowGraph, highlight_blocked: bool) -> None:
         self.fg = fg
         self.g = fg.nx
+        self.nodes = adjacency(fg.nx)[0]  # node -> attributes (the dict: views cost 2x here)
         self.highlight_blocked = highlight_blocked  # the mark's line then says why
         try:
             found = fg.blocked()
@@ -297,7 +299,7 @@ class _SceneBuilder:
 
     # -- families: a top-level loop with its templates and copies ---------------------------
     def _parent(self, n: str) -> Any:
-        d = self.g.nodes[n]
+        d = self.nodes[n]
         p = d.get("loop_node_id")
         return p if p is not None else d.get("loop_template_of")
 
@@ -336,7 +338,7 @@ class _SceneBuilder:
         cur: Any = n
         while cur in self.g and cur not in seen:
             seen.add(cur)
-            d = self.g.nodes[cur]
+            d = self.nodes[cur]
             if d.get("loop_node_id") is None:
                 break
             index = d.get("iteration_index")
@@ -347,7 +349,7 @@ class _SceneBuilder:
 
     # -- states and text ---------------------------------------------------------------------
     def state(self, n: str) -> str:
-        d = self.g.nodes[n]
+        d = self.nodes[n]
         role = d.get("role")
         if role in ("input", "missing"):
             return str(role)
@@ -360,7 +362,7 @@ class _SceneBuilder:
         return status if status in _KNOWN_STATUS else "unknown"
 
     def type_line(self, n: str) -> str:
-        d = self.g.nodes[n]
+        d = self.nodes[n]
         kind = d.get("type")
         extra = d.get("model_id") or d.get("workflow_id")
         text = "(no type)" if kind is None else str(kind)
@@ -372,14 +374,13 @@ class _SceneBuilder:
         states: list[str] = []
         failed: list[tuple[int, ...]] = []
         rejected: list[tuple[int, ...]] = []
-        g = self.g
         for x in loops:
             loop = self.fg.loops.get(x)
             if loop is None:
                 continue
             base = self.path(x)
             for i, copies in sorted(loop.iterations.items()):
-                state = iteration_state([g.nodes[c].get("status") for c in copies])
+                state = iteration_state([self.nodes[c].get("status") for c in copies])
                 states.append(state)
                 if state == "failure":
                     failed.append((*base, i))
@@ -397,8 +398,8 @@ class _SceneBuilder:
 
     def notes(self, n: str) -> list[str]:
         """Tooltip lines of one flow node: ids, timings, cost, error and hint."""
-        g, job = self.g, self.fg.job
-        d = g.nodes[n]
+        job = self.fg.job
+        d = self.nodes[n]
         out = [f"{n}"]
         if d.get("role") == "input":
             return [f"workflow input {d.get('name', '')!s}"]
@@ -444,7 +445,7 @@ class _SceneBuilder:
         return out
 
     def url(self, n: str) -> str | None:
-        node = self.g.nodes[n].get("node")
+        node = self.nodes[n].get("node")
         for asset in getattr(node, "assets", None) or []:
             if is_safe_url(asset.url):
                 return str(asset.url).strip()
@@ -452,7 +453,7 @@ class _SceneBuilder:
 
     # -- boxes -------------------------------------------------------------------------------
     def single(self, n: str) -> Box:
-        d = self.g.nodes[n]
+        d = self.nodes[n]
         role = d.get("role")
         if role == "input":
             return Box(("0", n), "input", n, [n], [_id_line(str(d.get("name", n))),
@@ -478,8 +479,7 @@ class _SceneBuilder:
                    self.url(n), bool(d.get("output")))
 
     def fold(self, template: str, copies: list[str], running: bool) -> Box:
-        g = self.g
-        d = g.nodes[template]
+        d = self.nodes[template]
         kind = d.get("type")
         shape = "box" if kind is None else SHAPES.get(str(kind), "ellipse")
         lines = [_id_line(template), self.type_line(template)]
@@ -491,10 +491,10 @@ class _SceneBuilder:
             tooltip.append("no copy of this template has been made yet")
             return Box(("0", template), "fold", template, [], lines, state, kind, shape,
                        tooltip)
-        statuses = [g.nodes[c].get("status") for c in copies]
+        statuses = [self.nodes[c].get("status") for c in copies]
         lines.append(clean(counts_text(statuses), _LINE, 1))
-        failed = [self.path(c) for c in copies if g.nodes[c].get("status") == "failure"]
-        rejected = [self.path(c) for c in copies if g.nodes[c].get("status") == "rejected"]
+        failed = [self.path(c) for c in copies if self.nodes[c].get("status") == "failure"]
+        rejected = [self.path(c) for c in copies if self.nodes[c].get("status") == "rejected"]
         if failed:
             lines.append(_indexes("failed", failed))
         if rejected:
@@ -502,7 +502,7 @@ class _SceneBuilder:
         if template in self.fg.loops:
             lines += self.iteration_lines([c for c in copies if c in self.fg.loops])
         tooltip.append(f"stands for {len(copies)} copies: {counts_text(statuses)}")
-        bad = sorted(c for c in copies if g.nodes[c].get("status") in ("failure", "rejected"))
+        bad = sorted(c for c in copies if self.nodes[c].get("status") in ("failure", "rejected"))
         if bad:
             tooltip.append("failed copies: " + ", ".join(bad[:10])
                            + (f" +{len(bad) - 10} more" if len(bad) > 10 else ""))
@@ -512,9 +512,8 @@ class _SceneBuilder:
                    tooltip)
 
     def group(self, key: Key, copies: list[str]) -> Box:
-        g = self.g
         kind = key[2] or None
-        statuses = [g.nodes[c].get("status") for c in copies]
+        statuses = [self.nodes[c].get("status") for c in copies]
         lines = [f"{len(copies)} other copies", clean(kind or "(no type)", _LINE, 1),
                  clean(counts_text(statuses), _LINE, 1)]
         tooltip = [f"copies in loop {key[1]} that match no body template",
@@ -528,9 +527,9 @@ def _root_reason(sb: _SceneBuilder, n: str) -> str:
     b = sb.blocked.get(n)
     if b is not None and b.reason in (*_GATE_REASONS, "cycle"):
         return b.reason
-    if sb.g.nodes[n].get("role") == "missing":
+    if sb.nodes[n].get("role") == "missing":
         return "missing"
-    return _status_word(sb.g.nodes[n].get("status"))
+    return _status_word(sb.nodes[n].get("status"))
 
 
 def _mark(sb: _SceneBuilder, box: Box) -> None:
@@ -569,11 +568,12 @@ def build_scene(
     """
     sb = _SceneBuilder(fg, highlight_blocked)
     g = fg.nx
+    nodes = sb.nodes
     loops = fg.loops
     root = sb.families()
     copies_in: Counter[str] = Counter()
     for n, r in root.items():
-        if r is not None and g.nodes[n].get("loop_node_id") is not None:
+        if r is not None and nodes[n].get("loop_node_id") is not None:
             copies_in[r] += 1
     expanded = {r: expand_loops and copies_in[r] <= max_copies for r in copies_in}
 
@@ -583,7 +583,7 @@ def build_scene(
     groups: dict[Key, list[str]] = defaultdict(list)
     for n in sorted(g):
         r = root.get(n)
-        d = g.nodes[n]
+        d = nodes[n]
         if r is None or not copies_in[r]:
             rep[n] = ("0", n)
         elif expanded[r]:  # every copy drawn; the templates they stand for are not
@@ -605,9 +605,9 @@ def build_scene(
             continue
         r = root.get(n)
         folded = (r is not None and copies_in[r] and not expanded[r] and n != r
-                  and g.nodes[n].get("loop_node_id") is None)
+                  and nodes[n].get("loop_node_id") is None)
         if folded:
-            running = g.nodes[r].get("status") in ("pending", "processing") if r else False
+            running = nodes[r].get("status") in ("pending", "processing") if r else False
             boxes[own] = sb.fold(n, folds.get(n, []), running)
         else:
             boxes[own] = sb.single(n)
@@ -631,7 +631,7 @@ def build_scene(
         if key[0] == "iteration":
             return ("loop", key[1])
         x = key[1]
-        d = g.nodes[x]
+        d = nodes[x]
         if expanded_family(x):
             outer = d.get("loop_node_id")
             if outer is None or outer not in g:
@@ -653,7 +653,7 @@ def build_scene(
         _, i = iteration_of[key]
         loop = loops.get(x)
         copies = loop.iterations.get(i, []) if loop is not None else []
-        state = iteration_state([g.nodes[c].get("status") for c in copies])
+        state = iteration_state([nodes[c].get("status") for c in copies])
         word = WORDS.get(state, clean(state, 20, 1))
         return Cluster(key, "iteration", [f"iteration {i}: {word}"],
                        state if state in STATES else "unknown", parent)
@@ -674,7 +674,7 @@ def build_scene(
         r = root.get(n)
         if r is None:
             return None
-        d = g.nodes[n]
+        d = nodes[n]
         if n in loops:
             return ensure(("loop", n))
         if expanded_family(n):
@@ -745,12 +745,13 @@ def build_scene(
 
 def _has_body_pred(g: Any, v: str) -> bool:
     """True when ``v`` (a template or a copy) reads another node of the same loop iteration."""
-    d = g.nodes[v]
+    nodes, pred, _ = adjacency(g)
+    d = nodes[v]
     mine = (d.get("loop_node_id"), d.get("iteration_index"), d.get("loop_template_of"))
     if mine == (None, None, None):
         return False
-    for p in g.pred[v]:
-        pd = g.nodes[p]
+    for p in pred[v]:
+        pd = nodes[p]
         if (pd.get("loop_node_id"), pd.get("iteration_index"), pd.get("loop_template_of")) == mine:
             return True
     return False
