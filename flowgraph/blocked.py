@@ -103,25 +103,15 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
     nodes, pred, _ = adjacency(g)
     ordered = execution_order(g)  # None when there is a cycle
     if ordered is not None:
-        cyclic: set[str] = set()
-        component: dict[str, list[str]] = {}
         order, depth = ordered
+        component: dict[str, list[str]] = {}  # a node on a cycle -> the cycle's members
     else:
-        comps = [
-            c for c in nx.strongly_connected_components(g)
-            if len(c) > 1 or any(g.has_edge(n, n) for n in c)
-        ]
-        cyclic = set().union(*comps)
-        component = {n: sorted(c) for c in comps for n in c}
-        rest = execution_order(g.subgraph([n for n in g if n not in cyclic]).copy())
-        assert rest is not None  # what is left once the cycles are out is acyclic
-        order = rest.nodes
-        depth = _depth_through_cycles(g)
+        order, depth, component = _around_cycles(g)
     state: dict[str, str] = {}
     causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}
     kind_of_root: dict[str, str] = {}
     out: list[Blocked] = []
-    for n in cyclic:
+    for n in component:
         state[n] = _ROOT
         kind_of_root[n] = "cycle"
     for n in order:
@@ -194,22 +184,36 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             )
             continue
         state[n] = _WAIT
-    for n in cyclic:
+    for n in component:
         if nodes[n].get("status") not in ("success", "skipped", "failure", "rejected"):
-            members = component.get(n, [n])
+            members = component[n]
             out.append(Blocked(n, "cycle", members[:20],
                                "this node is on a cycle: " + " -> ".join(members[:5])))
     out.sort(key=lambda b: (depth[b.node], b.node))  # dependency order, then ids
     return out
 
 
-def _depth_through_cycles(g: nx.DiGraph) -> dict[str, int]:
-    """Each node's depth in the graph of ``g``'s strongly connected components (a cycle's
-    members share one depth), so that what depends on a cycle comes after it."""
+def _around_cycles(
+    g: nx.DiGraph,
+) -> tuple[list[str], dict[str, int], dict[str, list[str]]]:
+    """For a graph with cycles, from its strongly connected components (networkx's
+    condensation): a topological order of the nodes on no cycle, every node's depth (a
+    cycle's members share one, so what depends on a cycle comes after it), and each node on a
+    cycle with the cycle's sorted members."""
     groups = nx.condensation(g)
     ordered = execution_order(groups)
     assert ordered is not None  # a condensation is acyclic
-    return {n: ordered.depth[c] for n, c in groups.graph["mapping"].items()}
+    order: list[str] = []
+    component: dict[str, list[str]] = {}
+    for c in ordered.nodes:
+        members = groups.nodes[c]["members"]
+        (first, *more) = members
+        if more or g.has_edge(first, first):
+            component.update(dict.fromkeys(members, sorted(members)))
+        else:
+            order.append(first)
+    depth = {n: ordered.depth[c] for n, c in groups.graph["mapping"].items()}
+    return order, depth, component
 
 
 def _failed_by_iteration(fg: FlowGraph, n: str) -> bool:
