@@ -59,10 +59,6 @@ class CriticalPath:
         }
 
 
-def _cycle_error(g: nx.DiGraph) -> CycleError:
-    return CycleError([u for u, _ in nx.find_cycle(g)])
-
-
 def _weights(
     fg: FlowGraph, g: nx.DiGraph, weight: str
 ) -> tuple[dict[str, float], list[str], set[str]]:
@@ -105,7 +101,7 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
         weight = "duration" if timed else "hops"
     found = execution_order(g)
     if found is None:
-        raise _cycle_error(g)
+        raise CycleError([u for u, _ in nx.find_cycle(g)])
     order = found.nodes  # any topological order gives the same answer: ties compare ids
     w, unknown, others = _weights(fg, g, weight)
     finish: dict[str, float] = {}

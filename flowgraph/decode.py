@@ -48,5 +48,5 @@ def decode_json(text: str | bytes, where: str = "<text>") -> Any:
         raise SourceError(
             f"{where}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # NaN/Infinity, bad UTF-8 (UnicodeDecodeError is one)
         raise SourceError(f"{where}: not valid JSON: {exc}") from None

@@ -64,15 +64,22 @@ def execution_order(g: nx.DiGraph) -> Order | None:
     return result
 
 
-def _kahn(g: nx.DiGraph) -> Order | None:
-    _, pred, succ = adjacency(g)
-    indegree: dict[str, int] = {}
-    order: list[str] = []
+def _indegrees(pred: Any) -> tuple[dict[Any, int], list[Any]]:
+    """How many predecessors each node has (those that have some), and the nodes without any,
+    in the graph's order: where Kahn's algorithm starts."""
+    indegree: dict[Any, int] = {}
+    sources: list[Any] = []
     for n, ps in pred.items():
         if ps:
             indegree[n] = len(ps)
         else:
-            order.append(n)
+            sources.append(n)
+    return indegree, sources
+
+
+def _kahn(g: nx.DiGraph) -> Order | None:
+    _, pred, succ = adjacency(g)
+    indegree, order = _indegrees(pred)
     depth = dict.fromkeys(order, 0)
     append = order.append
     for n in order:  # the list grows while it is walked: it is the queue
@@ -103,13 +110,8 @@ def keyed_order(g: nx.DiGraph, key: Callable[[Any], Hashable]) -> list[Any] | No
     ['b', 'a', 'c']
     """
     _, pred, succ = adjacency(g)
-    indegree: dict[Any, int] = {}
-    ready: list[tuple[Any, Any]] = []
-    for n, ps in pred.items():
-        if ps:
-            indegree[n] = len(ps)
-        else:
-            ready.append((key(n), n))
+    indegree, sources = _indegrees(pred)
+    ready = [(key(n), n) for n in sources]
     heapq.heapify(ready)
     order: list[Any] = []
     pop, push = heapq.heappop, heapq.heappush
