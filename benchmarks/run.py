@@ -4,8 +4,9 @@
 
 Everything is measured in this one process with ``time.perf_counter``, best of N (fewer on
 the largest size), after a ``gc.collect()`` and with the cyclic garbage collector paused (as
-flowgraph's load and build run; the floor is then at its fastest), on the same encoded bytes (``benchmarks/generate.py``:
-~1.2 KB per node, loops with many iterations, branches, gates). Rows:
+flowgraph's load and build run; the floor is then at its fastest), on the same encoded bytes
+(``benchmarks/generate.py``: ~1.2 KB per node, loops with many iterations, branches, gates).
+Rows:
 
 * ``json.loads``: decoding the bytes, the floor;
 * flowgraph's ``load`` (from the bytes: decode + parse), ``build``, ``critical_path``,
@@ -34,7 +35,6 @@ import importlib.util
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import threading
@@ -67,9 +67,12 @@ DCJ_PREFIX = 1000  # dataclasses-json: nodes timed beyond which the time is scal
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Every row but ``json.loads, collector on`` runs with the cyclic collector paused: what
+    """Rows run with the cyclic collector paused (those marked "collector on" excepted): what
     flowgraph's load and build do themselves, and the floor is then at its fastest. The
-    collector's own cost is the ``collector`` row, one full pass over the loaded run."""
+    collector's own cost is the ``collector`` row, one full pass over the loaded run.
+
+    Not :func:`flowgraph.parse.gc_paused`: that one also moves what the block made to the
+    oldest generation when it ends, which would change what the ``collector`` row measures."""
     gc.disable()
     try:
         yield
@@ -179,7 +182,6 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
     del ids, table
     for key, values in samples.items():
         rows[key] = min(values) if values else None
-    rows["json.loads median"] = statistics.median(samples["json.loads"])
     rows["pipeline"] = sum(rows[k] for k in ("load", "build", "critical_path", "blocked"))
 
     # the bundle variant: node jobs give durations
