@@ -11,7 +11,7 @@ Rows:
 * ``json.loads``: decoding the bytes, the floor;
 * flowgraph's ``load`` (from the bytes: decode + parse), ``build``, ``critical_path``,
   ``blocked`` (each on the result of the previous step, as a user runs them), ``snapshot`` and
-  the collapsed DOT of ``flowgraph.draw.to_dot`` (when that module exists);
+  the collapsed DOT of ``flowgraph.render.to_dot``;
 * the bundle variant (node jobs with ``statusHistory``): load + build + duration critical path;
 * the official SDK's ``JobRetrieveResponse.model_validate`` on the decoded payload (the peer);
 * dataclasses-json's ``Job.from_dict`` (the naive baseline; too slow for every size: timed on
@@ -101,14 +101,10 @@ def fmt(seconds: float | None, approx: bool = False) -> str:
 
 
 def draw_module() -> Any:
-    if importlib.util.find_spec("flowgraph.draw") is None:
-        return None
-    try:
-        from flowgraph import draw
-    except Exception as exc:  # noqa: BLE001 - a module in the making may raise anything
-        print(f"note: flowgraph.draw does not import ({type(exc).__name__}: {exc})")
-        return None
-    return draw if hasattr(draw, "to_dot") else None
+    """The rendering package (``to_dot``, ``render``)."""
+    from flowgraph import render
+
+    return render
 
 
 def check_fast_parser(data: bytes) -> None:
@@ -292,15 +288,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 def fetch_seconds() -> tuple[float | None, str]:
     """get_bundle of a job with 200 node jobs from a local server with 50 ms per request."""
-    have = (importlib.util.find_spec("flowgraph.fetch_api") is not None
-            and importlib.util.find_spec("flowgraph._http") is not None)
-    if not have:
-        return None, "flowgraph/fetch_api.py or flowgraph/_http.py missing"
-    try:
-        from flowgraph._http import Client
-        from flowgraph.fetch_api import get_bundle
-    except ImportError as exc:
-        return None, f"cannot import: {exc}"
+    from flowgraph.api import Client
+    from flowgraph.api.endpoints import get_bundle
+
     _Handler.jobs = _fetch_jobs()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
@@ -332,7 +322,7 @@ ROWS = [
     ("critical_path", "critical_path"),
     ("blocked", "blocked"),
     ("snapshot", "snapshot"),
-    ("collapsed DOT (draw.to_dot)", "dot"),
+    ("collapsed DOT (render.to_dot)", "dot"),
     ("pipeline: load+build+cp+blocked", "pipeline"),
     ("collector: one full pass, run loaded", "gc pass"),
     ("bundle: load+build+cp(duration)", "bundle"),
@@ -456,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     verdicts.append((f"10k: collapsed SVG < {SVG_SECONDS:g} s",
                      None if svg is None else svg < SVG_SECONDS,
                      fmt(svg) if svg is not None else
-                     results.get(10_000, {}).get("svg_error", "flowgraph.draw missing or no 10k")))
+                     results.get(10_000, {}).get("svg_error", "no 10k run")))
     helps = help_seconds()
     verdicts.append((f"flowgraph --help < {HELP_SECONDS:g} s", helps < HELP_SECONDS,
                      f"{fmt(helps)} (best of 5, subprocess)"))

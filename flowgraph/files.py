@@ -1,4 +1,6 @@
-"""Writing output files whole or not at all: a temp file in the same folder, then rename.
+"""Writing files whole or not at all: a temp file in the same folder, fsync, then rename.
+
+:func:`write_atomic` is the one atomic writer of flowgraph: output files and cache entries.
 
 >>> import os, tempfile
 >>> d = tempfile.mkdtemp()
@@ -9,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -19,7 +22,12 @@ __all__ = ["write_atomic", "write_output"]
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write ``data`` to ``path`` atomically; on any failure the old file is left intact."""
+    """Write ``data`` (text as UTF-8) to ``path`` atomically; the folder must exist.
+
+    The file is created readable by its owner only (``mkstemp``). On any failure the old file
+    is left intact, no temp file stays behind, and an ``OSError`` becomes a one-line
+    :class:`~flowgraph.errors.SourceError`.
+    """
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -33,22 +41,16 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
-        try:
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
-        raise SourceError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if isinstance(exc, OSError):
+            raise SourceError(f"{target}: cannot write: {exc.strerror or exc}") from None
         raise
 
 
 def write_output(path: str, data: str | bytes) -> None:
-    """Write to ``path``, or to stdout when ``path`` is ``-``."""
+    """Write to ``path`` atomically, or to stdout when ``path`` is ``-``."""
     if path == "-":
         if isinstance(data, bytes):
             sys.stdout.flush()

@@ -6,20 +6,33 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .fetch_api import is_terminal
+from ..config import ENV_CACHE_DIR
+from ..decode import JsonError, decode_object
+from ..errors import SourceError
+from ..files import write_atomic
+from ..vocab import is_terminal_job_status
 
-__all__ = ["ENV_CACHE_DIR", "SCHEMA", "JobCache", "default_cache_dir"]
+__all__ = ["SCHEMA", "JobCache", "default_cache_dir", "is_finished"]
 
 log = logging.getLogger(__name__)
 
 #: The ``schema`` field of every entry; entries with another value are misses.
 SCHEMA = "flowgraph.job-cache/1"
-ENV_CACHE_DIR = "FLOWGRAPH_CACHE_DIR"
+
+
+def is_finished(job: Any) -> bool:
+    """Whether ``job`` (a job dict) has a terminal status (:mod:`flowgraph.vocab`); unknown and
+    missing statuses are not terminal.
+
+    >>> is_finished({"status": "success"}), is_finished({"status": "paused"}), is_finished(None)
+    (True, False, False)
+    """
+    status = job.get("status") if isinstance(job, dict) else None
+    return isinstance(status, str) and is_terminal_job_status(status)
 
 
 def default_cache_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -36,7 +49,8 @@ class JobCache:
     """Finished jobs (status ``success``, ``failure``, ``canceled``) kept as JSON files.
 
     Anything unreadable is a miss; writes are atomic, so concurrent writers of one key leave
-    one whole payload. Only the job dict is stored, never credentials.
+    one whole payload. Only the job dict is stored, never credentials; the folder and its
+    files are readable by their owner only.
 
     >>> import tempfile
     >>> cache = JobCache(tempfile.mkdtemp())
@@ -76,47 +90,34 @@ class JobCache:
             log.warning("cache entry %s unreadable (%s): ignored", path, exc.strerror or exc)
             return None
         try:
-            entry = json.loads(raw)
-        except (ValueError, RecursionError):
-            log.debug("cache entry %s is not valid JSON: a miss", path)
+            entry = decode_object(raw)
+        except JsonError as exc:
+            log.debug("cache entry %s is not a JSON object (%s): a miss", path, exc)
             return None
-        if (
-            not isinstance(entry, dict)
-            or entry.get("schema") != SCHEMA
-            or entry.get("jobId") != job_id
-            or not is_terminal(entry.get("job"))
-        ):
+        job: Any = entry.get("job")
+        if entry.get("schema") != SCHEMA or entry.get("jobId") != job_id or not is_finished(job):
             log.debug("cache entry %s has the wrong shape: a miss", path)
             return None
-        job: dict[str, Any] = entry["job"]
-        return job
+        found: dict[str, Any] = job
+        return found
 
     def put(self, job_id: str, job: dict[str, Any]) -> None:
-        """Store ``job`` if its status is terminal; atomic (temp file, fsync, ``os.replace``).
+        """Store ``job`` if its status is terminal, with :func:`flowgraph.files.write_atomic`.
 
         A failing disk (full, read-only) is logged and leaves the previous entry intact.
         """
         path = self.path_for(job_id)
-        if not is_terminal(job):
+        if not is_finished(job):
             return
         data = json.dumps(
             {"schema": SCHEMA, "jobId": job_id, "job": job}, ensure_ascii=False
         ).encode("utf-8", "surrogatepass")
-        temp: str | None = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.directory)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-            temp = None
         except OSError as exc:
             log.warning("could not write cache entry %s: %s", path, exc.strerror or exc)
-        finally:
-            if temp is not None:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
+            return
+        try:
+            write_atomic(path, data)
+        except SourceError as exc:
+            log.warning("could not write cache entry: %s", exc)

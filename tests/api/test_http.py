@@ -1,4 +1,4 @@
-"""flowgraph._http.Client against a real local server: reliability.md Transport, HTTP statuses,
+"""flowgraph.api.Client against a real local server: reliability.md Transport, HTTP statuses,
 Payloads 19, 20, 25 and Secrets 43-45."""
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ from apiserver import (
     secret_leaks,
 )
 
-from flowgraph import _http
-from flowgraph._http import Client, parse_retry_after, retry_delay, should_retry
+from flowgraph.api import Client
 from flowgraph.errors import (
     ApiConnectionError,
     ApiError,
@@ -667,42 +666,17 @@ def test_incomplete_credentials_name_the_missing_variable(env: dict[str, str], n
 
 
 @pytest.mark.parametrize(
-    "url", [f"https://{KEY}:{SECRET}@api.example.com/v1", "ftp://example.com", "not a url"]
+    "url",
+    [
+        f"https://{KEY}:{SECRET}@api.example.com/v1",
+        "ftp://example.com",
+        "not a url",
+        "http://[::1/v1",
+        "http://127.0.0.1:99999/v1",
+        "http://127.0.0.1:0/v1",
+    ],
 )
 def test_bad_base_urls_are_configuration_errors_without_secrets(url: str) -> None:
     with pytest.raises(ConfigurationError) as info:
         Client(KEY, SECRET, base_url=url, env={})
     assert "SCENARIO_BASE_URL" in str(info.value) and not secret_leaks(str(info.value))
-
-
-# -- the retry policy as pure functions ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("status", "headers", "expected"),
-    [
-        (408, {}, True),
-        (409, {}, True),
-        (429, {}, True),
-        (500, {}, True),
-        (599, {}, True),
-        (400, {}, False),
-        (401, {}, False),
-        (404, {}, False),
-        (422, {}, False),
-        (404, {"X-Should-Retry": "true"}, True),
-        (500, {"x-should-retry": "false"}, False),
-    ],
-)
-def test_should_retry(status: int, headers: dict[str, str], expected: bool) -> None:
-    assert should_retry(status, headers) is expected
-
-
-def test_retry_delay_mirrors_the_sdk() -> None:
-    assert [retry_delay(n, {}, lambda: 0.0) for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
-    assert retry_delay(0, {}, lambda: 1.0) == 0.375
-    assert retry_delay(0, {"retry-after-ms": "60000"}) == 60.0
-    assert retry_delay(0, {"retry-after-ms": "60001"}, lambda: 0.0) == 0.5
-    assert retry_delay(0, {"retry-after-ms": "0", "Retry-After": "3"}, lambda: 0.0) == 0.5
-    assert parse_retry_after({"Retry-After": "nan"}) is None
-    assert _http.DEFAULT_TIMEOUT == (5.0, 60.0) and _http.DEFAULT_MAX_RETRIES == 2

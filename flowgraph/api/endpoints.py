@@ -1,4 +1,7 @@
-"""Fetch jobs, bundles and workflow definitions from the Scenario API as plain dicts."""
+"""The Scenario API's endpoints on plain dicts: jobs, definitions, bundles, and watching a job.
+
+A bundle is a job with its flow's node jobs, sub-workflows nested as bundles of their own.
+"""
 
 from __future__ import annotations
 
@@ -9,38 +12,29 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigurationError, FlowgraphError, PayloadError
+from ..config import DEFAULT_BUNDLE_DEPTH, DEFAULT_FETCH_WORKERS, DEFAULT_WATCH_INTERVAL
+from ..errors import ConfigurationError, FlowgraphError, PayloadError
+from .cache import JobCache, is_finished
 
 if TYPE_CHECKING:
     from ._http import Client
-    from .cache import JobCache
 
 __all__ = [
-    "TERMINAL_JOB_STATUSES",
+    "Change",
+    "Progress",
     "get_bundle",
     "get_job",
     "get_workflow",
-    "is_terminal",
     "iter_job_updates",
     "node_job_ids",
 ]
 
 log = logging.getLogger(__name__)
 
-#: Job statuses after which a job never changes; anything else (``paused``...) may still move.
-TERMINAL_JOB_STATUSES = frozenset({"success", "failure", "canceled"})
-
+#: ``progress(done, total)``, called after each node job of a bundle.
 Progress = Callable[[int, int], object]
+#: One node's status change while watching: ``(node_id, old_status, new_status)``.
 Change = tuple[str, str | None, str | None]
-
-
-def is_terminal(job: Any) -> bool:
-    """Whether ``job`` (a job dict) has a terminal status; unknown statuses are not terminal.
-
-    >>> is_terminal({"status": "success"}), is_terminal({"status": "paused"}), is_terminal(None)
-    (True, False, False)
-    """
-    return isinstance(job, dict) and job.get("status") in TERMINAL_JOB_STATUSES
 
 
 def _flow(job: Any) -> list[Any] | None:
@@ -143,10 +137,10 @@ def get_bundle(
     job_id: str,
     *,
     node_jobs: bool = True,
-    max_workers: int = 8,
+    max_workers: int = DEFAULT_FETCH_WORKERS,
     progress: Progress | None = None,
     cache: JobCache | None = None,
-    depth: int = 3,
+    depth: int = DEFAULT_BUNDLE_DEPTH,
 ) -> dict[str, Any]:
     """A job with its flow's child jobs: ``{"job", "nodeJobs", "notLoaded"}``.
 
@@ -180,7 +174,7 @@ class _BundleLoader:
     ) -> None:
         self.client = client
         self.cache = cache
-        self.workers = max(1, min(max_workers, getattr(client, "pool_size", max_workers)))
+        self.workers = max(1, min(max_workers, client.pool_size))
         self.progress = progress
         self.depth = depth
         self.results: dict[str, dict[str, Any] | str] = {}
@@ -281,7 +275,7 @@ def iter_job_updates(
     client: Client,
     job_id: str,
     *,
-    interval: float = 2.0,
+    interval: float = DEFAULT_WATCH_INTERVAL,
     sleep: Callable[[float], object] = time.sleep,
     max_polls: int | None = None,
 ) -> Iterator[tuple[dict[str, Any], list[Change]]]:
@@ -289,8 +283,8 @@ def iter_job_updates(
 
     ``changes`` is the sorted list of ``(node_id, old_status, new_status)`` since the previous
     poll (``old`` is None on the first poll and for new nodes; ``new`` is None for nodes that
-    vanished). Stops after yielding a job in :data:`TERMINAL_JOB_STATUSES`, or after
-    ``max_polls`` polls. API errors and ``KeyboardInterrupt`` propagate.
+    vanished). Stops after yielding a finished job (:func:`~flowgraph.api.cache.is_finished`),
+    or after ``max_polls`` polls. API errors and ``KeyboardInterrupt`` propagate.
     """
     _check_id(job_id, "job id")
     if interval < 0 or (max_polls is not None and max_polls < 1):
@@ -308,6 +302,6 @@ def iter_job_updates(
         ]
         previous = current
         yield job, changes
-        if is_terminal(job) or (max_polls is not None and polls >= max_polls):
+        if is_finished(job) or (max_polls is not None and polls >= max_polls):
             return
         sleep(interval)

@@ -1,4 +1,4 @@
-"""flowgraph.cache.JobCache: atomic writes, corrupt entries as misses, hashed names, only
+"""flowgraph.api.cache.JobCache: atomic writes, corrupt entries as misses, hashed names, only
 finished jobs (reliability.md Cache 38-42, and no credentials on disk)."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from apiserver import JWT, KEY, SECRET, ApiServer, job, job_reply, secret_leaks
 
-from flowgraph import cache as cache_module
-from flowgraph._http import Client
-from flowgraph.cache import SCHEMA, JobCache, default_cache_dir
-from flowgraph.fetch_api import get_bundle
+import flowgraph
+from flowgraph.api import Client
+from flowgraph.api.cache import SCHEMA, JobCache, default_cache_dir
+from flowgraph.api.endpoints import get_bundle
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -33,7 +33,7 @@ def server() -> Iterator[ApiServer]:
 
 
 def make_client(server: ApiServer) -> Client:
-    return Client(KEY, SECRET, JWT, base_url=server.base, env={}, sleep=lambda s: None)
+    return Client(KEY, SECRET, JWT, base_url=server.base, env={}, sleep=lambda _: None)
 
 
 def files(directory: Path) -> list[str]:
@@ -74,7 +74,7 @@ def test_a_write_failing_midway_keeps_the_previous_entry_and_no_temp_file(
     cache.put("job_1", old)
     before = cache.path_for("job_1").read_bytes()
 
-    def boom(*args: Any) -> None:
+    def boom(*_: Any) -> None:
         raise OSError(errno.EIO, "I/O error")
 
     if failure == "write":
@@ -101,7 +101,7 @@ def test_an_unserialisable_job_raises_and_leaves_nothing(tmp_path: Path) -> None
 
 WRITER = """
 import sys
-from flowgraph.cache import JobCache
+from flowgraph.api.cache import JobCache
 cache, index = JobCache(sys.argv[1]), int(sys.argv[2])
 job = {"jobId": "shared", "status": "success", "writer": index, "pad": [index] * 20000}
 for _ in range(15):
@@ -121,7 +121,7 @@ def _write_many(cache: JobCache, data: dict[str, Any]) -> None:
 def test_sixteen_threads_and_four_processes_writing_one_key(tmp_path: Path) -> None:
     cache = JobCache(tmp_path)
     payloads = {i: payload(i) for i in range(20)}
-    env = {**os.environ, "PYTHONPATH": str(Path(cache_module.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(flowgraph.__file__).parents[1])}
     processes = [
         subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(16 + i)], env=env)
         for i in range(4)

@@ -1,4 +1,4 @@
-"""flowgraph.fetch_api against a real local server: jobs, bundles, sub-workflows, watching
+"""flowgraph.api.endpoints against a real local server: jobs, bundles, sub-workflows, watching
 (reliability.md 7, 16, 17, 21 and the bundle contract)."""
 
 from __future__ import annotations
@@ -11,21 +11,21 @@ from typing import Any
 import pytest
 from apiserver import JWT, KEY, SECRET, ApiServer, Reply, Sleeps, job, job_reply, secret_leaks
 
-from flowgraph import fetch_api
-from flowgraph._http import Client
+from flowgraph import vocab
+from flowgraph.api import Client
+from flowgraph.api.cache import is_finished
+from flowgraph.api.endpoints import (
+    get_bundle,
+    get_job,
+    get_workflow,
+    iter_job_updates,
+)
 from flowgraph.errors import (
     ApiTimeoutError,
     ConfigurationError,
     NotFoundError,
     PayloadError,
     ServerError,
-)
-from flowgraph.fetch_api import (
-    TERMINAL_JOB_STATUSES,
-    get_bundle,
-    get_job,
-    get_workflow,
-    iter_job_updates,
 )
 
 
@@ -314,7 +314,7 @@ def test_a_workflow_child_from_a_non_workflow_node_stays_a_plain_job(server: Api
 def test_a_progress_callback_error_propagates(server: ApiServer) -> None:
     serve_jobs(server, job("root", flow=[node("a", "job_a")]), job("job_a"))
 
-    def progress(done: int, total: int) -> None:
+    def progress(_done: int, _total: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -367,7 +367,7 @@ def test_watch_stops_after_max_polls_and_lets_keyboard_interrupt_through(server:
         len(list(iter_job_updates(make_client(server), "job_1", sleep=Sleeps(), max_polls=3))) == 3
     )
 
-    def interrupted(seconds: float) -> None:
+    def interrupted(_seconds: float) -> None:
         raise KeyboardInterrupt
 
     updates = iter_job_updates(make_client(server), "job_1", sleep=interrupted)
@@ -387,9 +387,7 @@ def test_watch_raises_api_errors(server: ApiServer) -> None:
 
 
 def test_terminal_statuses() -> None:
-    assert TERMINAL_JOB_STATUSES == {"success", "failure", "canceled"}
-    assert not fetch_api.is_terminal({"status": "paused"}) and fetch_api.is_terminal(
-        {"status": "canceled"}
-    )
-    vocab = pytest.importorskip("flowgraph.vocab")
-    assert getattr(vocab, "TERMINAL_JOB_STATUSES", TERMINAL_JOB_STATUSES) == TERMINAL_JOB_STATUSES
+    assert {"success", "failure", "canceled"} == vocab.TERMINAL_JOB_STATUSES
+    assert not is_finished({"status": "paused"}) and is_finished({"status": "canceled"})
+    assert all(is_finished({"status": s}) for s in vocab.TERMINAL_JOB_STATUSES)
+    assert not any(is_finished({"status": s}) for s in (None, 3, ["success"], {"a": 1}))

@@ -1,0 +1,83 @@
+"""Every default and environment variable name flowgraph uses, in one place.
+
+The API defaults and variable names mirror the official SDK's (``scenario_sdk/_constants.py``),
+so one set of credentials serves both.
+
+>>> DEFAULT_TIMEOUT, ENV_API_KEY
+((5.0, 60.0), 'SCENARIO_SDK_API_KEY')
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CREDENTIALS_HINT",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_BUNDLE_DEPTH",
+    "DEFAULT_FETCH_WORKERS",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_POOL_SIZE",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_WATCH_INTERVAL",
+    "ENV_API_KEY",
+    "ENV_API_SECRET",
+    "ENV_BASE_URL",
+    "ENV_CACHE_DIR",
+    "ENV_JWT",
+    "ERROR_BODY_LIMIT",
+    "INITIAL_RETRY_DELAY",
+    "MAX_JSON_DEPTH",
+    "MAX_REDIRECTS",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+]
+
+# -- the Scenario API -----------------------------------------------------------------------------
+
+#: The API root every request path is appended to, unless ``SCENARIO_BASE_URL`` says otherwise.
+DEFAULT_BASE_URL = "https://api.cloud.scenario.com/v1"
+#: Seconds to connect, and to wait for each read of the answer, per attempt.
+DEFAULT_TIMEOUT = (5.0, 60.0)
+#: Attempts after the first for 408, 409, 429, 5xx, dropped connections and timeouts.
+DEFAULT_MAX_RETRIES = 2
+#: The largest successful answer read, in bytes; a longer one is an error, not cut.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Bytes read of an error answer for its message; the rest is dropped.
+ERROR_BODY_LIMIT = 64 * 1024
+#: Pooled connections per host: the most requests one client runs at a time.
+DEFAULT_POOL_SIZE = 16
+#: Node jobs fetched at a time for a bundle (capped by the client's pool size).
+DEFAULT_FETCH_WORKERS = 16
+#: Levels of sub-workflows a bundle loads below the root job.
+DEFAULT_BUNDLE_DEPTH = 3
+#: Seconds between two polls of a watched job.
+DEFAULT_WATCH_INTERVAL = 2.0
+#: The first back-off before a retry, in seconds; it doubles each time.
+INITIAL_RETRY_DELAY = 0.5
+#: The longest back-off between two attempts, in seconds.
+MAX_RETRY_DELAY = 8.0
+#: The longest ``Retry-After`` obeyed, in seconds; a longer one falls back to the back-off.
+MAX_RETRY_AFTER = 60.0
+#: Same-origin redirects followed per attempt (redirects to another origin never are).
+MAX_REDIRECTS = 3
+#: The deepest nesting of lists and objects accepted in an answer.
+MAX_JSON_DEPTH = 500
+
+# -- environment variables ------------------------------------------------------------------------
+
+#: The API key: HTTP Basic together with :data:`ENV_API_SECRET` (preferred over a JWT).
+ENV_API_KEY = "SCENARIO_SDK_API_KEY"
+#: The API secret that goes with :data:`ENV_API_KEY`.
+ENV_API_SECRET = "SCENARIO_SDK_API_SECRET"
+#: A bearer token, used when no key and secret are set.
+ENV_JWT = "SCENARIO_SDK_JWT"
+#: Another API root than :data:`DEFAULT_BASE_URL` (a proxy, a test server).
+ENV_BASE_URL = "SCENARIO_BASE_URL"
+#: The folder of the job cache; ``~/.cache/flowgraph`` when unset.
+ENV_CACHE_DIR = "FLOWGRAPH_CACHE_DIR"
+
+#: The fix named by every credentials error.
+CREDENTIALS_HINT = (
+    f"set {ENV_API_KEY} and {ENV_API_SECRET} (HTTP Basic) or {ENV_JWT} (Bearer) "
+    "to valid credentials"
+)
