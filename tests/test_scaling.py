@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import flowgraph
-from flowgraph import draw, mermaid
+from flowgraph.render import mermaid, scene
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -63,7 +63,7 @@ def work(size: int) -> tuple[int, dict[str, int]]:
     out["summary"], _ = lines_run(fg.summary)
     out["snapshot"], _ = lines_run(fg.snapshot)
     out["node_link"], _ = lines_run(fg.to_node_link)
-    out["scene"], _ = lines_run(lambda: draw.build_scene(
+    out["scene"], _ = lines_run(lambda: scene.build_scene(
         fg, highlight_critical=True, highlight_blocked=True))
     out["mermaid"], _ = lines_run(lambda: mermaid.to_mermaid(fg))
     return fg.nx.number_of_nodes(), out

@@ -13,15 +13,14 @@ from __future__ import annotations
 import logging
 import subprocess
 
-from .errors import ExecutableNotFoundError, RenderError
-from .quoting import clean
+from .._text import clean
+from ..errors import ExecutableNotFoundError, RenderError
+from ..vocab import PICTURE_FORMATS
 
-__all__ = ["run_dot", "dot_command", "DOT_FORMATS", "INSTALL_HINT", "DEFAULT_TIMEOUT"]
+__all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "dot_command", "run_dot"]
 
 log = logging.getLogger(__name__)
 
-#: Output formats flowgraph asks ``dot`` for.
-DOT_FORMATS = ("svg", "png", "pdf")
 #: Seconds ``dot`` may take before the render is abandoned.
 DEFAULT_TIMEOUT = 30.0
 INSTALL_HINT = (
@@ -37,9 +36,9 @@ def dot_command(format: str, executable: str = "dot") -> list[str]:
     >>> dot_command("png", executable="/usr/bin/dot")
     ['/usr/bin/dot', '-Tpng']
     """
-    if format not in DOT_FORMATS:
+    if format not in PICTURE_FORMATS:
         raise RenderError(
-            f"cannot render {format!r} with dot: expected one of {', '.join(DOT_FORMATS)}"
+            f"cannot render {format!r} with dot: expected one of {', '.join(PICTURE_FORMATS)}"
         )
     return [executable, f"-T{format}"]
 
@@ -67,6 +66,9 @@ def run_dot(source: str, format: str, timeout: float = DEFAULT_TIMEOUT) -> bytes
     is not on ``PATH``; :class:`~flowgraph.errors.RenderError` with ``dot``'s first error
     line when it fails, or when it runs longer than ``timeout`` seconds (it is then killed).
 
+    >>> import shutil, pytest
+    >>> if shutil.which("dot") is None:
+    ...     pytest.skip("needs Graphviz's dot")
     >>> run_dot("digraph { a -> b }", "svg")[:5]
     b'<?xml'
     """

@@ -19,86 +19,21 @@ it reaches Graphviz. The rules, each a doctest below:
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .._text import MAX_TEXT, clean
 
 __all__ = [
-    "clean",
-    "shorten",
-    "escape_dot",
-    "dot_quote",
-    "is_safe_url",
-    "dot_url",
-    "MAX_TEXT",
     "MAX_URL",
+    "dot_url",
+    "escape_dot",
+    "is_safe_url",
 ]
 
-#: Default cut for one piece of text (a label line, a tooltip) in characters.
-MAX_TEXT = 1000
 #: Longest link kept.
 MAX_URL = 2048
-_ELLIPSIS = "..."
-_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029]")
 _HOST = r"[A-Za-z0-9\-._~%!$&()*+,;=:@\[\]]+"
 _REST = r"(?:[/?#][A-Za-z0-9\-._~%!$&()*+,;=:@/?#\[\]]*)?"
 _URL = re.compile(f"https?://{_HOST}{_REST}", re.IGNORECASE)
-
-
-#: ASCII control characters but the line break: what ``_keep`` drops of ASCII text.
-_ASCII_CONTROLS = dict.fromkeys([*range(0x0A), *range(0x0B, 0x20), 0x7F])
-
-
-def _keep(ch: str) -> bool:
-    if ch == "\n":
-        return True
-    category = unicodedata.category(ch)
-    if category in ("Cc", "Cs"):
-        return False
-    return not (0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE)
-
-
-def shorten(text: str, max_length: int = MAX_TEXT) -> str:
-    """Cut ``text`` to at most ``max_length`` characters, ending in ``...`` when cut.
-
-    >>> shorten("abcdef", 5), shorten("abc", 5), shorten("abcdef", 2)
-    ('ab...', 'abc', 'ab')
-    """
-    if len(text) <= max_length:
-        return text
-    if max_length <= len(_ELLIPSIS):
-        return text[:max_length]
-    return text[: max_length - len(_ELLIPSIS)] + _ELLIPSIS
-
-
-def clean(text: object, max_length: int = MAX_TEXT, max_lines: int | None = None) -> str:
-    r"""Plain text without control characters: line breaks as ``\n``, cut when too long.
-
-    Anything is turned into text first (``None`` becomes ``''``).
-
-    >>> clean("a\x00b\x07c\x1bd")
-    'abcd'
-    >>> clean("one\r\ntwo\rthree\nfour\tend\u2028five")
-    'one\ntwo\nthree\nfour end\nfive'
-    >>> clean("x" * 10, max_length=6)
-    'xxx...'
-    >>> clean("1\n2\n3\n4", max_lines=2)
-    '1\n2 ...'
-    >>> clean("lone \ud800 surrogate \ufffe and \x85 C1")
-    'lone  surrogate  and  C1'
-    >>> clean(None), clean(12)
-    ('', '12')
-    """
-    if text is None:
-        return ""
-    raw = _BREAKS.sub("\n", str(text)).replace("\t", " ")
-    if raw.isascii():  # the usual text: one pass in C (a big picture cleans ~100k strings)
-        out = raw.translate(_ASCII_CONTROLS)
-    else:
-        out = "".join(ch for ch in raw if _keep(ch))
-    if max_lines is not None:
-        lines = out.split("\n")
-        if len(lines) > max_lines:
-            out = "\n".join(lines[:max_lines]) + " " + _ELLIPSIS
-    return shorten(out, max_length)
 
 
 def _escape_line(line: str) -> str:
@@ -146,19 +81,6 @@ def escape_dot(
         raise ValueError(f"line_break must be \\n, \\l or \\r, not {line_break!r}")
     lines = clean(text, max_length, max_lines).split("\n")
     return line_break.join(_escape_line(line) for line in lines)
-
-
-def dot_quote(text: object, max_length: int = MAX_TEXT) -> str:
-    r"""``text`` as a complete DOT double-quoted string (never an id, never HTML).
-
-    >>> print(dot_quote('x" ]; injected [shape=box'))
-    "x\" ]; injected [shape=box"
-    >>> print(dot_quote("ends\\"))
-    "ends\\"
-    >>> print(dot_quote("<x>"))
-    "<x>"
-    """
-    return '"' + escape_dot(text, max_length) + '"'
 
 
 def is_safe_url(url: object) -> bool:

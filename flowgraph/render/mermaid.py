@@ -3,7 +3,7 @@
 Ids are synthetic (``n0``... and ``c0``... for loop subgraphs); every label is a ``"..."``
 string in which anything but letters, digits and plain punctuation is an entity code
 (``#quot;``, ``#35;``...), so payload text can neither end a statement nor inject markup.
-States are ``classDef`` colours (the same as :data:`flowgraph.draw.STATES`); loops are
+States are ``classDef`` colours (the same as :data:`flowgraph.render.styles.STATES`); loops are
 ``subgraph`` blocks, collapsed to one box per body template unless ``expand_loops``.
 
 >>> import flowgraph
@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .draw import STATES, Box, Cluster, build_scene
-from .quoting import clean
+from .._text import clean
+from .scene import Box, Cluster, build_scene
+from .styles import STATES
 
 if TYPE_CHECKING:
-    from .flow_graph import FlowGraph
+    from .._graph import GraphData
 
-__all__ = ["to_mermaid", "escape_mermaid"]
+__all__ = ["escape_mermaid", "to_mermaid"]
 
 _PLAIN = frozenset(" _.,:/=+@!?*'()-")
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
@@ -74,7 +75,7 @@ def _node(box: Box) -> str:
     return f'{box.id}{opening}"{label}"{closing}'
 
 
-def to_mermaid(fg: FlowGraph, *, expand_loops: bool = False) -> str:
+def to_mermaid(g: GraphData, *, expand_loops: bool = False) -> str:
     """The run as Mermaid ``flowchart LR`` text (deterministic, ends with a newline).
 
     >>> import flowgraph
@@ -84,7 +85,7 @@ def to_mermaid(fg: FlowGraph, *, expand_loops: bool = False) -> str:
     >>> '2 ok / 1 failed<br/>failed: iteration 1' in text
     True
     """
-    scene = build_scene(fg, expand_loops=expand_loops)
+    scene = build_scene(g, expand_loops=expand_loops)
     out = ["flowchart LR"]
     by_cluster: dict[object, list[Box]] = {}
     for box in scene.boxes:
@@ -95,9 +96,7 @@ def to_mermaid(fg: FlowGraph, *, expand_loops: bool = False) -> str:
         children.setdefault(cl.parent if cl.parent in known else None, []).append(cl)
     ids = {cl.key: f"c{i}" for i, cl in enumerate(scene.clusters)}
     out += [f"  {_node(box)}" for box in by_cluster.get(None, [])]
-    stack: list[tuple[Cluster | None, int]] = [
-        (cl, 1) for cl in reversed(children.get(None, []))
-    ]
+    stack: list[tuple[Cluster | None, int]] = [(cl, 1) for cl in reversed(children.get(None, []))]
     while stack:
         item, depth = stack.pop()
         pad = "  " * depth

@@ -1,8 +1,8 @@
 """Node-link JSON of a graph (``flowgraph render --format json``): plain, sorted, diffable.
 
 >>> import flowgraph
->>> doc = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
-...     {"id": "a", "type": "model"}, {"id": "b", "dependsOn": ["a"]}]}}).to_node_link()
+>>> doc = node_link(flowgraph.graph({"jobId": "j", "metadata": {"flow": [
+...     {"id": "a", "type": "model"}, {"id": "b", "dependsOn": ["a"]}]}}))
 >>> doc["edges"]
 [{'source': 'a', 'target': 'b', 'kind': 'depends_on', 'kinds': ['depends_on'], 'inputs': []}]
 """
@@ -12,23 +12,34 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .flow_graph import FlowGraph
+    from .._graph import GraphData
 
 __all__ = ["node_link"]
 
 _NODE_KEYS = (
-    "role", "type", "status", "model_id", "workflow_id", "job_id", "loop_node_id",
-    "iteration_index", "template", "loop_template_of", "iterations", "output", "duplicate_of",
+    "role",
+    "type",
+    "status",
+    "model_id",
+    "workflow_id",
+    "job_id",
+    "loop_node_id",
+    "iteration_index",
+    "template",
+    "loop_template_of",
+    "iterations",
+    "output",
+    "duplicate_of",
     "name",
 )
 
 
-def node_link(fg: FlowGraph) -> dict[str, Any]:
+def node_link(g: GraphData) -> dict[str, Any]:
     """``{"job": {...}, "nodes": [...], "edges": [...]}`` sorted by id, JSON-ready."""
-    g = fg.nx
+    graph = g.nx
     nodes = []
-    for n in sorted(g):
-        d = g.nodes[n]
+    for n in sorted(graph):
+        d = graph.nodes[n]
         item: dict[str, Any] = {"id": n}
         for key in _NODE_KEYS:
             if key in d:
@@ -38,14 +49,19 @@ def node_link(fg: FlowGraph) -> dict[str, Any]:
             item["queue"], item["run"], item["total"] = timing.queue, timing.run, timing.total
         nodes.append(item)
     edges = []
-    for u, v in sorted(g.edges):
-        d = g.edges[u, v]
-        edge = {"source": u, "target": v, "kind": d["kind"], "kinds": list(d["kinds"]),
-                "inputs": list(d["inputs"])}
+    for u, v in sorted(graph.edges):
+        d = graph.edges[u, v]
+        edge = {
+            "source": u,
+            "target": v,
+            "kind": d["kind"],
+            "kinds": list(d["kinds"]),
+            "inputs": list(d["inputs"]),
+        }
         if "equal" in d:
             edge["equal"] = d["equal"]
         edges.append(edge)
-    job = fg.job
+    job = g.job
     return {
         "job": {"id": job.job_id, "status": job.status, "definition": job.definition},
         "nodes": nodes,

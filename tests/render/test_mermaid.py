@@ -1,4 +1,4 @@
-"""Mermaid text (flowgraph.mermaid): every line one statement of a known form with synthetic
+"""Mermaid text (flowgraph.render.mermaid): every line one statement of a known form with synthetic
 ids, escaped labels that decode back to the payload's text, loops as subgraphs, the same
 colours and counts as the Graphviz picture, deterministic."""
 
@@ -10,22 +10,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLES, FIXTURES, example
+from picture_checks import EVIL, evil_bundle, shuffled
 
 import flowgraph
-from flowgraph.draw import STATES, build_scene
-from flowgraph.mermaid import escape_mermaid, to_mermaid
-from tests.conftest import EXAMPLES, FIXTURES, example
-from tests.test_draw import EVIL, evil_bundle, shuffled
+from flowgraph.render.mermaid import escape_mermaid, to_mermaid
+from flowgraph.render.scene import build_scene
+from flowgraph.render.styles import STATES
 
 RUNS = sorted(EXAMPLES.glob("*.json")) + sorted(FIXTURES.glob("*.json"))
 LABEL = r'(?:[^"<>`;#|\[\]{}\\\n\r]|<br/>|#(?:\d+|quot|lt|gt|amp);)*'
-NODE = re.compile(rf' +n\d+(?:\(|\{{|\[/|\[\\|\{{\{{|\[\[|>|\(\[|\[)"({LABEL})"'
-                  r'(?:\)|\}|/\]|\\\]|\}\}|\]\]|\]\)|\])')
+NODE = re.compile(
+    rf' +n\d+(?:\(|\{{|\[/|\[\\|\{{\{{|\[\[|>|\(\[|\[)"({LABEL})"'
+    r"(?:\)|\}|/\]|\\\]|\}\}|\]\]|\]\)|\])"
+)
 SUBGRAPH = re.compile(rf' +subgraph c\d+\["({LABEL})"\]')
 EDGE = re.compile(rf' +n\d+ (?:-->|-\.->|==>)(?:\|"({LABEL})"\|)? n\d+')
-OTHER = re.compile(r"flowchart LR| +end| +linkStyle \d+(?:,\d+)* stroke:#[0-9a-f]{6}"
-                   r"| +classDef st_[a-z]+ fill:#[0-9a-f]{6},stroke:#[0-9a-f]{6},color:#[0-9a-f]{6}"
-                   r"(?:,stroke-dasharray:4 3)?| +class n\d+(?:,n\d+)* st_[a-z]+")
+OTHER = re.compile(
+    r"flowchart LR| +end| +linkStyle \d+(?:,\d+)* stroke:#[0-9a-f]{6}"
+    r"| +classDef st_[a-z]+ fill:#[0-9a-f]{6},stroke:#[0-9a-f]{6},color:#[0-9a-f]{6}"
+    r"(?:,stroke-dasharray:4 3)?| +class n\d+(?:,n\d+)* st_[a-z]+"
+)
 
 
 def parse(text: str) -> dict[str, list[str]]:
@@ -67,7 +72,8 @@ def test_every_run_is_well_formed_and_matches_the_scene(path: Path, expand: bool
     assert len(found["edge"]) == len(scene.links)
     assert len(found["subgraph"]) == len(scene.clusters)
     assert sorted(decode(label) for label in found["node"]) == sorted(
-        "\n".join(box.lines + ([box.note] if box.note else [])) for box in scene.boxes)
+        "\n".join(box.lines + ([box.note] if box.note else [])) for box in scene.boxes
+    )
 
 
 def test_approval_parked() -> None:
@@ -86,7 +92,7 @@ def test_approval_parked() -> None:
 def test_collapsed_and_expanded_loops() -> None:
     fg = flowgraph.graph(example("foreach-failed.json"))
     text = to_mermaid(fg)
-    assert '2 ok / 1 failed<br/>failed: iteration 1' in text
+    assert "2 ok / 1 failed<br/>failed: iteration 1" in text
     assert "3 iterations: 2 ok / 1 failed" in text and "render-Lm2p" not in text
     assert re.search(r"  n\d+ ==> n\d+\n", text)  # loop results
     assert re.search(r"  linkStyle [\d,]+ stroke:#b0bec5\n", text) is None  # body edge hidden
@@ -129,19 +135,33 @@ def test_control_characters_and_newlines_never_break_a_statement() -> None:
         assert any(label.startswith(want) for label in decoded), want
 
 
-@pytest.mark.parametrize("text, want", [
-    ('say "hi"', "say #quot;hi#quot;"),
-    ("<b>", "#lt;b#gt;"),
-    ("`md`", "#96;md#96;"),
-    ("a;b", "a#59;b"),
-    ("#quot;", "#35;quot#59;"),
-    ("x|y", "x#124;y"),
-    ("a\nb", "a<br/>b"),
-    ("café ok", "café ok"),
-    ("a\x00b", "ab"),
-    ("%% comment", "#37;#37; comment"),
-], ids=["quote", "angle", "backtick", "semicolon", "entity", "pipe", "newline", "unicode",
-        "nul", "comment"])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ('say "hi"', "say #quot;hi#quot;"),
+        ("<b>", "#lt;b#gt;"),
+        ("`md`", "#96;md#96;"),
+        ("a;b", "a#59;b"),
+        ("#quot;", "#35;quot#59;"),
+        ("x|y", "x#124;y"),
+        ("a\nb", "a<br/>b"),
+        ("café ok", "café ok"),
+        ("a\x00b", "ab"),
+        ("%% comment", "#37;#37; comment"),
+    ],
+    ids=[
+        "quote",
+        "angle",
+        "backtick",
+        "semicolon",
+        "entity",
+        "pipe",
+        "newline",
+        "unicode",
+        "nul",
+        "comment",
+    ],
+)
 def test_escape_mermaid(text: str, want: str) -> None:
     assert escape_mermaid(text) == want
 
@@ -156,8 +176,17 @@ def test_shuffled_runs_give_identical_text(job_data: Any) -> None:
 
 
 def test_a_workflow_definition() -> None:
-    fg = flowgraph.graph({"workflow": {"id": "wflow_x", "flow": [
-        {"id": "a", "type": "model"}, {"id": "b", "type": "logic", "dependsOn": ["a"]}]}})
+    fg = flowgraph.graph(
+        {
+            "workflow": {
+                "id": "wflow_x",
+                "flow": [
+                    {"id": "a", "type": "model"},
+                    {"id": "b", "type": "logic", "dependsOn": ["a"]},
+                ],
+            }
+        }
+    )
     text = to_mermaid(fg)
     assert parse(text)["node"] == ["a<br/>model<br/>no status", "b<br/>logic<br/>no status"]
     assert "  class n0,n1 st_none\n" in text
