@@ -1,4 +1,4 @@
-"""Human-readable text for the CLI: critical path, blocked nodes, lint, summary.
+"""Human-readable text for the CLI: critical path, blocked nodes, lint, summary, watch.
 
 Pure functions that return text; the CLI prints it.
 
@@ -15,30 +15,30 @@ approve: parked until a person acts: approve or reject it
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from ._text import one_line, seconds
 
 if TYPE_CHECKING:
     from .blocked import Blocked
     from .critical import CriticalPath
     from .findings import Finding
+    from .model import Job
     from .summary import Summary
 
-__all__ = ["blocked_text", "critical_path_text", "lint_text", "summary_text", "seconds", "one_line"]
+__all__ = [
+    "blocked_text",
+    "critical_path_text",
+    "lint_text",
+    "seconds",
+    "summary_text",
+    "watch_header",
+    "watch_lines",
+]
 
-
-def seconds(value: float | None) -> str:
-    """A duration for people: ``1.5s``, ``2m05s``, ``1h02m``; ``-`` when unknown.
-
-    >>> seconds(1.5), seconds(125), seconds(3720), seconds(None)
-    ('1.5s', '2m05s', '1h02m', '-')
-    """
-    if value is None:
-        return "-"
-    if value < 60:
-        return f"{value:.1f}s"
-    if value < 3600:
-        return f"{int(value // 60)}m{int(value % 60):02d}s"
-    return f"{int(value // 3600)}h{int(value % 3600 // 60):02d}m"
+#: Status changes listed per poll of ``flowgraph watch`` before ``... and N more``.
+_WATCH_CHANGES_SHOWN = 20
 
 
 def _table(rows: list[list[str]], right: Iterable[int] = ()) -> list[str]:
@@ -46,7 +46,10 @@ def _table(rows: list[list[str]], right: Iterable[int] = ()) -> list[str]:
     right = set(right)
     out = []
     for row in rows:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         out.append("  ".join(cells).rstrip())
     return out
 
@@ -62,24 +65,29 @@ def critical_path_text(cp: CriticalPath) -> str:
     for i, e in enumerate(cp.entries, 1):
         row = [str(i), one_line(e["node"]), str(e["type"]), str(e["status"])]
         if timed:
-            row += [seconds(e["weight"]), f"{e['share'] * 100:.0f}%", seconds(e["queue"]),
-                    seconds(e["run"])]
+            row += [
+                seconds(e["weight"]),
+                f"{e['share'] * 100:.0f}%",
+                seconds(e["queue"]),
+                seconds(e["run"]),
+            ]
         rows.append(row)
-    lines = [f"critical path ({cp.weight}): {len(cp.nodes)} node(s), total "
-             + (seconds(cp.total) if timed else f"{cp.total:g} hop(s)"), ""]
+    lines = [
+        f"critical path ({cp.weight}): {len(cp.nodes)} node(s), total "
+        + (seconds(cp.total) if timed else f"{cp.total:g} hop(s)"),
+        "",
+    ]
     lines += _table(rows, right=(0, 4, 5, 6, 7))
     if cp.unknown:
         lines += ["", "time unknown (counted as 0): " + ", ".join(map(one_line, cp.unknown))]
     if timed:
         ranked = sorted(cp.entries, key=lambda e: -e["weight"])[:3]
-        lines += ["", "where the time went: " + ", ".join(
-            f"{one_line(e['node'])} {e['share'] * 100:.0f}%" for e in ranked)]
+        lines += [
+            "",
+            "where the time went: "
+            + ", ".join(f"{one_line(e['node'])} {e['share'] * 100:.0f}%" for e in ranked),
+        ]
     return "\n".join(lines) + "\n"
-
-
-def one_line(text: Any) -> str:
-    """Node ids are untrusted: no control characters reach the terminal."""
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in str(text))
 
 
 def blocked_text(items: list[Blocked]) -> str:
@@ -141,8 +149,45 @@ def summary_text(s: Summary) -> str:
         lines.append(line)
     lines.append("outputs: " + (", ".join(map(one_line, s.outputs)) or "-"))
     if s.cost is not None or s.node_cost is not None:
-        lines.append(f"cost: {s.cost if s.cost is not None else '-'} CU"
-                     + (f" (node jobs: {s.node_cost:g} CU)" if s.node_cost is not None else ""))
+        lines.append(
+            f"cost: {s.cost if s.cost is not None else '-'} CU"
+            + (f" (node jobs: {s.node_cost:g} CU)" if s.node_cost is not None else "")
+        )
     if s.not_loaded:
         lines.append(f"node jobs not loaded: {s.not_loaded}")
     return "\n".join(lines) + "\n"
+
+
+def watch_header(source: str) -> str:
+    """The line ``flowgraph watch`` starts with.
+
+    >>> watch_header("job_1")
+    'watching job_1 (Ctrl-C to stop)'
+    """
+    return f"watching {source} (Ctrl-C to stop)"
+
+
+def watch_lines(
+    job: Job, changes: Sequence[tuple[str, str | None, str | None]], now: str
+) -> list[str]:
+    """The lines of one poll of ``flowgraph watch``: the time ``now`` (the CLI passes
+    ``time.strftime('%H:%M:%S')``), the job's status and progress, how many nodes changed
+    status, then the first changes (``node, old, new``) and how many more there are.
+
+    >>> from flowgraph.model import Job
+    >>> job = Job(job_id="job_1", status="in-progress", progress=0.5)
+    >>> changes = [("gen", "pending", "success"), ("ok?", None, "pending")]
+    >>> print("\\n".join(watch_lines(job, changes, "09:30:00")))
+    09:30:00 in-progress 50%, 2 change(s)
+      gen: pending -> success
+      ok?: - -> pending
+    >>> watch_lines(job, [("n", "a", "b")] * 21, "09:30:02")[-2:]
+    ['  n: a -> b', '  ... and 1 more']
+    """
+    progress = f" {job.progress * 100:.0f}%" if job.progress is not None else ""
+    lines = [f"{now} {one_line(job.status)}{progress}, {len(changes)} change(s)"]
+    for node, old, new in changes[:_WATCH_CHANGES_SHOWN]:
+        lines.append(f"  {one_line(node)}: {one_line(old or '-')} -> {one_line(new or '-')}")
+    if len(changes) > _WATCH_CHANGES_SHOWN:
+        lines.append(f"  ... and {len(changes) - _WATCH_CHANGES_SHOWN} more")
+    return lines

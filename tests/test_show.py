@@ -22,8 +22,9 @@ def text(name: str, **options: Any) -> str:
 
 def row(out: str, node: str) -> str:
     """The table line whose NODE cell is ``node`` (indented or behind a ``↳``)."""
-    found = [line for line in out.splitlines()
-             if re.match(rf"^\S\s+(↳ )?{re.escape(node)}(\s|$)", line)]
+    found = [
+        line for line in out.splitlines() if re.match(rf"^\S\s+(↳ )?{re.escape(node)}(\s|$)", line)
+    ]
     assert len(found) == 1, (node, found)
     return found[0]
 
@@ -42,38 +43,62 @@ def test_approval_parked_header_rows_and_blocked_by() -> None:
     lines = out.splitlines()
     assert lines[0] == "job job_r3Vq8ApprovalParked  workflow wflow_product_shots"
     assert lines[1] == "status ● in-progress  progress 40%  nodes 5: 2 ok / 1 parked / 2 pending"
-    assert lines[2] == ("created 2026-11-20 09:00:00 UTC  updated 2026-11-20 09:04:00 UTC  "
-                        "elapsed 4m00s  cost 18 CU")
+    assert lines[2] == (
+        "created 2026-11-20 09:00:00 UTC  updated 2026-11-20 09:04:00 UTC  "
+        "elapsed 4m00s  cost 18 CU"
+    )
     assert lines[3] == "inputs: idea, style"
     assert "error:" not in out and "hint:" not in out
     header = next(line for line in lines if "NODE" in line)
     assert cells(header) == ["NODE", "TYPE", "MODEL", "TIME", "BLOCKED-BY / NOTE"]
-    table = lines[lines.index(header) + 1: lines.index(header) + 6]
-    assert [cells(line)[1] for line in table] == ["prompt", "gen", "approve", "upscale", "remove-bg"]
+    table = lines[lines.index(header) + 1 : lines.index(header) + 6]
+    assert [cells(line)[1] for line in table] == [
+        "prompt",
+        "gen",
+        "approve",
+        "upscale",
+        "remove-bg",
+    ]
     assert cells(row(out, "gen")) == ["✓", "gen", "custom-model", "model_flux-dev-product", "-"]
-    assert cells(row(out, "approve")) == ["⏸", "approve", "user-approval", "-", "-",
-                                          "a person (awaiting-approval)"]
+    assert cells(row(out, "approve")) == [
+        "⏸",
+        "approve",
+        "user-approval",
+        "-",
+        "-",
+        "a person (awaiting-approval)",
+    ]
     assert cells(row(out, "upscale"))[-1] == "approve (waiting-on-gate)"
     assert cells(row(out, "remove-bg"))[-1] == "approve (waiting-on-gate)"
     assert row(out, "upscale").startswith("○")
-    assert lines[-1] == "next: approve or reject the gate approve with the call above; 2 nodes wait for it"
+    assert (
+        lines[-1]
+        == "next: approve or reject the gate approve with the call above; 2 nodes wait for it"
+    )
 
 
 def test_approval_parked_prints_the_exact_resume_call() -> None:
     out = text("approval-parked.json")
     assert "gate approve (user-approval) waits for a person; resume it with:" in out
     start = out.index("  curl -X PUT")
-    command = out[start:out.index("\n  (to reject it")].replace("\\\n", " ")
+    command = out[start : out.index("\n  (to reject it")].replace("\\\n", " ")
     argv = shlex.split(command)
     assert argv[:3] == ["curl", "-X", "PUT"]
-    assert argv[3] == ("${SCENARIO_BASE_URL:-https://api.cloud.scenario.com/v1}"
-                       "/workflows/wflow_product_shots/user-approval")
+    assert argv[3] == (
+        "${SCENARIO_BASE_URL:-https://api.cloud.scenario.com/v1}"
+        "/workflows/wflow_product_shots/user-approval"
+    )
     assert argv[argv.index("-u") + 1] == "$SCENARIO_SDK_API_KEY:$SCENARIO_SDK_API_SECRET"
     assert json.loads(argv[argv.index("-d") + 1]) == {
-        "nodeId": "approve", "workflowJobId": "job_r3Vq8ApprovalParked", "action": "approve"}
-    assert ("  python: from scenario_sdk import Scenario; Scenario().workflows.user_approval("
-            "'wflow_product_shots', project_id='YOUR_PROJECT_ID', node_id='approve', "
-            "workflow_job_id='job_r3Vq8ApprovalParked', action='approve')") in out.splitlines()
+        "nodeId": "approve",
+        "workflowJobId": "job_r3Vq8ApprovalParked",
+        "action": "approve",
+    }
+    assert (
+        "  python: from scenario_sdk import Scenario; Scenario().workflows.user_approval("
+        "'wflow_product_shots', project_id='YOUR_PROJECT_ID', node_id='approve', "
+        "workflow_job_id='job_r3Vq8ApprovalParked', action='approve')"
+    ) in out.splitlines()
 
 
 def test_the_sdk_call_matches_the_installed_sdk() -> None:
@@ -98,7 +123,7 @@ def test_project_id_goes_into_the_calls() -> None:
     data = show_data(flowgraph.graph(example("approval-parked.json")), project_id="proj_7")
     (gate,) = data["gates"]
     assert gate["path"] == "/workflows/wflow_product_shots/user-approval?projectId=proj_7"
-    assert "user-approval?projectId=proj_7\"" in gate["curl"]
+    assert 'user-approval?projectId=proj_7"' in gate["curl"]
     assert "project_id='proj_7'" in gate["python"]
     assert (gate["node"], gate["reason"], gate["method"]) == ("approve", "awaiting-approval", "PUT")
 
@@ -107,42 +132,69 @@ def test_project_id_goes_into_the_calls() -> None:
 def test_foreach_failed_collapsed_loop() -> None:
     out = text("foreach-failed.json")
     lines = out.splitlines()
-    assert lines[1] == "status ✗ failure  progress 80%  nodes 9: 5 ok / 2 failed / 2 pending  loops 1"
+    assert (
+        lines[1] == "status ✗ failure  progress 80%  nodes 9: 5 ok / 2 failed / 2 pending  loops 1"
+    )
     assert "duration 4m00s  cost 42.5 CU" in lines[2]
     assert "error: Node render-Lm2p failed: NSFW content detected" in lines
-    assert ("hint: Change the prompt of iteration 1 (isometric) and run the workflow again."
-            in lines)
-    assert cells(row(out, "each-style")) == ["✗", "each-style", "for-each", "-", "-",
-                                             "3 iterations: 2 ok / 1 failed"]
+    assert "hint: Change the prompt of iteration 1 (isometric) and run the workflow again." in lines
+    assert cells(row(out, "each-style")) == [
+        "✗",
+        "each-style",
+        "for-each",
+        "-",
+        "-",
+        "3 iterations: 2 ok / 1 failed",
+    ]
     render = lines.index(row(out, "render"))
-    assert cells(lines[render]) == ["✗", "↳ render", "custom-model", "model_sdxl-styles", "-",
-                                    "2 ok / 1 failed"]
+    assert cells(lines[render]) == [
+        "✗",
+        "↳ render",
+        "custom-model",
+        "model_sdxl-styles",
+        "-",
+        "2 ok / 1 failed",
+    ]
     assert lines[render + 1].strip() == "failed: iteration 1 (render-Lm2p)"
     upscale = lines.index(row(out, "upscale"))
     assert cells(lines[upscale])[-1] == "2 ok / 1 pending"
     assert lines[upscale + 1].strip() == "1 blocked by render-Lm2p (failed-upstream)"
     assert cells(row(out, "contact-sheet"))[-1] == "render-Lm2p (failed-upstream)"
     assert "render-x8Fq" not in out  # copies are collapsed
-    assert lines[-1] == ("next: fix the failed node render-Lm2p (each-style iteration 1) "
-                         "and re-run the workflow")
+    assert lines[-1] == (
+        "next: fix the failed node render-Lm2p (each-style iteration 1) and re-run the workflow"
+    )
 
 
 def test_foreach_failed_data() -> None:
     data = show_data(flowgraph.graph(example("foreach-failed.json")))
-    assert table_ids(data) == [(0, "node", "style-list"), (0, "loop", "each-style"),
-                               (1, "body", "render"), (1, "body", "upscale"),
-                               (0, "node", "contact-sheet")]
+    assert table_ids(data) == [
+        (0, "node", "style-list"),
+        (0, "loop", "each-style"),
+        (1, "body", "render"),
+        (1, "body", "upscale"),
+        (0, "node", "contact-sheet"),
+    ]
     loop, render, upscale = data["rows"][1:4]
     assert (loop["iterations"], loop["iteration_states"], loop["failed_iterations"]) == (
-        3, {"success": 2, "failure": 1}, [1])
+        3,
+        {"success": 2, "failure": 1},
+        [1],
+    )
     assert render["states"] == {"success": 2, "failure": 1}
     assert render["failed"] == [{"loop": "each-style", "iteration": 1, "node": "render-Lm2p"}]
     assert render["nodes"] == ["render-x8Fq", "render-Lm2p", "render-c9Zt"]
-    assert upscale["blocked"] == [{"reason": "failed-upstream", "count": 1,
-                                   "causes": ["render-Lm2p"]}]
+    assert upscale["blocked"] == [
+        {"reason": "failed-upstream", "count": 1, "causes": ["render-Lm2p"]}
+    ]
     assert data["rows"][4]["blocked_by"]["causes"] == ["render-Lm2p"]
-    assert data["next"] == {"action": "fix-failed", "nodes": ["render-Lm2p"], "text": (
-        "fix the failed node render-Lm2p (each-style iteration 1) and re-run the workflow")}
+    assert data["next"] == {
+        "action": "fix-failed",
+        "nodes": ["render-Lm2p"],
+        "text": (
+            "fix the failed node render-Lm2p (each-style iteration 1) and re-run the workflow"
+        ),
+    }
     assert data["job"]["error"] == "Node render-Lm2p failed: NSFW content detected"
     assert data["order"] == "topological"
     json.dumps(data)
@@ -152,10 +204,17 @@ def test_foreach_failed_expanded() -> None:
     fg = flowgraph.graph(example("foreach-failed.json"))
     data = show_data(fg, expand_loops=True)
     assert table_ids(data) == [
-        (0, "node", "style-list"), (0, "loop", "each-style"),
-        (1, "iteration", "iteration 0"), (2, "copy", "render-x8Fq"), (2, "copy", "upscale-x8Fq"),
-        (1, "iteration", "iteration 1"), (2, "copy", "render-Lm2p"), (2, "copy", "upscale-Lm2p"),
-        (1, "iteration", "iteration 2"), (2, "copy", "render-c9Zt"), (2, "copy", "upscale-c9Zt"),
+        (0, "node", "style-list"),
+        (0, "loop", "each-style"),
+        (1, "iteration", "iteration 0"),
+        (2, "copy", "render-x8Fq"),
+        (2, "copy", "upscale-x8Fq"),
+        (1, "iteration", "iteration 1"),
+        (2, "copy", "render-Lm2p"),
+        (2, "copy", "upscale-Lm2p"),
+        (1, "iteration", "iteration 2"),
+        (2, "copy", "render-c9Zt"),
+        (2, "copy", "upscale-c9Zt"),
         (0, "node", "contact-sheet"),
     ]
     out = show_text(fg, expand_loops=True)
@@ -168,8 +227,13 @@ def test_foreach_failed_expanded() -> None:
 # -- if/else, nested loops, a timed bundle ---------------------------------------------------
 def test_ifelse_branch_not_taken_is_skipped_not_blocked() -> None:
     out = text("ifelse-skipped.json")
-    assert cells(row(out, "landscape")) == ["⊘", "landscape", "custom-model",
-                                            "model_landscape-enhance", "-"]
+    assert cells(row(out, "landscape")) == [
+        "⊘",
+        "landscape",
+        "custom-model",
+        "model_landscape-enhance",
+        "-",
+    ]
     assert row(out, "remove-bg").startswith("●")
     assert "BLOCKED-BY" in out and "(" not in "".join(cells(row(out, "remove-bg"))[4:])
     assert out.splitlines()[-1] == "next: wait: 1 node running (remove-bg)"
@@ -178,9 +242,14 @@ def test_ifelse_branch_not_taken_is_skipped_not_blocked() -> None:
 def test_nested_loops_collapse_level_by_level() -> None:
     fg = flowgraph.graph(example("nested-loops.json"))
     data = show_data(fg)
-    assert table_ids(data) == [(0, "node", "products"), (0, "loop", "each-product"),
-                               (1, "body", "each-angle"), (2, "body", "shot"),
-                               (1, "body", "caption"), (0, "node", "catalog")]
+    assert table_ids(data) == [
+        (0, "node", "products"),
+        (0, "loop", "each-product"),
+        (1, "body", "each-angle"),
+        (2, "body", "shot"),
+        (1, "body", "caption"),
+        (0, "node", "catalog"),
+    ]
     out = show_text(fg)
     assert cells(row(out, "each-product"))[-1] == "2 iterations: 1 ok / 1 running"
     assert cells(row(out, "each-angle"))[-1] == "1 ok / 1 running"
@@ -188,9 +257,12 @@ def test_nested_loops_collapse_level_by_level() -> None:
     assert row(out, "shot").startswith("●      ↳ shot")
     assert out.splitlines()[-1] == "next: wait: 1 node running (shot-w21)"
     expanded = show_data(fg, expand_loops=True)
-    assert table_ids(expanded)[9:13] == [(1, "iteration", "iteration 1"),
-                                         (2, "loop", "each-angle-w2"),
-                                         (3, "iteration", "iteration 0"), (4, "copy", "shot-w20")]
+    assert table_ids(expanded)[9:13] == [
+        (1, "iteration", "iteration 1"),
+        (2, "loop", "each-angle-w2"),
+        (3, "iteration", "iteration 0"),
+        (4, "copy", "shot-w20"),
+    ]
 
 
 def test_timed_bundle_durations_and_success() -> None:
@@ -200,14 +272,28 @@ def test_timed_bundle_durations_and_success() -> None:
     assert cells(row(out, "remove-bg"))[-1] == "6.5s"
     assert cells(row(out, "approve"))[-1] == "-"
     assert [cells(line)[1] for line in out.splitlines() if line[:1] == "✓"] == [
-        "prompt", "gen", "thumb", "approve", "upscale", "remove-bg"]
+        "prompt",
+        "gen",
+        "thumb",
+        "approve",
+        "upscale",
+        "remove-bg",
+    ]
     assert out.splitlines()[-1] == "next: nothing to do: run succeeded"
     assert show_data(flowgraph.graph(example("timed-bundle.json")))["rows"][1]["duration"] == 90.0
 
 
 # -- colour, untrusted ids, broken graphs ---------------------------------------------------
-@pytest.mark.parametrize("name", ["approval-parked.json", "foreach-failed.json",
-                                  "ifelse-skipped.json", "nested-loops.json", "timed-bundle.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "approval-parked.json",
+        "foreach-failed.json",
+        "ifelse-skipped.json",
+        "nested-loops.json",
+        "timed-bundle.json",
+    ],
+)
 def test_colour_only_when_asked(name: str) -> None:
     plain = text(name)
     coloured = text(name, color=True)
@@ -262,32 +348,69 @@ def test_selection_gate_without_a_workflow_id() -> None:
     fg = flowgraph.graph(fixture("new-enums.json"))
     data = show_data(fg)
     (gate,) = data["gates"]
-    assert gate["body"] == {"action": "select", "nodeId": "gate", "workflowJobId": "job_N3wEnums",
-                            "selectedIndices": [0]}
+    assert gate["body"] == {
+        "action": "select",
+        "nodeId": "gate",
+        "workflowJobId": "job_N3wEnums",
+        "selectedIndices": [0],
+    }
     assert gate["path"] == "/workflows/WORKFLOW_ID/user-selection"
     out = show_text(fg)
     assert "(the job does not name its workflow: replace WORKFLOW_ID)" in out
-    assert "workflows.user_selection('WORKFLOW_ID', project_id='YOUR_PROJECT_ID', action='select'" in out
+    assert (
+        "workflows.user_selection('WORKFLOW_ID', project_id='YOUR_PROJECT_ID', action='select'"
+        in out
+    )
     assert row(out, "warp").startswith("?")
     assert out.splitlines()[-1] == "next: select items or reject the gate gate with the call above"
 
 
 def test_definition_and_ended_jobs() -> None:
-    definition = flowgraph.graph({"workflow": {"id": "wflow_d", "flow": [
-        {"id": "a", "type": "model"}, {"id": "b", "type": "model", "dependsOn": ["a"]}]}})
+    definition = flowgraph.graph(
+        {
+            "workflow": {
+                "id": "wflow_d",
+                "flow": [
+                    {"id": "a", "type": "model"},
+                    {"id": "b", "type": "model", "dependsOn": ["a"]},
+                ],
+            }
+        }
+    )
     out = show_text(definition)
     assert out.splitlines()[0] == "workflow wflow_d  (a definition: nothing has run)"
     assert row(out, "b").startswith("·")
     assert out.splitlines()[-1].startswith("next: nothing ran: this is a workflow definition")
-    canceled = flowgraph.graph({"jobId": "j", "status": "canceled", "metadata": {"flow": [
-        {"id": "a", "type": "model", "status": "success"},
-        {"id": "b", "type": "model", "status": "pending", "dependsOn": ["a"]}]}})
+    canceled = flowgraph.graph(
+        {
+            "jobId": "j",
+            "status": "canceled",
+            "metadata": {
+                "flow": [
+                    {"id": "a", "type": "model", "status": "success"},
+                    {"id": "b", "type": "model", "status": "pending", "dependsOn": ["a"]},
+                ]
+            },
+        }
+    )
     out = show_text(canceled)
     assert cells(row(out, "b"))[-1] == "the job ended (job-ended)"
-    assert out.splitlines()[-1] == "next: the job ended (canceled) before 1 node(s) ran: re-run the workflow"
-    rejected = flowgraph.graph({"jobId": "j", "status": "canceled", "metadata": {"flow": [
-        {"id": "ok", "type": "user-approval", "status": "rejected"},
-        {"id": "b", "type": "model", "status": "pending", "dependsOn": ["ok"]}]}})
+    assert (
+        out.splitlines()[-1]
+        == "next: the job ended (canceled) before 1 node(s) ran: re-run the workflow"
+    )
+    rejected = flowgraph.graph(
+        {
+            "jobId": "j",
+            "status": "canceled",
+            "metadata": {
+                "flow": [
+                    {"id": "ok", "type": "user-approval", "status": "rejected"},
+                    {"id": "b", "type": "model", "status": "pending", "dependsOn": ["ok"]},
+                ]
+            },
+        }
+    )
     out = show_text(rejected)
     assert cells(row(out, "b"))[-1] == "ok (rejected-upstream)"
     assert out.splitlines()[-1].startswith("next: the gate ok was rejected")
@@ -295,7 +418,9 @@ def test_definition_and_ended_jobs() -> None:
 
 def test_narrow_width_keeps_table_lines_short() -> None:
     out = text("foreach-failed.json", width=72)
-    table = [line for line in out.splitlines() if not line.startswith(("  curl", "    -", "  python"))]
+    table = [
+        line for line in out.splitlines() if not line.startswith(("  curl", "    -", "  python"))
+    ]
     assert max(len(line) for line in table) <= 80
     assert row(out, "contact-sheet")
 
@@ -305,31 +430,68 @@ def big_run(iterations: int = 3000) -> dict[str, Any]:
     """One loop of ``iterations`` x 3 body nodes; every 500th iteration fails."""
     flow: list[dict[str, Any]] = [
         {"id": "items", "type": "list", "status": "success"},
-        {"id": "each", "type": "for-each", "status": "failure",
-         "loopBodyNodeIds": ["render", "caption", "upscale"],
-         "inputs": [{"name": "array", "ref": {"node": "items", "name": "all"}}]},
-        {"id": "render", "type": "custom-model", "modelId": "m_r", "status": "skipped",
-         "inputs": [{"name": "x", "ref": {"node": "each", "name": "item"}}]},
+        {
+            "id": "each",
+            "type": "for-each",
+            "status": "failure",
+            "loopBodyNodeIds": ["render", "caption", "upscale"],
+            "inputs": [{"name": "array", "ref": {"node": "items", "name": "all"}}],
+        },
+        {
+            "id": "render",
+            "type": "custom-model",
+            "modelId": "m_r",
+            "status": "skipped",
+            "inputs": [{"name": "x", "ref": {"node": "each", "name": "item"}}],
+        },
         {"id": "caption", "type": "generate-prompt", "status": "skipped", "dependsOn": ["render"]},
-        {"id": "upscale", "type": "model", "modelId": "m_u", "status": "skipped",
-         "inputs": [{"name": "image", "ref": {"node": "caption", "name": "image"}}]},
-        {"id": "sheet", "type": "transform", "status": "pending",
-         "inputs": [{"name": "all", "ref": {"node": "each", "name": "all"}}]},
+        {
+            "id": "upscale",
+            "type": "model",
+            "modelId": "m_u",
+            "status": "skipped",
+            "inputs": [{"name": "image", "ref": {"node": "caption", "name": "image"}}],
+        },
+        {
+            "id": "sheet",
+            "type": "transform",
+            "status": "pending",
+            "inputs": [{"name": "all", "ref": {"node": "each", "name": "all"}}],
+        },
     ]
     for i in range(iterations):
         failed = i % 500 == 7
         done = "pending" if failed else "success"
         common = {"loopNodeId": "each", "iterationIndex": i}
         flow += [
-            {"id": f"render-{i}", "type": "custom-model", "modelId": "m_r",
-             "status": "failure" if failed else "success", **common},
-            {"id": f"caption-{i}", "type": "generate-prompt", "status": done,
-             "dependsOn": ["render"], **common},
-            {"id": f"upscale-{i}", "type": "model", "modelId": "m_u", "status": done,
-             "inputs": [{"name": "image", "ref": {"node": "caption", "name": "image"}}], **common},
+            {
+                "id": f"render-{i}",
+                "type": "custom-model",
+                "modelId": "m_r",
+                "status": "failure" if failed else "success",
+                **common,
+            },
+            {
+                "id": f"caption-{i}",
+                "type": "generate-prompt",
+                "status": done,
+                "dependsOn": ["render"],
+                **common,
+            },
+            {
+                "id": f"upscale-{i}",
+                "type": "model",
+                "modelId": "m_u",
+                "status": done,
+                "inputs": [{"name": "image", "ref": {"node": "caption", "name": "image"}}],
+                **common,
+            },
         ]
-    return {"jobId": "job_big", "status": "failure",
-            "metadata": {"workflowId": "wflow_big", "flow": flow}}
+    return {
+        "jobId": "job_big",
+        "status": "failure",
+        "metadata": {"workflowId": "wflow_big", "flow": flow},
+    }
 
 
 def test_ten_thousand_nodes_stay_readable() -> None:
@@ -345,51 +507,122 @@ def test_ten_thousand_nodes_stay_readable() -> None:
     assert lines[render + 1].strip().startswith("failed: iteration 7 (render-7)")
     assert lines[render + 1].strip().endswith("more")
     assert cells(row(out, "sheet"))[-1] == "render-7, render-507 +4 more (failed-upstream)"
-    assert lines[-1] == ("next: fix the 6 failed nodes render-7, render-507, render-1007 +3 more "
-                         "and re-run the workflow")
+    assert lines[-1] == (
+        "next: fix the 6 failed nodes render-7, render-507, render-1007 +3 more "
+        "and re-run the workflow"
+    )
     expanded = show_text(fg, expand_loops=True).splitlines()
     assert len(expanded) > 12000
     assert sum(1 for line in expanded if line.lstrip("✓✗●○⊘⏸? ").startswith("iteration ")) == 3000
 
 
 def test_a_gate_parked_inside_a_loop() -> None:
-    fg = flowgraph.graph({"jobId": "job_s", "status": "in-progress", "metadata": {
-        "workflowId": "wflow_s", "flow": [
-            {"id": "each", "type": "for-each", "status": "processing",
-             "loopBodyNodeIds": ["gen", "pick"]},
-            {"id": "gen", "type": "model", "status": "skipped"},
-            {"id": "pick", "type": "user-selection", "status": "skipped", "dependsOn": ["gen"]},
-            {"id": "gen-0", "type": "model", "status": "success", "loopNodeId": "each",
-             "iterationIndex": 0},
-            {"id": "pick-0", "type": "user-selection", "status": "processing",
-             "items": ["a", "b", "c"], "loopNodeId": "each", "iterationIndex": 0,
-             "dependsOn": ["gen"]},
-            {"id": "gen-1", "type": "model", "status": "processing", "loopNodeId": "each",
-             "iterationIndex": 1},
-        ]}})
+    fg = flowgraph.graph(
+        {
+            "jobId": "job_s",
+            "status": "in-progress",
+            "metadata": {
+                "workflowId": "wflow_s",
+                "flow": [
+                    {
+                        "id": "each",
+                        "type": "for-each",
+                        "status": "processing",
+                        "loopBodyNodeIds": ["gen", "pick"],
+                    },
+                    {"id": "gen", "type": "model", "status": "skipped"},
+                    {
+                        "id": "pick",
+                        "type": "user-selection",
+                        "status": "skipped",
+                        "dependsOn": ["gen"],
+                    },
+                    {
+                        "id": "gen-0",
+                        "type": "model",
+                        "status": "success",
+                        "loopNodeId": "each",
+                        "iterationIndex": 0,
+                    },
+                    {
+                        "id": "pick-0",
+                        "type": "user-selection",
+                        "status": "processing",
+                        "items": ["a", "b", "c"],
+                        "loopNodeId": "each",
+                        "iterationIndex": 0,
+                        "dependsOn": ["gen"],
+                    },
+                    {
+                        "id": "gen-1",
+                        "type": "model",
+                        "status": "processing",
+                        "loopNodeId": "each",
+                        "iterationIndex": 1,
+                    },
+                ],
+            },
+        }
+    )
     out = show_text(fg)
     assert cells(row(out, "each"))[-1] == "2 iterations: 1 parked / 1 running"
-    assert cells(row(out, "pick")) == ["⏸", "↳ pick", "user-selection", "-", "-",
-                                       "1 parked; parked: iteration 0 (pick-0)"]
+    assert cells(row(out, "pick")) == [
+        "⏸",
+        "↳ pick",
+        "user-selection",
+        "-",
+        "-",
+        "1 parked; parked: iteration 0 (pick-0)",
+    ]
     assert "gate pick-0 (user-selection, each iteration 0) waits for a person" in out
     assert "(selectedIndices: indices into the node's 3 item(s)" in out
     assert '"nodeId": "pick-0", "workflowJobId": "job_s"' in out
     assert out.splitlines()[-1] == (
-        "next: select items or reject the gate pick-0 (each iteration 0) with the call above")
+        "next: select items or reject the gate pick-0 (each iteration 0) with the call above"
+    )
 
 
-@pytest.mark.parametrize("flow", [
-    [{"id": "L", "type": "for-each", "status": "processing", "loopBodyNodeIds": ["L"]}],
-    [{"id": "L", "type": "for-each", "status": "failure", "loopBodyNodeIds": ["b"],
-      "loopNodeId": "L", "iterationIndex": 0}, {"id": "b", "type": "model", "status": "skipped"}],
-    [{"id": "A", "type": "for-each", "status": "failure", "loopBodyNodeIds": ["B"]},
-     {"id": "B", "type": "for-each", "status": "failure", "loopBodyNodeIds": ["A"]}],
-    [{"id": "A", "type": "for-each", "status": "failure", "loopNodeId": "B", "iterationIndex": 0,
-      "loopBodyNodeIds": ["x"]},
-     {"id": "B", "type": "for-each", "status": "failure", "loopNodeId": "A", "iterationIndex": 0,
-      "loopBodyNodeIds": ["x"]},
-     {"id": "x", "type": "for-each", "status": "failure"}],
-], ids=["own-body", "own-copy", "bodies-of-each-other", "copies-of-each-other"])
+@pytest.mark.parametrize(
+    "flow",
+    [
+        [{"id": "L", "type": "for-each", "status": "processing", "loopBodyNodeIds": ["L"]}],
+        [
+            {
+                "id": "L",
+                "type": "for-each",
+                "status": "failure",
+                "loopBodyNodeIds": ["b"],
+                "loopNodeId": "L",
+                "iterationIndex": 0,
+            },
+            {"id": "b", "type": "model", "status": "skipped"},
+        ],
+        [
+            {"id": "A", "type": "for-each", "status": "failure", "loopBodyNodeIds": ["B"]},
+            {"id": "B", "type": "for-each", "status": "failure", "loopBodyNodeIds": ["A"]},
+        ],
+        [
+            {
+                "id": "A",
+                "type": "for-each",
+                "status": "failure",
+                "loopNodeId": "B",
+                "iterationIndex": 0,
+                "loopBodyNodeIds": ["x"],
+            },
+            {
+                "id": "B",
+                "type": "for-each",
+                "status": "failure",
+                "loopNodeId": "A",
+                "iterationIndex": 0,
+                "loopBodyNodeIds": ["x"],
+            },
+            {"id": "x", "type": "for-each", "status": "failure"},
+        ],
+    ],
+    ids=["own-body", "own-copy", "bodies-of-each-other", "copies-of-each-other"],
+)
 def test_loops_nested_in_themselves_end_and_show_every_node(flow: list[dict[str, Any]]) -> None:
     fg = flowgraph.graph({"jobId": "j", "status": "failure", "metadata": {"flow": flow}})
     rows = show_data(fg)["rows"]

@@ -1,0 +1,333 @@
+"""The rows of ``flowgraph show``'s table, as data: nodes in order, loops grouped.
+
+A row is a node (``node``, or ``missing`` for a ref to a node not in the flow), a for-each
+(``loop``) followed by one ``body`` row per body template, which counts the template's copies
+across iterations by state, names the failed and parked ones and sums up what blocks them.
+With ``expand`` a loop is followed by its ``iteration`` rows instead, each with its ``copy``
+rows (inner loops expanded too). Loops nested in themselves (a broken payload) are listed once,
+and every node ends up in a row or counted in one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ._graph import GraphData, adjacency
+from .blocked import failed_by_iteration
+from .order import keyed_order
+from .summary import iteration_state
+from .vocab import GATE_REASONS
+
+if TYPE_CHECKING:
+    from .blocked import Blocked
+
+__all__ = ["STATE_ORDER", "Row", "Rows", "ranked"]
+
+#: One row of the table (see :func:`flowgraph.screen.show_data` for its keys).
+Row = dict[str, Any]
+
+#: The order state counts are listed in.
+STATE_ORDER = ("success", "failure", "rejected", "parked", "processing", "pending", "skipped")
+#: Worst first: the state a group of nodes shows.
+_WORST = ("failure", "rejected", "parked", "processing", "pending", "success", "skipped")
+_FAILED = ("failure", "rejected")
+_LAST = 1 << 30  # the sort key of a node without a place
+
+
+class Rows:
+    """The rows of ``g``'s table (:meth:`build`), and what they are worked out from: each
+    node's place in the order (``pos``), its state (:meth:`state`), the loop copies and
+    templates. ``blocked`` maps a blocked node to its :class:`~flowgraph.blocked.Blocked`."""
+
+    def __init__(self, g: GraphData, blocked: dict[str, Blocked], expand: bool) -> None:
+        self.g = g
+        self.nodes = adjacency(g.nx)[0]  # node -> attributes (the dict: views cost 2x here)
+        self.expand = expand
+        self.blocked = blocked
+        self.pos, self.cyclic = self._order()
+        # every loop copy (nested ones too) and every body template (in a definition too,
+        # unlike GraphData.templates: its loops are collapsed like a run's)
+        self.copies: set[str] = set()
+        for loop in g.loops.values():
+            for members in loop.iterations.values():
+                self.copies.update(members)
+        self.templates = {n for n, d in self.nodes.items() if d.get("loop_template_of") is not None}
+        self.by_template: dict[str, list[str]] = defaultdict(list)
+        for n in self.copies:
+            template = self.nodes[n].get("template")
+            if template is not None:
+                self.by_template[template].append(n)
+        for members in self.by_template.values():
+            members.sort(key=self.key)
+        self.rows: list[Row] = []
+        self.open: set[str] = set()  # loops being listed (guards broken, self-nesting payloads)
+        self.covered: set[str] = set()  # nodes in a row or counted in a body row
+
+    def build(self) -> list[Row]:
+        """Every row (call it once): the nodes outside loops in order, each loop followed by
+        its body."""
+        shown = [n for n, d in self.nodes.items() if d.get("role") in ("node", "missing")]
+        top = (n for n in shown if n not in self.copies and n not in self.templates)
+        for n in sorted(top, key=self.key):
+            self.add(n, 0)
+        # a broken payload (a loop in its own body, copies of each other) may leave nodes in no
+        # row: every node is shown somewhere
+        for n in sorted((n for n in shown if n not in self.covered), key=self.key):
+            if n not in self.covered:
+                self.add(n, 0)
+        return self.rows
+
+    def _order(self) -> tuple[dict[str, int], bool]:
+        nodes = self.nodes
+
+        def key(n: str) -> tuple[int, str]:
+            index = nodes[n].get("flow_index")
+            if index is None:
+                index = -1 if nodes[n].get("role") == "input" else _LAST
+            return (index, n)
+
+        order = keyed_order(self.g.nx, key)
+        cyclic = order is None
+        if order is None:
+            order = sorted(self.g.nx)
+        return {n: i for i, n in enumerate(order)}, cyclic
+
+    def key(self, n: str) -> int:
+        """The place of graph node ``n`` in the order rows come in."""
+        return self.pos[n]
+
+    def in_order(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` in the rows' order (ids not in the graph last, by id)."""
+        return sorted(ids, key=lambda n: (self.pos.get(n, _LAST), n))
+
+    # -- one node ------------------------------------------------------------------------------
+    def state(self, n: str) -> str | None:
+        """The status shown: the node's, or ``parked`` for a gate waiting for a person."""
+        b = self.blocked.get(n)
+        if b is not None and b.reason in GATE_REASONS:
+            return "parked"
+        if self.g.job.definition:
+            return "not-run"
+        status: str | None = self.nodes[n].get("status")
+        return status
+
+    def duration(self, n: str) -> float | None:
+        timing = self.nodes[n].get("timing")
+        total: float | None = getattr(timing, "total", None)
+        return total
+
+    def blocked_by(self, n: str) -> dict[str, Any] | None:
+        b = self.blocked.get(n)
+        if b is None:
+            return None
+        return {"reason": b.reason, "causes": self.in_order(b.causes), "message": b.message}
+
+    def node_row(self, n: str, depth: int, kind: str | None = None) -> Row:
+        d = self.nodes[n]
+        missing = d.get("role") == "missing"
+        row: Row = {
+            "id": n,
+            "depth": depth,
+            "kind": kind or ("missing" if missing else "node"),
+            "status": d.get("status"),
+            "state": None if missing else self.state(n),
+            "type": "(not in the flow)" if missing else d.get("type"),
+            "model": d.get("model_id") or d.get("workflow_id"),
+            "duration": self.duration(n),
+            "blocked_by": self.blocked_by(n),
+        }
+        if d.get("loop_node_id") is not None:
+            row["loop"] = d.get("loop_node_id")
+            row["iteration"] = d.get("iteration_index")
+        return row
+
+    # -- loops ---------------------------------------------------------------------------------
+    def loop_row(self, n: str, depth: int) -> Row:
+        row = self.node_row(n, depth, "loop")
+        loop = self.g.loops[n]
+        states: Counter[str] = Counter()
+        failed = []
+        for index, members in sorted(loop.iterations.items()):
+            state = iteration_state([self.nodes[c].get("status") for c in members])
+            parked = any(self.state(c) == "parked" for c in members)
+            if parked and state not in _FAILED:
+                state = "parked"
+            states[state] += 1
+            if state in _FAILED:
+                failed.append(index)
+        row["iterations"] = len(loop.iterations)
+        row["iteration_states"] = ranked(states)
+        row["failed_iterations"] = failed
+        return row
+
+    def body_row(self, template: str, parent: str, depth: int) -> Row:
+        """A collapsed body template: counts of its copies by state, failed ones, blockers."""
+        row = self.node_row(template, depth, "body")
+        members = self.by_template.get(template, [])
+        row.update(self._group(members))
+        row["parent"] = parent
+        row["state"] = _worst(row["states"]) if members else row["status"]
+        row["blocked_by"] = None
+        row["duration"] = _sum(self.duration(c) for c in members)
+        return row
+
+    def _group(self, members: list[str]) -> dict[str, Any]:
+        states: Counter[str] = Counter()
+        failed: list[dict[str, Any]] = []
+        parked: list[dict[str, Any]] = []
+        blockers: dict[str, list[str]] = defaultdict(list)  # reason -> blocked copies
+        causes: dict[str, set[str]] = defaultdict(set)
+        for c in members:
+            state = self.state(c) or "unknown"
+            states[state] += 1
+            attrs = self.nodes[c]
+            where = {
+                "loop": attrs.get("loop_node_id"),
+                "iteration": attrs.get("iteration_index"),
+                "node": c,
+            }
+            if state in _FAILED and not failed_by_iteration(self.g, c):
+                failed.append(where)
+            elif state == "parked":
+                parked.append(where)
+            b = self.blocked.get(c)
+            if b is not None and b.reason not in GATE_REASONS:
+                blockers[b.reason].append(c)
+                causes[b.reason].update(b.causes)
+        by_count = sorted(blockers.items(), key=lambda i: -len(i[1]))
+        return {
+            "copies": len(members),
+            "nodes": list(members),
+            "states": ranked(states),
+            "failed": failed,
+            "parked": parked,
+            "blocked": [
+                {"reason": r, "count": len(nodes), "causes": self.in_order(causes[r])}
+                for r, nodes in by_count
+            ],
+        }
+
+    def collapsed(self, loop_id: str, depth: int) -> None:
+        """Rows for the body templates of ``loop_id`` (a loop or a template loop), nested."""
+        if loop_id in self.open:  # a loop in its own body: a broken payload, shown once
+            return
+        self.open.add(loop_id)
+        try:
+            self._collapsed(loop_id, depth)
+        finally:
+            self.open.discard(loop_id)
+
+    def _collapsed(self, loop_id: str, depth: int) -> None:
+        loops = self.g.loops
+        body = [
+            t
+            for t in loops[loop_id].body
+            if t in self.nodes and self.nodes[t].get("role") == "node"
+        ]
+        for template in sorted(body, key=self.key):
+            self.rows.append(self.body_row(template, loop_id, depth))
+            self.covered.add(template)
+            self.covered.update(self.by_template.get(template, ()))
+            if template in loops:
+                self.collapsed(template, depth + 1)
+        # copies the builder could not map to a template of this loop
+        owners = self.by_template.get(loop_id, []) if loop_id in self.templates else [loop_id]
+        stray = sorted(
+            (
+                c
+                for o in owners
+                if o in loops
+                for members in loops[o].iterations.values()
+                for c in members
+                if self.nodes[c].get("template") is None
+            ),
+            key=self.key,
+        )
+        if stray:
+            row: Row = {
+                "id": "(copies without a template)",
+                "depth": depth,
+                "kind": "body",
+                "status": None,
+                "type": None,
+                "model": None,
+                "duration": _sum(self.duration(c) for c in stray),
+                "blocked_by": None,
+                "parent": loop_id,
+            }
+            row.update(self._group(stray))
+            row["state"] = _worst(row["states"])
+            self.rows.append(row)
+            self.covered.update(stray)
+
+    def expanded(self, loop_id: str, depth: int) -> None:
+        """Every iteration of ``loop_id`` and its copies (inner loops expanded too)."""
+        loop = self.g.loops[loop_id]
+        todo = list(loop.body)  # the templates the copies stand for (nested too) are left out
+        while todo:
+            template = todo.pop()
+            if template not in self.covered:
+                self.covered.add(template)
+                inner = self.g.loops.get(template)
+                todo += inner.body if inner is not None else []
+        for index, members in sorted(loop.iterations.items()):
+            states = Counter(self.state(c) or "unknown" for c in members)
+            self.rows.append(
+                {
+                    "id": f"iteration {index}",
+                    "depth": depth,
+                    "kind": "iteration",
+                    "loop": loop_id,
+                    "iteration": index,
+                    "status": None,
+                    "state": _worst(states),
+                    "type": None,
+                    "model": None,
+                    "duration": _sum(self.duration(c) for c in members),
+                    "blocked_by": None,
+                    "states": ranked(states),
+                }
+            )
+            for c in sorted(members, key=self.key):
+                self.add(c, depth + 1, kind="copy")
+
+    def add(self, n: str, depth: int, kind: str | None = None) -> None:
+        self.covered.add(n)
+        loop = self.g.loops.get(n)
+        if loop is None:
+            self.rows.append(self.node_row(n, depth, kind))
+            return
+        self.rows.append(self.loop_row(n, depth))
+        if not (self.expand and loop.iterations):
+            if kind != "copy":
+                self.collapsed(n, depth + 1)
+            return
+        if n in self.open:  # a loop among its own copies: a broken payload, shown once
+            return
+        self.open.add(n)
+        try:
+            self.expanded(n, depth + 1)
+        finally:
+            self.open.discard(n)
+
+
+# -- small helpers -----------------------------------------------------------------------------
+def ranked(counts: Counter[str]) -> dict[str, int]:
+    """``counts`` in :data:`STATE_ORDER` (other states after, by name)."""
+    rank = {s: i for i, s in enumerate(STATE_ORDER)}
+    return dict(sorted(counts.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+
+
+def _worst(states: dict[str, int] | Counter[str]) -> str | None:
+    present = [s for s, k in states.items() if k]
+    for s in _WORST:
+        if s in present:
+            return s
+    return present[0] if present else None
+
+
+def _sum(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
