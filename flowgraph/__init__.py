@@ -13,29 +13,46 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import *  # noqa: F403
-from .errors import __all__ as _errors
+from . import errors as _errors
+from ._version import __version__
+from .errors import *  # noqa: F403 (every error class is part of the face)
 
-if TYPE_CHECKING:
-    from .builder import build
-    from .findings import Finding
-    from .flow_graph import FlowGraph
-    from .sources import load
-    from .model import Job
+if TYPE_CHECKING:  # the names below are imported on first use (``__getattr__``)
+    from .api import fetch as fetch
+    from .api import fetch_workflow as fetch_workflow
+    from .findings import Finding as Finding
+    from .flow_graph import FlowGraph as FlowGraph
+    from .flow_graph import build as build
+    from .flow_graph import diff as diff
+    from .flow_graph import graph as graph
+    from .model import Job as Job
+    from .sources import load as load
 
-__version__ = "0.1.0"
-
+#: Public name -> the module that defines it, imported on first use.
 _LAZY = {
     "load": "sources",
-    "build": "builder",
+    "build": "flow_graph",
+    "graph": "flow_graph",
+    "diff": "flow_graph",
     "FlowGraph": "flow_graph",
     "Job": "model",
     "Finding": "findings",
-    "fetch": "remote",
-    "fetch_workflow": "remote",
-    "diff": "compare",
+    "fetch": "api",
+    "fetch_workflow": "api",
 }
-__all__ = ["graph", *_LAZY, *_errors]
+__all__ = [  # noqa: RUF022 (the face's names in the README's order, then the errors)
+    "__version__",
+    "load",
+    "build",
+    "graph",
+    "diff",
+    "FlowGraph",
+    "Job",
+    "Finding",
+    "fetch",
+    "fetch_workflow",
+]
+__all__ += _errors.__all__
 
 
 def __getattr__(name: str) -> Any:
@@ -47,12 +64,5 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def graph(source: Any) -> FlowGraph:
-    """``build(load(source))``: the graph of a job from any source :func:`load` accepts."""
-    from .builder import build
-    from .flow_graph import FlowGraph
-    from .sources import load
-
-    if isinstance(source, FlowGraph):
-        return source
-    return build(load(source))
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -25,17 +25,17 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .order import adjacency, execution_order
-from .vocab import is_terminal_job_status
+from ._graph import adjacency
+from .order import execution_order
+from .vocab import GATE_REASONS, is_terminal_job_status
 
 if TYPE_CHECKING:
-    from .flow_graph import FlowGraph
+    from ._graph import GraphData, NodeAttrs
 
-__all__ = ["Blocked", "blocked", "REASONS"]
+__all__ = ["REASONS", "Blocked", "blocked", "failed_by_iteration"]
 
 REASONS = (
-    "awaiting-approval",
-    "awaiting-selection",
+    *GATE_REASONS,
     "waiting-on-gate",
     "failed-upstream",
     "rejected-upstream",
@@ -74,11 +74,13 @@ class Blocked:
         return asdict(self)
 
 
-def _parked(attrs: dict[str, Any], preds_done: bool) -> str | None:
+def _parked(attrs: NodeAttrs, preds_done: bool) -> str | None:
     kind, status = attrs.get("type"), attrs.get("status")
     if kind == "user-approval" and status == "pending" and preds_done:
         return "awaiting-approval"
-    if kind == "user-selection" and (status == "processing" or (status == "pending" and preds_done)):
+    if kind == "user-selection" and (
+        status == "processing" or (status == "pending" and preds_done)
+    ):
         return "awaiting-selection"
     return None
 
@@ -92,7 +94,7 @@ def _branch_not_taken(nodes: Any, preds: Any) -> bool:
     return False
 
 
-def blocked(fg: FlowGraph) -> list[Blocked]:
+def blocked(fg: GraphData) -> list[Blocked]:
     """Every blocked node with its reason and root causes, in dependency order (a node after
     everything it depends on, the members of a cycle side by side; then by id)."""
     g = fg.execution
@@ -131,7 +133,7 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             state[n] = _SKIP
             continue
         if status in ("failure", "rejected"):
-            if _failed_by_iteration(fg, n):
+            if failed_by_iteration(fg, n):
                 state[n] = _DONE  # its failed copies are the root causes; they reach consumers
             else:
                 state[n], kind_of_root[n] = _ROOT, status
@@ -156,11 +158,16 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
                 found[p] = kind_of_root[p]
             elif ps == _BLOCKED:
                 found.update(causes[p])
-        parked = _parked(attrs, not found and all(
-            state.get(p) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",) for p in preds))
+        parked = _parked(
+            attrs,
+            not found
+            and all(
+                state.get(p) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",) for p in preds
+            ),
+        )
         if parked is not None:
             state[n], kind_of_root[n] = _ROOT, "gate"
-            out.append(Blocked(n, parked, [n], _gate_message(attrs, parked)))
+            out.append(Blocked(n, parked, [n], _gate_message(parked)))
             continue
         if status == "processing":
             state[n] = _WAIT
@@ -171,36 +178,48 @@ def blocked(fg: FlowGraph) -> list[Blocked]:
             kind = min(found.values(), key=_CAUSE_RANK.index)
             roots = sorted(found)
             out.append(
-                Blocked(n, _CAUSE_REASON[kind], roots, _message(kind, roots, g),
-                        _chain(pred, roots[0], n, causes))
+                Blocked(
+                    n,
+                    _CAUSE_REASON[kind],
+                    roots,
+                    _message(kind, roots),
+                    _chain(pred, roots[0], n, causes),
+                )
             )
             continue
         if ended and status in ("pending", None):
             state[n] = _BLOCKED
             causes[n] = {}
             out.append(
-                Blocked(n, "job-ended", [],
-                        f"the workflow job ended ({job.status}) before this node ran")
+                Blocked(
+                    n,
+                    "job-ended",
+                    [],
+                    f"the workflow job ended ({job.status}) before this node ran",
+                )
             )
             continue
         state[n] = _WAIT
     for n in component:
         if nodes[n].get("status") not in ("success", "skipped", "failure", "rejected"):
             members = component[n]
-            out.append(Blocked(n, "cycle", members[:20],
-                               "this node is on a cycle: " + " -> ".join(members[:5])))
+            out.append(
+                Blocked(
+                    n, "cycle", members[:20], "this node is on a cycle: " + " -> ".join(members[:5])
+                )
+            )
     out.sort(key=lambda b: (depth[b.node], b.node))  # dependency order, then ids
     return out
 
 
 def _around_cycles(
-    g: nx.DiGraph,
+    g: nx.DiGraph[str],
 ) -> tuple[list[str], dict[str, int], dict[str, list[str]]]:
     """For a graph with cycles, from its strongly connected components (networkx's
     condensation): a topological order of the nodes on no cycle, every node's depth (a
     cycle's members share one, so what depends on a cycle comes after it), and each node on a
     cycle with the cycle's sorted members."""
-    groups = nx.condensation(g)
+    groups: nx.DiGraph[Any] = nx.condensation(g)
     ordered = execution_order(groups)
     assert ordered is not None  # a condensation is acyclic
     order: list[str] = []
@@ -216,26 +235,32 @@ def _around_cycles(
     return order, depth, component
 
 
-def _failed_by_iteration(fg: FlowGraph, n: str) -> bool:
-    """True for a for-each that failed because one of its iterations did."""
-    loop = fg.loops.get(n)
-    if loop is None:
-        return False
-    g = fg.nx
-    return any(
-        g.nodes[c].get("status") in ("failure", "rejected")
-        or (c in fg.loops and _failed_by_iteration(fg, c))
-        for copies in loop.iterations.values()
-        for c in copies
-    )
+def failed_by_iteration(g: GraphData, n: str) -> bool:
+    """True for a for-each that failed because one of its iterations did (a copy failed or
+    was rejected, in it or in a loop nested in it). Each loop is looked at once, so loops that
+    list each other cannot make it loop."""
+    loops, nodes = g.loops, g.nx.nodes
+    todo, seen = [n], {n}
+    while todo:
+        loop = loops.get(todo.pop())
+        if loop is None:
+            continue
+        for copies in loop.iterations.values():
+            for c in copies:
+                if nodes[c].get("status") in ("failure", "rejected"):
+                    return True
+                if c in loops and c not in seen:
+                    seen.add(c)
+                    todo.append(c)
+    return False
 
 
-def _gate_message(attrs: dict[str, Any], reason: str) -> str:
+def _gate_message(reason: str) -> str:
     who = "approve or reject" if reason == "awaiting-approval" else "select or reject"
     return f"parked until a person acts: {who} it"
 
 
-def _message(kind: str, roots: list[str], g: nx.DiGraph) -> str:
+def _message(kind: str, roots: list[str]) -> str:
     names = ", ".join(repr(r) for r in roots[:5]) + (" ..." if len(roots) > 5 else "")
     text = {
         "failure": "upstream node failed",

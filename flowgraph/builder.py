@@ -14,11 +14,15 @@ ids that are not in the flow get a ``missing`` placeholder. Every edge has a ``k
 ``loop_result`` the last copies of every iteration to a node that reads the loop's results
 =============  ===========================================================================
 
+Over 400 lines for one job: one pass that fills networkx's dicts from tables the steps share
+(loop copies, templates, the copy index); the steps are methods of one builder so those tables
+are not passed around. Splitting it would spread one algorithm over files.
+
 Several relations between the same two nodes share one edge: ``kinds`` lists them all,
 ``kind`` is the strongest (in the order of the table) and ``inputs`` the input names.
 
 >>> from flowgraph.sources import load
->>> fg = build(load({"jobId": "j", "metadata": {"flow": [
+>>> fg = build_graph(load({"jobId": "j", "metadata": {"flow": [
 ...     {"id": "prompt", "type": "generate-prompt", "status": "success",
 ...      "inputs": [{"name": "text", "ref": {"node": "workflow", "name": "idea"}}]},
 ...     {"id": "image", "type": "model", "status": "processing",
@@ -32,49 +36,26 @@ from __future__ import annotations
 import difflib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
+from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, own_dicts
 from .findings import Finding
 from .model import FlowNode, Input, Job
 from .parse import gc_paused
 from .timing import job_timing
-from .vocab import GATE_TYPES
+from .vocab import DEPENDENCY_KINDS, EDGE_RANK, GATE_TYPES
 
-__all__ = ["build", "without", "Loop", "EDGE_KINDS", "DEPENDENCY_KINDS"]
+__all__ = ["build_graph"]
 
-#: Edge kinds, strongest first (the order that picks an edge's ``kind``).
-EDGE_KINDS = (
-    "branch",
-    "data",
-    "item",
-    "conditional",
-    "depends_on",
-    "loop_result",
-    "iteration",
-    "loop_body",
-)
-_RANK = {kind: i for i, kind in enumerate(EDGE_KINDS)}
-#: Kinds through which a node reads or waits for another (what makes a loop consumer).
-DEPENDENCY_KINDS = frozenset({"branch", "data", "item", "conditional", "depends_on"})
+_RANK = EDGE_RANK
+G = TypeVar("G", bound=GraphData)
 
 
-@dataclass
-class Loop:
-    """A for-each node (a template or a copy of one) and what it spawned.
-
-    ``iterations`` maps an iteration index to the ids of its copies (sorted).
-    """
-
-    id: str
-    body: list[str] = field(default_factory=list)
-    iterations: dict[int, list[str]] = field(default_factory=dict)
-
-
-def _node_attrs(node: FlowNode, index: int, duplicate_of: str | None,
-                child: Job | None) -> dict[str, Any]:
+def _node_attrs(
+    node: FlowNode, index: int, duplicate_of: str | None, child: Job | None
+) -> NodeAttrs:
     """The attributes of a flow node in the graph (``child``: its own job, for timings)."""
     return {
         "role": "node",
@@ -102,12 +83,13 @@ class _Builder:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.g: nx.DiGraph = nx.DiGraph()
+        self.g: nx.DiGraph[str] = nx.DiGraph()
         #: The graph's dicts: node -> attributes (in insertion order: flow nodes, then inputs
         #: and placeholders as met), node -> {successor: edge data}, node -> {predecessor: ...}
-        self.attrs: dict[str, dict[str, Any]] = self.g._node
-        self.succ: dict[str, dict[str, dict[str, Any]]] = self.g._succ
-        self.pred: dict[str, dict[str, dict[str, Any]]] = self.g._pred
+        attrs, pred, succ = own_dicts(self.g)
+        self.attrs: dict[str, NodeAttrs] = attrs
+        self.succ: dict[str, dict[str, EdgeAttrs]] = succ
+        self.pred: dict[str, dict[str, EdgeAttrs]] = pred
         self.findings: list[Finding] = []
         self.nodes: dict[str, FlowNode] = {}
         self.template_of: dict[str, str] = {}
@@ -119,9 +101,9 @@ class _Builder:
         #: Edges out of loop nodes, in the order they were made (for loop results).
         self.loop_edges: list[tuple[str, str]] = []
         #: Edges linked more than once: (source, target) -> (kinds, {input name: None}, data)
-        self.merging: dict[tuple[str, str], tuple[list[str], dict[str, None], dict[str, Any]]] = {}
+        self.merging: dict[tuple[str, str], tuple[list[str], dict[str, None], EdgeAttrs]] = {}
 
-    def _new_node(self, key: str, attrs: dict[str, Any]) -> None:
+    def _new_node(self, key: str, attrs: NodeAttrs) -> None:
         self.attrs[key] = attrs
         self.succ[key] = {}
         self.pred[key] = {}
@@ -135,7 +117,9 @@ class _Builder:
             for index, node in enumerate(flow):  # _add and _new_node, inlined
                 key = node.id
                 nodes[key] = node
-                child = node_jobs.get(node.job_id) if node.job_id is not None and node_jobs else None
+                child = (
+                    node_jobs.get(node.job_id) if node.job_id is not None and node_jobs else None
+                )
                 attrs[key] = _node_attrs(node, index, None, child)
                 succ[key] = {}
                 pred[key] = {}
@@ -295,8 +279,9 @@ class _Builder:
             seen += 1
         return target
 
-    def link(self, source: str, target: str, kind: str, name: str | None = None,
-             equal: Any = None) -> None:
+    def link(
+        self, source: str, target: str, kind: str, name: str | None = None, equal: Any = None
+    ) -> None:
         out = self.succ[source]
         data = out.get(target)
         if data is None:
@@ -310,7 +295,7 @@ class _Builder:
             return
         merging = self.merging.get((source, target))
         if merging is None:
-            merging = (list(data["kinds"]), dict.fromkeys(data["inputs"]), data)
+            merging = (list(data["kinds"]), dict.fromkeys(data["inputs"], None), data)
             self.merging[(source, target)] = merging
         kinds, inputs, _ = merging
         if kind not in kinds:
@@ -339,8 +324,9 @@ class _Builder:
                 while key in self.nodes or key in self.attrs:
                     key = "input:" + key
                 self.inputs[label] = key
-                self._new_node(key, {"role": "input", "type": "workflow-input", "status": None,
-                                     "name": label})
+                self._new_node(
+                    key, {"role": "input", "type": "workflow-input", "status": None, "name": label}
+                )
             return key
         target = self.resolve(ref_node, consumer) if consumer in self.copies else ref_node
         if target not in self.nodes:
@@ -351,8 +337,12 @@ class _Builder:
         if target not in self.attrs:
             self._new_node(target, {"role": "missing", "type": None, "status": None})
         self.findings.append(
-            Finding("error", "dangling-ref", consumer,
-                    f"{_where_text(where)} refers to {target!r}, which is not in the flow")
+            Finding(
+                "error",
+                "dangling-ref",
+                consumer,
+                f"{_where_text(where)} refers to {target!r}, which is not in the flow",
+            )
         )
 
     def _input_edges(self, key: str, inp: Input, kind: str, where: _Where) -> None:
@@ -410,8 +400,11 @@ class _Builder:
                 if source in into:
                     link(source, key, edge_kind, name, equal)
                     continue
-                data = {"kind": edge_kind, "kinds": (edge_kind,),
-                        "inputs": (name,) if name else ()}
+                data: EdgeAttrs = {
+                    "kind": edge_kind,
+                    "kinds": (edge_kind,),
+                    "inputs": (name,) if name else (),
+                }
                 if equal is not None:
                     data["equal"] = equal
                 succ[source][key] = data
@@ -522,42 +515,9 @@ def _where_text(where: _Where) -> str:
     return f"input {first!r}" if second is None else f"input {first!r} item {second}"
 
 
-def without(g: nx.DiGraph, drop: frozenset[str] | set[str]) -> nx.DiGraph:
-    """A frozen ``DiGraph`` of ``g`` without the nodes in ``drop``.
-
-    What ``g.subgraph(keep)`` shows (read-only, sharing ``g``'s attribute dicts), as a real
-    graph: a subgraph view filters every lookup, which makes walking it several times slower.
-    Neighbour dicts that lose nothing are shared with ``g`` too, which is safe because the
-    result is frozen like the view (``nx.is_frozen``): it cannot be modified.
-    """
-    if type(g) is not nx.DiGraph:  # a view or a subclass: the public way
-        return nx.freeze(nx.DiGraph(g.subgraph([n for n in g if n not in drop])))
-    gsucc, gpred = g._succ, g._pred
-    touched: set[str] = set()  # nodes with a neighbour in drop
-    for key in drop:
-        if key in gsucc:
-            touched.update(gsucc[key])
-            touched.update(gpred[key])
-    h = nx.DiGraph()
-    h.graph = g.graph
-    node, succ, pred = h._node, h._succ, h._pred
-    for key, attrs in g._node.items():
-        if key in drop:
-            continue
-        node[key] = attrs
-        if key in touched:
-            succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
-            pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
-        else:
-            succ[key] = gsucc[key]
-            pred[key] = gpred[key]
-    return nx.freeze(h)
-
-
-def build(job: Job) -> "FlowGraph":
-    """Build the :class:`~flowgraph.flow_graph.FlowGraph` of a loaded job."""
-    from .flow_graph import FlowGraph
-
+def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assignment]
+    """Build the graph of a loaded job as a ``cls`` (:class:`~flowgraph._graph.GraphData` or
+    a subclass: the facade builds its :class:`~flowgraph.flow_graph.FlowGraph` this way)."""
     with gc_paused():
         b = _Builder(job)
         b.add_nodes()
@@ -565,7 +525,7 @@ def build(job: Job) -> "FlowGraph":
         b.add_edges()
         b.mark_outputs()
     gates = [k for k, n in b.nodes.items() if n.type in GATE_TYPES]
-    return FlowGraph(
+    return cls(
         job=job,
         graph=b.g,
         loops=b.loops,
@@ -573,4 +533,3 @@ def build(job: Job) -> "FlowGraph":
         inputs=dict(b.inputs),
         gates=gates,
     )
-

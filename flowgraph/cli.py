@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ._args import build_parser
 from .errors import FlowgraphError
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-_JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
-
 
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -35,12 +33,6 @@ def _print_json(data: Any) -> None:
     _print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def _is_job_id(source: str) -> bool:
-    return bool(_JOB_ID.match(source)) and not os.path.exists(source) and not source.endswith(
-        ".json"
-    )
-
-
 def _progress(done: int, total: int) -> None:
     sys.stderr.write(f"\rfetching node jobs {done}/{total}")
     if done >= total:
@@ -48,61 +40,62 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def fetch_source(args: argparse.Namespace, source: str) -> Job:
-    """Fetch a job id (or a ``wflow_`` workflow id) with the CLI's API options."""
-    from .remote import JobCache, fetch, fetch_workflow
+def _open(args: argparse.Namespace, source: str) -> Job:
+    """The job ``source`` names (a file, '-', JSON text, or an id fetched with the API options)."""
+    from .api import open_source
 
-    options = {"project_id": args.project_id, "base_url": args.base_url}
-    if source.startswith("wflow_"):
-        return fetch_workflow(source, **options)
-    cache = None if args.no_cache else JobCache()
     progress = _progress if args.node_jobs and sys.stderr.isatty() else None
-    return fetch(source, node_jobs=args.node_jobs, cache=cache, progress=progress, **options)
+    return open_source(
+        source,
+        node_jobs=args.node_jobs,
+        cache=not args.no_cache,
+        progress=progress,
+        project_id=args.project_id,
+        base_url=args.base_url,
+    )
 
 
-def open_graph(args: argparse.Namespace) -> FlowGraph:
-    """The graph of ``args.source``: a file, '-', JSON text, or a job id fetched from the API."""
-    import flowgraph
+def open_graph(args: argparse.Namespace, source: str | None = None) -> FlowGraph:
+    """The graph of ``args.source`` (or ``source``)."""
+    from .flow_graph import build
 
-    source = args.source
-    if _is_job_id(source):
-        return flowgraph.build(fetch_source(args, source))
-    return flowgraph.graph(source)
+    return build(_open(args, args.source if source is None else source))
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .files import write_output
 
-    job = fetch_source(args, args.source)
+    job = _open(args, args.source)
     write_output(args.output, json.dumps(job.to_bundle(), indent=2, ensure_ascii=False) + "\n")
     if job.not_loaded:
-        sys.stderr.write(f"{len(job.not_loaded)} node job(s) could not be loaded; "
-                         "the graph is usable without their timings\n")
+        sys.stderr.write(
+            f"{len(job.not_loaded)} node job(s) could not be loaded; "
+            "the graph is usable without their timings\n"
+        )
     return 0
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    import flowgraph
+    from .api import watch
+    from .flow_graph import build
+    from .report import blocked_text, critical_path_text, watch_header, watch_lines
 
-    from .remote import watch
-    from .report import blocked_text, critical_path_text, one_line
-
-    _print(f"watching {args.source} (Ctrl-C to stop)")
+    _print(watch_header(args.source))
     job = None
-    for job, changes in watch(args.source, interval=args.interval, max_polls=args.max_polls,
-                              project_id=args.project_id, base_url=args.base_url):
-        progress = f" {job.progress * 100:.0f}%" if job.progress is not None else ""
-        _print(f"{time.strftime('%H:%M:%S')} {job.status}{progress}, {len(changes)} change(s)")
-        for node, old, new in changes[:20]:
-            _print(f"  {one_line(node)}: {old or '-'} -> {new or '-'}")
-        if len(changes) > 20:
-            _print(f"  ... and {len(changes) - 20} more")
+    for job, changes in watch(
+        args.source,
+        interval=args.interval,
+        max_polls=args.max_polls,
+        project_id=args.project_id,
+        base_url=args.base_url,
+    ):
+        _print("\n".join(watch_lines(job, changes, time.strftime("%H:%M:%S"))))
         sys.stdout.flush()
     if job is None:
         return 0
     if args.node_jobs:
-        job = fetch_source(args, args.source)
-    fg = flowgraph.build(job)
+        job = _open(args, args.source)
+    fg = build(job)
     _print(f"job {job.status}")
     _print(blocked_text(fg.blocked()))
     try:
@@ -126,8 +119,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         _print_json(show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id))
     else:
         width = shutil.get_terminal_size((100, 24)).columns
-        _print(show_text(fg, color=_color(args.color), expand_loops=args.expand_loops,
-                         width=width, project_id=args.project_id))
+        _print(
+            show_text(
+                fg,
+                color=_color(args.color),
+                expand_loops=args.expand_loops,
+                width=width,
+                project_id=args.project_id,
+            )
+        )
     return 0
 
 
@@ -169,36 +169,21 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
-_EXTENSIONS = {"gv": "dot", "mmd": "mermaid"}
-
-
 def cmd_render(args: argparse.Namespace) -> int:
     from .files import write_output
+    from .render import format_for, highlight_options
 
-    ext = os.path.splitext(args.output)[1].lstrip(".").lower()
-    fmt = args.format or _EXTENSIONS.get(ext, ext)
-    if fmt not in ("svg", "png", "pdf", "dot", "mermaid", "json"):
-        raise FlowgraphError(f"cannot tell the format of {args.output!r}: use --format "
-                             "svg|png|pdf|dot|mermaid|json")
-    wanted = {h.strip() for h in args.highlight.split(",") if h.strip()}
-    if wanted - {"critical", "blocked"}:
-        raise FlowgraphError(f"unknown --highlight {sorted(wanted)}: use critical, blocked")
-    fg = open_graph(args)
-    data = fg.render(fmt, expand_loops=args.expand_loops,
-                     highlight_critical="critical" in wanted,
-                     highlight_blocked="blocked" in wanted)
+    fmt = format_for(args.output, args.format)
+    highlight = highlight_options(args.highlight)
+    data = open_graph(args).render(fmt, expand_loops=args.expand_loops, **highlight)
     write_output(args.output, data)
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    import flowgraph
+    from .flow_graph import diff
 
-    from .compare import diff
-
-    other = args.other
-    after = flowgraph.build(fetch_source(args, other)) if _is_job_id(other) else flowgraph.graph(other)
-    result = diff(open_graph(args), after, runs=args.runs)
+    result = diff(open_graph(args), open_graph(args, args.other), runs=args.runs)
     _print_json(result.as_dict()) if args.json else _print(result.text())
     return 0 if result.empty else 1
 
@@ -236,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
-        from . import __version__
+        from ._version import __version__
 
         _print(f"flowgraph {__version__}")
         return 0

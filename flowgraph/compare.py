@@ -29,272 +29,29 @@ from the node jobs; a folded template sums its copies) and status changes.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .changes import (
+    CountChange,
+    CriticalPathChange,
+    Diff,
+    DurationChange,
+    NodeChange,
+    StatusChange,
+    Wire,
+    same_amount,
+)
+from .critical import critical_path
 from .errors import GraphError
 from .snapshot import EdgeShape, NodeShape, Structure, structure
 
 if TYPE_CHECKING:
-    from .flow_graph import FlowGraph
+    from ._graph import GraphData
 
-__all__ = ["diff", "Diff", "NodeChange", "Wire", "CountChange", "StatusChange",
-           "DurationChange", "CriticalPathChange"]
+__all__ = ["diff_graphs"]
 
 #: Edge kinds that carry input names; the others wire a node without one.
 _NAMED = frozenset({"branch", "data", "item", "conditional"})
-
-
-@dataclass(frozen=True, order=True)
-class Wire:
-    """One way a node's input is wired: ``input`` (None for depends_on, loop_body,
-    loop_result) is fed by ``source`` through an edge of ``kind``."""
-
-    input: str | None
-    source: str
-    kind: str
-
-    def text(self) -> str:
-        """``image <- gen (data)``, or ``<- approve (depends_on)`` without an input name."""
-        name = f"{self.input} " if self.input is not None else ""
-        return f"{name}<- {self.source} ({self.kind})"
-
-    def sort_key(self) -> tuple[str, str, str]:
-        """Inputs by name (unnamed last), then source, then kind."""
-        return (self.input if self.input is not None else "\uffff", self.source, self.kind)
-
-
-@dataclass
-class NodeChange:
-    """A node in both whose structure differs: ``fields`` maps ``type``, ``model``, ... to
-    ``(before, after)``; ``wires_added``/``wires_removed`` are its input wiring changes."""
-
-    id: str
-    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    wires_added: list[Wire] = field(default_factory=list)
-    wires_removed: list[Wire] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: id, fields {name: {before, after}}, inputs {added, removed}."""
-        return {
-            "id": self.id,
-            "fields": {k: {"before": _plain(a), "after": _plain(b)}
-                       for k, (a, b) in self.fields.items()},
-            "inputs": {
-                "added": [vars(w) for w in self.wires_added],
-                "removed": [vars(w) for w in self.wires_removed],
-            },
-        }
-
-
-@dataclass(frozen=True)
-class CountChange:
-    """A loop's ``iterations`` or a template's ``copies`` that differ: not structure."""
-
-    node: str
-    what: str
-    before: int | None
-    after: int | None
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """A node's status before and after (per-state counts for a folded template)."""
-
-    node: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class DurationChange:
-    """A node's seconds (queue + run of its node job) before and after; ``delta`` is None
-    when only one side is known."""
-
-    node: str
-    before: float | None
-    after: float | None
-    delta: float | None
-
-
-@dataclass(frozen=True)
-class CriticalPathChange:
-    """The critical path before and after, by ``weight`` (``duration`` or ``hops``)."""
-
-    weight: str
-    before: list[str]
-    after: list[str]
-    total_before: float | None
-    total_after: float | None
-
-    @property
-    def changed(self) -> bool:
-        """True when the nodes or the total differ."""
-        return self.before != self.after or not _same(self.total_before, self.total_after)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: weight, changed, before/after {nodes, total}."""
-        return {
-            "weight": self.weight,
-            "changed": self.changed,
-            "before": {"nodes": self.before, "total": _round(self.total_before)},
-            "after": {"nodes": self.after, "total": _round(self.total_after)},
-        }
-
-
-@dataclass
-class Diff:
-    """What differs from ``a`` to ``b``; every list is in a deterministic order."""
-
-    nodes_added: list[NodeShape] = field(default_factory=list)
-    nodes_removed: list[NodeShape] = field(default_factory=list)
-    nodes_changed: list[NodeChange] = field(default_factory=list)
-    edges_added: list[EdgeShape] = field(default_factory=list)
-    edges_removed: list[EdgeShape] = field(default_factory=list)
-    outputs_added: list[str] = field(default_factory=list)
-    outputs_removed: list[str] = field(default_factory=list)
-    #: ``(before, after)`` when one side is a run and the other a definition
-    kind: tuple[str, str] | None = None
-    counts: list[CountChange] = field(default_factory=list)
-    #: Only with ``runs=True``:
-    critical_path: CriticalPathChange | None = None
-    job_status: tuple[str | None, str | None] | None = None
-    statuses: list[StatusChange] = field(default_factory=list)
-    durations: list[DurationChange] = field(default_factory=list)
-
-    @property
-    def structural(self) -> bool:
-        """True when nodes, edges, outputs or the kind differ (counts and runs are not)."""
-        return bool(self.nodes_added or self.nodes_removed or self.nodes_changed
-                    or self.edges_added or self.edges_removed or self.outputs_added
-                    or self.outputs_removed or self.kind)
-
-    @property
-    def empty(self) -> bool:
-        """True when nothing compared differs (structure, counts, and with runs the rest)."""
-        cp_changed = self.critical_path is not None and self.critical_path.changed
-        return not (self.structural or self.counts or cp_changed or self.job_status
-                    or self.statuses or self.durations)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON of ``flowgraph diff --json``."""
-        out: dict[str, Any] = {"empty": self.empty, "structural": self.structural}
-        if self.critical_path is not None:
-            out["critical_path"] = self.critical_path.as_dict()
-            out["durations"] = [{"node": c.node, "before": _round(c.before),
-                                 "after": _round(c.after), "delta": _round(c.delta)}
-                                for c in self.durations]
-            out["job_status"] = (None if self.job_status is None else
-                                 {"before": self.job_status[0], "after": self.job_status[1]})
-            out["statuses"] = [vars(c) for c in self.statuses]
-        out["kind"] = None if self.kind is None else {"before": self.kind[0],
-                                                      "after": self.kind[1]}
-        out["nodes"] = {
-            "added": [n.as_dict() for n in self.nodes_added],
-            "removed": [n.as_dict() for n in self.nodes_removed],
-            "changed": [c.as_dict() for c in self.nodes_changed],
-        }
-        out["edges"] = {
-            "added": [e.as_dict() for e in self.edges_added],
-            "removed": [e.as_dict() for e in self.edges_removed],
-        }
-        out["outputs"] = {"added": self.outputs_added, "removed": self.outputs_removed}
-        out["counts"] = [vars(c) for c in self.counts]
-        return out
-
-    def text(self) -> str:
-        """A readable report: one ``-`` (before only), ``+`` (after only) or ``~`` (changed)
-        line per difference; ``no differences`` when empty."""
-        lines: list[str] = []
-        cp = self.critical_path
-        if cp is not None and cp.changed:
-            lines.append(f"~ critical path ({cp.weight}): {_amount(cp.total_before, cp.weight)}"
-                         f" -> {_amount(cp.total_after, cp.weight)}"
-                         + _delta_text(cp.total_before, cp.total_after, cp.weight))
-            if cp.before == cp.after:
-                lines.append("    path: " + (" > ".join(cp.before) or "(none)"))
-            else:
-                lines.append("    before: " + (" > ".join(cp.before) or "(none)"))
-                lines.append("    after:  " + (" > ".join(cp.after) or "(none)"))
-        for d in self.durations:
-            lines.append(f"~ duration {d.node}: {_amount(d.before, 'duration')} -> "
-                         f"{_amount(d.after, 'duration')}"
-                         + _delta_text(d.before, d.after, "duration"))
-        if self.job_status is not None:
-            lines.append(f"~ job status: {self.job_status[0]} -> {self.job_status[1]}")
-        for s in self.statuses:
-            lines.append(f"~ status {s.node}: {s.before} -> {s.after}")
-        if self.kind is not None:
-            lines.append(f"~ kind: {self.kind[0]} -> {self.kind[1]}")
-        lines += [f"- node {n.line()}" for n in self.nodes_removed]
-        lines += [f"+ node {n.line()}" for n in self.nodes_added]
-        for c in self.nodes_changed:
-            for name, (before, after) in c.fields.items():
-                lines.append(f"~ node {c.id}: {name} {_field_text(before)} -> "
-                             f"{_field_text(after)}")
-            lines += [f"~ node {c.id}: - input {w.text()}" for w in c.wires_removed]
-            lines += [f"~ node {c.id}: + input {w.text()}" for w in c.wires_added]
-        for old, new in _paired(self.edges_removed, self.edges_added):
-            if old is not None:
-                lines.append(f"- edge {old.line()}")
-            if new is not None:
-                lines.append(f"+ edge {new.line()}")
-        lines += [f"- output {o}" for o in self.outputs_removed]
-        lines += [f"+ output {o}" for o in self.outputs_added]
-        lines += [f"~ count {c.node}: {c.what} {c.before} -> {c.after}" for c in self.counts]
-        return "\n".join(lines) + "\n" if lines else "no differences\n"
-
-    def __str__(self) -> str:
-        return self.text()
-
-
-def _paired(removed: list[EdgeShape],
-            added: list[EdgeShape]) -> list[tuple[EdgeShape | None, EdgeShape | None]]:
-    """Removed and added edges merged by (source, target), so a changed edge reads - then +."""
-    keys = sorted({(e.source, e.target) for e in removed} | {(e.source, e.target) for e in added})
-    old = {(e.source, e.target): e for e in removed}
-    new = {(e.source, e.target): e for e in added}
-    return [(old.get(k), new.get(k)) for k in keys]
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _field_text(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_field_text(v) for v in value) + "]"
-    return str(value)
-
-
-def _same(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return math.isclose(a, b, rel_tol=0, abs_tol=1e-6)
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 3)
-
-
-def _amount(x: float | None, weight: str) -> str:
-    """``133.5s`` (``duration``), ``5 hops``, or ``?`` when unknown."""
-    if x is None:
-        return "?"
-    if weight == "hops":
-        return f"{x:g} hops"
-    return f"{x:.2f}s" if abs(x) < 10 else f"{x:.1f}s"
-
-
-def _delta_text(before: float | None, after: float | None, weight: str) -> str:
-    if before is None or after is None:
-        return ""
-    delta = after - before
-    sign = "+" if delta >= 0 else "-"
-    return f" ({sign}{_amount(abs(delta), weight)})"
 
 
 # -- structure ---------------------------------------------------------------------------------
@@ -307,8 +64,9 @@ def _wires(s: Structure) -> dict[str, set[Wire]]:
             wires.update(Wire(name, e.source, named[0]) for name in e.inputs)
         elif named:
             wires.add(Wire(None, e.source, named[0]))
-        wires.update(Wire(None, e.source, k) for k in e.kinds if k not in _NAMED
-                     and k != "iteration")
+        wires.update(
+            Wire(None, e.source, k) for k in e.kinds if k not in _NAMED and k != "iteration"
+        )
     return out
 
 
@@ -355,16 +113,21 @@ def _structure_diff(sa: Structure, sb: Structure, d: Diff) -> None:
 
 
 # -- runs --------------------------------------------------------------------------------------
-def _has_timings(fg: FlowGraph) -> bool:
-    return any(t is not None and t.total is not None for _, t in fg.nx.nodes(data="timing"))
+def _has_timings(fg: GraphData) -> bool:
+    return any(_total(d) is not None for _, d in fg.nx.nodes(data=True))
 
 
-def _durations(fg: FlowGraph, s: Structure) -> dict[str, float | None]:
+def _total(d: dict[str, Any]) -> float | None:
+    timing = d.get("timing")
+    return None if timing is None else timing.total
+
+
+def _durations(fg: GraphData, s: Structure) -> dict[str, float | None]:
     """Seconds per structure node: its own node job's total, or the sum over its copies."""
     sums: dict[str, float | None] = {}
-    for n, timing in fg.nx.nodes(data="timing"):
+    for n, d in fg.nx.nodes(data=True):
         key = s.folded.get(n, n)
-        total = None if timing is None else timing.total
+        total = _total(d)
         if total is None:
             sums.setdefault(key, None)
         else:
@@ -372,15 +135,15 @@ def _durations(fg: FlowGraph, s: Structure) -> dict[str, float | None]:
     return sums
 
 
-def _path(fg: FlowGraph, s: Structure, weight: str) -> tuple[list[str], float | None]:
+def _path(fg: GraphData, s: Structure, weight: str) -> tuple[list[str], float | None]:
     try:
-        cp = fg.critical_path(weight)
+        cp = critical_path(fg, weight)
     except GraphError:  # a cycle: no order, no path
         return [], None
     return [s.folded.get(n, n) for n in cp.nodes], cp.total
 
 
-def _runs_diff(fa: FlowGraph, fb: FlowGraph, sa: Structure, sb: Structure, d: Diff) -> None:
+def _runs_diff(fa: GraphData, fb: GraphData, sa: Structure, sb: Structure, d: Diff) -> None:
     weight = "duration" if _has_timings(fa) and _has_timings(fb) else "hops"
     (pa, ta), (pb, tb) = _path(fa, sa, weight), _path(fb, sb, weight)
     d.critical_path = CriticalPathChange(weight, pa, pb, ta, tb)
@@ -395,7 +158,7 @@ def _runs_diff(fa: FlowGraph, fb: FlowGraph, sa: Structure, sb: Structure, d: Di
     changes = []
     for n in both:
         before, after = da.get(n), db.get(n)
-        if before is None and after is None or _same(before, after):
+        if (before is None and after is None) or same_amount(before, after):
             continue
         delta = None if before is None or after is None else after - before
         changes.append(DurationChange(n, before, after, delta))
@@ -403,20 +166,18 @@ def _runs_diff(fa: FlowGraph, fb: FlowGraph, sa: Structure, sb: Structure, d: Di
     d.durations = changes
 
 
-def diff(a: Any, b: Any, *, runs: bool = False) -> Diff:
-    """What differs from ``a`` to ``b`` (anything :func:`flowgraph.graph` accepts).
+def diff_graphs(a: GraphData, b: GraphData, *, runs: bool = False) -> Diff:
+    """What differs from graph ``a`` to graph ``b`` (:func:`flowgraph.diff` takes any source).
 
     >>> import flowgraph
-    >>> d = diff("examples/timed-bundle.json", "examples/timed-bundle.json", runs=True)
+    >>> g = flowgraph.graph("examples/timed-bundle.json")
+    >>> d = diff_graphs(g, g, runs=True)
     >>> d.empty, d.text()
     (True, 'no differences\\n')
     """
-    import flowgraph
-
-    fa, fb = flowgraph.graph(a), flowgraph.graph(b)
-    sa, sb = structure(fa), structure(fb)
+    sa, sb = structure(a), structure(b)
     d = Diff()
     _structure_diff(sa, sb, d)
     if runs:
-        _runs_diff(fa, fb, sa, sb, d)
+        _runs_diff(a, b, sa, sb, d)
     return d

@@ -19,20 +19,21 @@ networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a to
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ._graph import adjacency
 from .errors import CycleError, FlowgraphError
-from .order import adjacency, execution_order
+from .order import execution_order
+from .vocab import WEIGHTS
 
 if TYPE_CHECKING:
-    from .flow_graph import FlowGraph
+    from ._graph import GraphData
 
-__all__ = ["CriticalPath", "critical_path", "WEIGHTS"]
-
-WEIGHTS = ("auto", "duration", "queue", "run", "hops")
+__all__ = ["WEIGHTS", "CriticalPath", "critical_path"]
 
 
 @dataclass
@@ -42,7 +43,6 @@ class CriticalPath:
     weight: str
     nodes: list[str]
     total: float
-    durations: dict[str, float] = field(default_factory=dict)
     slack: dict[str, float] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     entries: list[dict[str, Any]] = field(default_factory=list)
@@ -59,9 +59,7 @@ class CriticalPath:
         }
 
 
-def _weights(
-    fg: FlowGraph, g: nx.DiGraph, weight: str
-) -> tuple[dict[str, float], list[str], set[str]]:
+def _weights(g: nx.DiGraph[str], weight: str) -> tuple[dict[str, float], list[str], set[str]]:
     """Node weights, the nodes whose weight is unknown (sorted), and the nodes that are not
     flow nodes (workflow inputs, placeholders: they get no slack)."""
     out: dict[str, float] = {}
@@ -81,7 +79,7 @@ def _weights(
             continue
         timing = d.get("timing")
         value = getattr(timing, "total" if weight == "duration" else weight, None)
-        if value is None or value != value:  # unknown, or NaN (set by hand): weighs nothing
+        if value is None or math.isnan(value):  # unknown, or NaN (set by hand): weighs nothing
             out[n] = 0.0
             if d.get("job_id") is not None or weight != "duration":
                 unknown.append(n)
@@ -90,7 +88,7 @@ def _weights(
     return out, sorted(unknown), others
 
 
-def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
+def critical_path(fg: GraphData, weight: str = "auto") -> CriticalPath:
     """Compute the critical path of ``fg`` with node weights ``weight`` (see module doc)."""
     if weight not in WEIGHTS:
         raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
@@ -103,7 +101,7 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
     if found is None:
         raise CycleError([u for u, _ in nx.find_cycle(g)])
     order = found.nodes  # any topological order gives the same answer: ties compare ids
-    w, unknown, others = _weights(fg, g, weight)
+    w, unknown, others = _weights(g, weight)
     finish: dict[str, float] = {}
     best: dict[str, str | None] = {}
     for n in order:
@@ -160,7 +158,6 @@ def critical_path(fg: FlowGraph, weight: str = "auto") -> CriticalPath:
         weight=weight,
         nodes=path,
         total=round(total, 6),
-        durations={n: w[n] for n in path},
         slack=slack,
         unknown=[n for n in unknown if n in on_path],
         entries=entries,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["Finding", "SEVERITIES"]
+__all__ = ["SEVERITIES", "Finding"]
 
 #: Severities from worst to mildest; ``flowgraph lint`` exits 1 when any ``error`` is found.
 SEVERITIES = ("error", "warning", "info")

@@ -20,16 +20,16 @@ from typing import Any
 from dataclasses_json import DataClassJsonMixin, LetterCase, config
 
 __all__ = [
-    "Ref",
-    "Input",
-    "Case",
-    "Logic",
     "Asset",
-    "FlowNode",
-    "StatusChange",
     "Billing",
-    "Metadata",
+    "Case",
+    "FlowNode",
+    "Input",
     "Job",
+    "Logic",
+    "Metadata",
+    "Ref",
+    "StatusChange",
 ]
 
 _CAMEL = config(letter_case=LetterCase.CAMEL)["dataclasses_json"]
@@ -42,7 +42,8 @@ class _Wire(DataClassJsonMixin):
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict the API would send (what :func:`flowgraph.load` reads back)."""
-        return _clean(self.to_dict(encode_json=False))
+        wire: dict[str, Any] = _clean(self.to_dict(encode_json=False))
+        return wire
 
 
 def _clean(value: Any) -> Any:
@@ -145,11 +146,6 @@ class FlowNode(_Wire):
     items: list[Any] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def is_copy(self) -> bool:
-        """True for a loop copy (it has ``loopNodeId`` and ``iterationIndex``)."""
-        return self.loop_node_id is not None
-
 
 @dataclass
 class StatusChange(_Wire):
@@ -208,9 +204,7 @@ class Job(_Wire):
     author_id: str | None = None
     owner_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    node_jobs: dict[str, Job] = field(
-        default_factory=dict, metadata=config(exclude=lambda _: True)
-    )
+    node_jobs: dict[str, Job] = field(default_factory=dict, metadata=config(exclude=lambda _: True))
     not_loaded: dict[str, str] = field(
         default_factory=dict, metadata=config(exclude=lambda _: True)
     )

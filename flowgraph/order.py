@@ -25,7 +25,9 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-__all__ = ["Order", "execution_order", "keyed_order", "adjacency"]
+from ._graph import adjacency
+
+__all__ = ["Order", "execution_order", "keyed_order"]
 
 
 class Order(NamedTuple):
@@ -38,15 +40,7 @@ class Order(NamedTuple):
 _CACHE_KEY = "flowgraph.execution_order"
 
 
-def adjacency(g: nx.DiGraph) -> tuple[Any, Any, Any]:
-    """``(nodes, pred, succ)`` of ``g``: its dicts for a plain ``DiGraph`` (much faster to walk
-    than the read-only views), else ``g.nodes``, ``g.pred``, ``g.succ``. Read only."""
-    if type(g) is nx.DiGraph:
-        return g._node, g._pred, g._succ
-    return g.nodes, g.pred, g.succ
-
-
-def execution_order(g: nx.DiGraph) -> Order | None:
+def execution_order(g: nx.DiGraph[Any]) -> Order | None:
     """The :class:`Order` of ``g`` (see the module doc), or None when ``g`` has a cycle.
 
     Kept in the graph's ``__networkx_cache__``, which networkx empties whenever nodes or edges
@@ -77,7 +71,7 @@ def _indegrees(pred: Any) -> tuple[dict[Any, int], list[Any]]:
     return indegree, sources
 
 
-def _kahn(g: nx.DiGraph) -> Order | None:
+def _kahn(g: nx.DiGraph[Any]) -> Order | None:
     _, pred, succ = adjacency(g)
     indegree, order = _indegrees(pred)
     depth = dict.fromkeys(order, 0)
@@ -98,7 +92,7 @@ def _kahn(g: nx.DiGraph) -> Order | None:
     return Order(order, depth)
 
 
-def keyed_order(g: nx.DiGraph, key: Callable[[Any], Hashable]) -> list[Any] | None:
+def keyed_order(g: nx.DiGraph[str], key: Callable[[Any], Hashable]) -> list[Any] | None:
     """A topological order taking, of the nodes ready, the one with the smallest ``key`` first
     (then the smallest node); None when ``g`` has a cycle. Not cached: ``key`` may change.
 

@@ -38,13 +38,13 @@ from typing import Any
 import pytest
 
 __all__ = [
-    "FlowgraphSnapshotExtension",
     "FlowgraphDotExtension",
-    "structure_text",
+    "FlowgraphSnapshotExtension",
     "dot_text",
-    "structure_diff_lines",
-    "flowgraph_snapshot",
     "flowgraph_dot_snapshot",
+    "flowgraph_snapshot",
+    "structure_diff_lines",
+    "structure_text",
 ]
 
 _HINT = "flowgraph's snapshot fixtures need syrupy: pip install 'flowgraph[snapshot]' (or syrupy)"
@@ -56,9 +56,9 @@ def structure_text(data: Any, *, statuses: bool = False, copies: bool = False) -
     accepts, or a structure text already made (returned as it is)."""
     if isinstance(data, str) and data.startswith(_HEADER):
         return data
-    import flowgraph
+    from .flow_graph import graph  # not at import: pytest loads this plugin in every project
 
-    return flowgraph.graph(data).snapshot(statuses=statuses, copies=copies)
+    return graph(data).snapshot(statuses=statuses, copies=copies)
 
 
 def dot_text(data: Any) -> str:
@@ -67,9 +67,9 @@ def dot_text(data: Any) -> str:
     source = getattr(data, "source", None)
     if isinstance(source, str) and hasattr(data, "pipe"):  # a graphviz.Digraph already
         return source
-    import flowgraph
+    from .flow_graph import graph
 
-    text: str = flowgraph.graph(data).to_dot().source
+    text: str = graph(data).to_dot().source
     return text
 
 
@@ -78,7 +78,8 @@ def structure_diff_lines(before: str, after: str) -> Iterator[str]:
     (``nodes:``, ``edges:`` ...) and, for a changed case line, its node: so the failure of a
     snapshot test shows the changes themselves within pytest's first lines.
 
-    >>> old = "kind: run\\nnodes:\\n  a: model\\n  b: model model=x\\nedges:\\n  a -> b: data (i)\\n"
+    >>> old = ("kind: run\\nnodes:\\n  a: model\\n  b: model model=x\\n"
+    ...        "edges:\\n  a -> b: data (i)\\n")
     >>> print("\\n".join(structure_diff_lines(old, old.replace("x", "y").replace("data", "item"))))
       nodes:
     -   b: model model=x
@@ -152,7 +153,7 @@ else:
         statuses = False
         copies = False
 
-        def serialize(self, data: Any, **kwargs: Any) -> str:
+        def serialize(self, data: Any, **kwargs: Any) -> str:  # noqa: ARG002 (syrupy's signature)
             """The structure text of ``data`` (see :func:`structure_text`)."""
             return structure_text(data, statuses=self.statuses, copies=self.copies)
 
@@ -178,19 +179,20 @@ else:
         file_extension = "dot"
         _write_mode = WriteMode.TEXT
 
-        def serialize(self, data: Any, **kwargs: Any) -> str:
+        def serialize(self, data: Any, **kwargs: Any) -> str:  # noqa: ARG002 (syrupy's signature)
             """The DOT text of ``data`` (see :func:`dot_text`)."""
             return dot_text(data)
 
     @cache
-    def _variant(base: type[FlowgraphSnapshotExtension], statuses: bool,
-                 copies: bool) -> type[FlowgraphSnapshotExtension]:
+    def _variant(
+        base: type[FlowgraphSnapshotExtension], statuses: bool, copies: bool
+    ) -> type[FlowgraphSnapshotExtension]:
         if (statuses, copies) == (base.statuses, base.copies):
             return base
         name = base.__name__ + "".join(
-            f"[{word}]" for word, on in (("statuses", statuses), ("copies", copies)) if on)
-        return type(name, (base,), {"statuses": statuses, "copies": copies,
-                                    "__module__": __name__})
+            f"[{word}]" for word, on in (("statuses", statuses), ("copies", copies)) if on
+        )
+        return type(name, (base,), {"statuses": statuses, "copies": copies, "__module__": __name__})
 
 
 def _use(request: pytest.FixtureRequest, extension: str) -> Any:

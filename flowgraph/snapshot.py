@@ -101,12 +101,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .builder import EDGE_KINDS
+from .vocab import EDGE_KINDS
 
 if TYPE_CHECKING:
-    from .flow_graph import FlowGraph
+    from ._graph import GraphData
 
-__all__ = ["snapshot", "structure", "Structure", "NodeShape", "EdgeShape", "VERSION"]
+__all__ = ["VERSION", "EdgeShape", "NodeShape", "Structure", "snapshot", "structure"]
 
 VERSION = 1
 _PLAIN = re.compile(r"[A-Za-z0-9_.:@/#'-]+\Z")
@@ -174,8 +174,9 @@ class NodeShape:
 
     def case_lines(self) -> list[str]:
         """The ``case VALUE: CONDITION`` lines of an if/else node."""
-        return [f"case {value}: {_q(cond) if cond is not None else '?'}"
-                for value, cond in self.cases]
+        return [
+            f"case {value}: {_q(cond) if cond is not None else '?'}" for value, cond in self.cases
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the node's structure and counts."""
@@ -263,12 +264,13 @@ class Structure:
         return "\n".join(lines) + "\n"
 
 
-def _fold_map(fg: FlowGraph) -> dict[str, str]:
-    return {n: t for n, t in fg.nx.nodes(data="template") if t is not None}
+def _fold_map(fg: GraphData) -> dict[str, str]:
+    return {n: d["template"] for n, d in fg.nx.nodes(data=True) if "template" in d}
 
 
-def _node_shape(fg: FlowGraph, n: str, d: dict[str, Any], copies_of: list[str],
-                folding: bool) -> NodeShape:
+def _node_shape(
+    fg: GraphData, n: str, d: dict[str, Any], copies_of: list[str], folding: bool
+) -> NodeShape:
     role = d.get("role") or "node"
     if role == "input":
         return NodeShape(n, "workflow-input", role="input")
@@ -294,15 +296,15 @@ def _node_shape(fg: FlowGraph, n: str, d: dict[str, Any], copies_of: list[str],
         if node.count is not None:
             attrs.append(("count", node.count))
         spawned = [fg.loops[c] for c in copies_of if c in fg.loops]
-        iterations = (sum(len(x.iterations) for x in spawned) if spawned
-                      else len(loop.iterations))
+        iterations = sum(len(x.iterations) for x in spawned) if spawned else len(loop.iterations)
         attrs.append(("body", tuple(sorted(loop.body))))
     if node.loop_node_id is not None and (not folding or d.get("template") is None):
         if d.get("template") is not None:
             attrs.append(("copy-of", d["template"]))
         attrs.append(("loop", node.loop_node_id))
-        attrs.append(("iteration", node.iteration_index if node.iteration_index is not None
-                      else -1))
+        attrs.append(
+            ("iteration", node.iteration_index if node.iteration_index is not None else -1)
+        )
     if d.get("duplicate_of"):
         attrs.append(("duplicate-of", d["duplicate_of"]))
     if copies_of:
@@ -311,11 +313,12 @@ def _node_shape(fg: FlowGraph, n: str, d: dict[str, Any], copies_of: list[str],
     else:
         status = d.get("status")
         status = None if status is None else str(status)
-    return NodeShape(n, str(d.get("type") or "?"), role, tuple(attrs), cases, iterations,
-                     len(copies_of), status)
+    return NodeShape(
+        n, str(d.get("type") or "?"), role, tuple(attrs), cases, iterations, len(copies_of), status
+    )
 
 
-def structure(fg: FlowGraph, *, copies: bool = False) -> Structure:
+def structure(fg: GraphData, *, copies: bool = False) -> Structure:
     """The structure of ``fg``: loop copies folded into their templates unless ``copies``.
 
     >>> import flowgraph
@@ -332,7 +335,8 @@ def structure(fg: FlowGraph, *, copies: bool = False) -> Structure:
         copies_of[t].append(c)
     nodes = {
         n: _node_shape(fg, n, g.nodes[n], copies_of.get(n, []), not copies)
-        for n in sorted(g) if n not in fold
+        for n in sorted(g)
+        if n not in fold
     }
     merged: dict[tuple[str, str], tuple[set[str], set[str], set[str]]] = {}
     for u, v, d in g.edges(data=True):
@@ -348,12 +352,18 @@ def structure(fg: FlowGraph, *, copies: bool = False) -> Structure:
         if "equal" in d:
             entry[2].add(_json(d["equal"]))
     edges = {
-        key: EdgeShape(key[0], key[1], tuple(sorted(k, key=_RANK.__getitem__)),
-                       tuple(sorted(i)), tuple(sorted(e)))
+        key: EdgeShape(
+            key[0],
+            key[1],
+            tuple(sorted(k, key=_RANK.__getitem__)),
+            tuple(sorted(i)),
+            tuple(sorted(e)),
+        )
         for key, (k, i, e) in sorted(merged.items())
     }
-    inputs = sorted(str(d.get("name", "")) for _, d in g.nodes(data=True)
-                    if d.get("role") == "input")
+    inputs = sorted(
+        str(d.get("name", "")) for _, d in g.nodes(data=True) if d.get("role") == "input"
+    )
     outputs = sorted(n for n, d in g.nodes(data=True) if d.get("output"))
     return Structure(
         kind="definition" if fg.job.definition else "run",
@@ -366,6 +376,6 @@ def structure(fg: FlowGraph, *, copies: bool = False) -> Structure:
     )
 
 
-def snapshot(fg: FlowGraph, *, statuses: bool = False, copies: bool = False) -> str:
+def snapshot(fg: GraphData, *, statuses: bool = False, copies: bool = False) -> str:
     """The structure text of ``fg`` (see the module docstring)."""
     return structure(fg, copies=copies).text(statuses=statuses)

@@ -6,10 +6,10 @@ an SDK response object, a saved bundle or a workflow definition.
 ('job_1', [])
 >>> load({"job_id": "job_2", "metadata": {"flow": [{"id": "a"}]}}).flow[0].id
 'a'
->>> load("{not json")
+>>> load("{not json")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-flowgraph.errors.SourceError: <text>: not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)
+flowgraph.errors.SourceError: <text>: not valid JSON: ... (line 1, column 2)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .errors import PayloadError, SourceError
 from .model import Job, Metadata
 from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job, quick_job
 
-__all__ = ["load", "decode_json", "job_from_data", "Source"]
+__all__ = ["Source", "decode_json", "job_from_data", "load"]
 
 #: Anything :func:`load` accepts.
 Source = Any

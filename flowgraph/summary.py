@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .flow_graph import FlowGraph
+    from ._graph import GraphData
 
-__all__ = ["Summary", "LoopSummary", "summarize"]
+__all__ = ["LoopSummary", "Summary", "summarize"]
 
 
 @dataclass
@@ -66,7 +66,7 @@ def iteration_state(statuses: list[str | None]) -> str:
     return next((s for s in statuses if s not in ("success", "skipped")), None) or "unknown"
 
 
-def loop_summaries(fg: FlowGraph) -> list[LoopSummary]:
+def loop_summaries(fg: GraphData) -> list[LoopSummary]:
     """Per-loop iteration counts by state (an iteration's state is its worst copy's)."""
     out = []
     g = fg.nx
@@ -81,12 +81,11 @@ def loop_summaries(fg: FlowGraph) -> list[LoopSummary]:
             states[state] += 1
             if state in ("failure", "rejected"):
                 failed.append(index)
-        out.append(LoopSummary(loop_id, len(loop.iterations), dict(sorted(states.items())),
-                               failed))
+        out.append(LoopSummary(loop_id, len(loop.iterations), dict(sorted(states.items())), failed))
     return out
 
 
-def summarize(fg: FlowGraph) -> Summary:
+def summarize(fg: GraphData) -> Summary:
     """Build the :class:`Summary` of ``fg``."""
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()

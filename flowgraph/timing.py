@@ -17,26 +17,21 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .model import Job
-from .vocab import TERMINAL_JOB_STATUSES
+from .vocab import RUNNING_JOB_STATUSES, TERMINAL_JOB_STATUSES
 
 __all__ = ["Timing", "job_timing", "parse_time"]
-
-_RUNNING = ("in-progress", "warming-up", "finalizing")
 
 
 @dataclass(frozen=True)
 class Timing:
     """Seconds a job waited (``queue``), ran (``run``) and took in all (``total``).
 
-    ``run`` and ``total`` are ``None`` while the job has not ended; ``start``/``end`` are
-    UTC datetimes when known.
+    ``run`` and ``total`` are ``None`` while the job has not ended.
     """
 
     queue: float | None
     run: float | None
     total: float | None
-    start: datetime | None = None
-    end: datetime | None = None
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -72,7 +67,7 @@ def job_timing(job: Job) -> Timing:
             continue
         if created is None or when < created:
             created = when
-        if start is None and change.status in _RUNNING:
+        if start is None and change.status in RUNNING_JOB_STATUSES:
             start = when
         if end is None and change.status in TERMINAL_JOB_STATUSES:
             end = when
@@ -82,6 +77,4 @@ def job_timing(job: Job) -> Timing:
         queue=_seconds(created, start if start is not None else None),
         run=_seconds(start, end),
         total=_seconds(created, end),
-        start=start,
-        end=end,
     )

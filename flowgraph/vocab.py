@@ -9,12 +9,21 @@ False
 from __future__ import annotations
 
 __all__ = [
+    "DEPENDENCY_KINDS",
+    "EDGE_KINDS",
+    "EDGE_RANK",
+    "EXTENSION_FORMATS",
+    "GATE_REASONS",
+    "GATE_TYPES",
+    "JOB_STATUSES",
     "NODE_STATUSES",
     "NODE_TYPES",
-    "JOB_STATUSES",
+    "PICTURE_FORMATS",
+    "RENDER_FORMATS",
+    "RUNNING_JOB_STATUSES",
     "TERMINAL_JOB_STATUSES",
-    "GATE_TYPES",
-    "ENGINE_TYPES",
+    "WAITING_JOB_STATUSES",
+    "WEIGHTS",
     "is_terminal_job_status",
 ]
 
@@ -47,9 +56,39 @@ JOB_STATUSES = frozenset(
     }
 )
 TERMINAL_JOB_STATUSES = frozenset({"success", "failure", "canceled"})
+#: Job statuses before a job starts, and while it runs (in the order a job goes through them).
+WAITING_JOB_STATUSES = ("pending", "queued")
+RUNNING_JOB_STATUSES = ("in-progress", "warming-up", "finalizing")
 GATE_TYPES = frozenset({"user-approval", "user-selection"})
-#: Node types that run inside the workflow engine, without a child job of their own.
-ENGINE_TYPES = frozenset({"transform", "list", "logic", "for-each"})
+#: The blocked reasons of a gate parked for a person (see :mod:`flowgraph.blocked`).
+GATE_REASONS = ("awaiting-approval", "awaiting-selection")
+
+#: Edge kinds of the built graph, strongest first (the order that picks an edge's ``kind``);
+#: :mod:`flowgraph.builder` says what each means.
+EDGE_KINDS = (
+    "branch",
+    "data",
+    "item",
+    "conditional",
+    "depends_on",
+    "loop_result",
+    "iteration",
+    "loop_body",
+)
+#: An edge kind's place in :data:`EDGE_KINDS` (smaller is stronger).
+EDGE_RANK = {kind: i for i, kind in enumerate(EDGE_KINDS)}
+#: Kinds through which a node reads or waits for another (what makes a loop consumer).
+DEPENDENCY_KINDS = frozenset({"branch", "data", "item", "conditional", "depends_on"})
+
+#: Node weights of the critical path (:mod:`flowgraph.critical`); ``auto`` picks one.
+WEIGHTS = ("auto", "duration", "queue", "run", "hops")
+
+#: What ``flowgraph render`` writes; the first three run Graphviz's ``dot``.
+RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "json")
+#: The formats that need Graphviz's ``dot`` binary.
+PICTURE_FORMATS = ("svg", "png", "pdf")
+#: File extensions whose format is not their own name.
+EXTENSION_FORMATS = {"gv": "dot", "mmd": "mermaid"}
 
 
 def is_terminal_job_status(status: str | None) -> bool:

@@ -8,6 +8,8 @@ from typing import Any, Callable
 
 import pytest
 
+import flowgraph
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -33,3 +35,11 @@ def job_data() -> Callable[[str], dict[str, Any]]:
         return data
 
     return read
+
+
+def run(flow: list[dict[str, Any]], status: str = "in-progress") -> flowgraph.FlowGraph:
+    return flowgraph.graph({"jobId": "j", "status": status, "metadata": {"flow": flow}})
+
+
+def reasons(fg: flowgraph.FlowGraph) -> list[tuple[str, str, list[str]]]:
+    return [(b.node, b.reason, b.causes) for b in fg.blocked()]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import flowgraph
-from flowgraph.compare import CountChange, CriticalPathChange, DurationChange, StatusChange, Wire
+from flowgraph.changes import CountChange, CriticalPathChange, DurationChange, StatusChange, Wire
 from tests.conftest import example
 
 

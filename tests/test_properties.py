@@ -173,7 +173,7 @@ def test_keyed_order_is_networkxs_lexicographical_order(
 @settings(max_examples=300, deadline=timedelta(seconds=2))
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
 def test_clean_keeps_exactly_the_characters_keep_allows(text: str) -> None:
-    from flowgraph.quoting import _BREAKS, _keep, clean
+    from flowgraph._text import _BREAKS, _keep, clean
 
     raw = _BREAKS.sub("\n", text).replace("\t", " ")
     assert clean(text, max_length=10**6) == "".join(ch for ch in raw if _keep(ch))

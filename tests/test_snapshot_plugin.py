@@ -35,8 +35,7 @@ def test_picture(flowgraph_dot_snapshot):
     assert flowgraph_dot_snapshot == flowgraph.graph("approval-parked.json")
 '''
 #: Options of every inner run: plugins these tests do not need make each run 10x slower.
-RUN = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:anyio",
-       "-p", "no:pytest_httpserver")
+RUN = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:anyio")
 
 # pytester runs pytest in this process and then forgets the modules the run imported, while the
 # flowgraph package keeps the lazy names it resolved then (flowgraph.load -> a forgotten module

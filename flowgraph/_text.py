@@ -1,0 +1,103 @@
+r"""The only sanitisers and cutters of untrusted text: clean, shorten, one_line, and seconds.
+
+Everything a payload supplies (node ids, model ids, error text) is untrusted: these turn it into
+plain text for a terminal or a picture.
+
+>>> one_line("a\x1b[31mb") == "a\ufffd[31mb", seconds(125)
+(True, '2m05s')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+__all__ = ["MAX_TEXT", "clean", "one_line", "seconds", "shorten"]
+
+#: Default cut for one piece of text (a label line, a tooltip) in characters.
+MAX_TEXT = 1000
+_ELLIPSIS = "..."
+_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029]")
+
+
+#: ASCII control characters but the line break: what ``_keep`` drops of ASCII text.
+_ASCII_CONTROLS = dict.fromkeys([*range(0x0A), *range(0x0B, 0x20), 0x7F])
+
+
+def _keep(ch: str) -> bool:
+    if ch == "\n":
+        return True
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cs"):
+        return False
+    return not (0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE)
+
+
+def shorten(text: str, max_length: int = MAX_TEXT) -> str:
+    """Cut ``text`` to at most ``max_length`` characters, ending in ``...`` when cut.
+
+    >>> shorten("abcdef", 5), shorten("abc", 5), shorten("abcdef", 2)
+    ('ab...', 'abc', 'ab')
+    """
+    if len(text) <= max_length:
+        return text
+    if max_length <= len(_ELLIPSIS):
+        return text[:max_length]
+    return text[: max_length - len(_ELLIPSIS)] + _ELLIPSIS
+
+
+def clean(text: object, max_length: int = MAX_TEXT, max_lines: int | None = None) -> str:
+    r"""Plain text without control characters: line breaks as ``\n``, cut when too long.
+
+    Anything is turned into text first (``None`` becomes ``''``).
+
+    >>> clean("a\x00b\x07c\x1bd")
+    'abcd'
+    >>> clean("one\r\ntwo\rthree\nfour\tend\u2028five")
+    'one\ntwo\nthree\nfour end\nfive'
+    >>> clean("x" * 10, max_length=6)
+    'xxx...'
+    >>> clean("1\n2\n3\n4", max_lines=2)
+    '1\n2 ...'
+    >>> clean("lone \ud800 surrogate \ufffe and \x85 C1")
+    'lone  surrogate  and  C1'
+    >>> clean(None), clean(12)
+    ('', '12')
+    """
+    if text is None:
+        return ""
+    raw = _BREAKS.sub("\n", str(text)).replace("\t", " ")
+    if raw.isascii():  # the usual text: one pass in C (a big picture cleans ~100k strings)
+        out = raw.translate(_ASCII_CONTROLS)
+    else:
+        out = "".join(ch for ch in raw if _keep(ch))
+    if max_lines is not None:
+        lines = out.split("\n")
+        if len(lines) > max_lines:
+            out = "\n".join(lines[:max_lines]) + " " + _ELLIPSIS
+    return shorten(out, max_length)
+
+
+def one_line(text: Any) -> str:
+    r"""Node ids are untrusted: no control characters reach the terminal.
+
+    >>> one_line("a\nb") == "a\ufffdb"
+    True
+    """
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in str(text))
+
+
+def seconds(value: float | None) -> str:
+    """A duration for people: ``1.5s``, ``2m05s``, ``1h02m``; ``-`` when unknown.
+
+    >>> seconds(1.5), seconds(125), seconds(3720), seconds(None)
+    ('1.5s', '2m05s', '1h02m', '-')
+    """
+    if value is None:
+        return "-"
+    if value < 60:
+        return f"{value:.1f}s"
+    if value < 3600:
+        return f"{int(value // 60)}m{int(value % 60):02d}s"
+    return f"{int(value // 3600)}h{int(value % 3600 // 60):02d}m"
