@@ -5,12 +5,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench dot clean
+.PHONY: demo test lint bench dot test-matrix clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
 dot:
@@ -25,11 +25,22 @@ demo: $(VENV)/.installed dot
 	$(VENV)/bin/flowgraph render examples/approval-parked.json --highlight blocked -o demo.svg
 	@echo "wrote demo.svg (a picture of the stuck run)"
 
-test: $(VENV)/.installed dot
+# ruff (rules in pyproject.toml), ruff format, mypy --strict with the networkx/requests stubs.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check flowgraph
+	$(VENV)/bin/ruff format --check flowgraph
+	$(VENV)/bin/mypy --strict flowgraph
+
+test: lint dot
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed dot
 	$(PY) benchmarks/run.py
 
+# Not in CI: the suite on every Python 3.10-3.13 found here, and on the lowest declared
+# dependency versions (tests/lowest-constraints.txt) with the oldest Python.
+test-matrix: dot
+	bash tests/matrix.sh
+
 clean:
-	rm -rf $(VENV) demo.svg demo.json .pytest_cache
+	rm -rf $(VENV) demo.svg demo.json .pytest_cache .matrix
