@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench dot test-matrix clean
+.PHONY: demo test lint bench dot test-matrix release-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,5 +42,12 @@ bench: $(VENV)/.installed dot
 test-matrix: dot
 	bash tests/matrix.sh
 
+# Not in CI: build the sdist and wheel as PyPI would get them and check their metadata/README.
+release-check: $(VENV)/.installed
+	$(PY) -m pip install --quiet build twine
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m twine check --strict dist/*
+
 clean:
-	rm -rf $(VENV) demo.svg demo.json .pytest_cache .matrix
+	rm -rf $(VENV) demo.svg demo.json .pytest_cache .matrix dist

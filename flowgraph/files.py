@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 
 from .errors import SourceError
 
-__all__ = ["write_atomic", "write_output"]
+__all__ = ["output_mode", "write_atomic", "write_output"]
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes, *, mode: int | None = None
+) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` atomically; the folder must exist.
 
-    The file is created readable by its owner only (``mkstemp``). On any failure the old file
-    is left intact, no temp file stays behind, and an ``OSError`` becomes a one-line
+    The file gets permission bits ``mode``; ``None`` leaves it readable by its owner only
+    (``mkstemp``'s 0600, right for a cache). On any failure the old file is left intact, no temp
+    file stays behind, and an ``OSError`` becomes a one-line
     :class:`~flowgraph.errors.SourceError`.
     """
     target = os.fspath(path)
@@ -37,6 +41,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         raise SourceError(f"{target}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.chmod(tmp, mode)
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
@@ -49,8 +55,28 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         raise
 
 
+def output_mode(path: str | os.PathLike[str]) -> int:
+    """The permission bits an output file gets: an existing file's own (overwriting keeps
+    them), else what ``open()`` would give a new file (0666 less the umask).
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "x")
+    >>> old = os.umask(0o027)
+    >>> oct(output_mode(p))
+    '0o640'
+    >>> _ = os.umask(old)
+    """
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)  # the only way to read it; set straight back
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_output(path: str, data: str | bytes) -> None:
-    """Write to ``path`` atomically, or to stdout when ``path`` is ``-``."""
+    """Write to ``path`` atomically, or to stdout when ``path`` is ``-``. A new file respects
+    the umask, an overwritten one keeps its mode (:func:`output_mode`)."""
     if path == "-":
         if isinstance(data, bytes):
             sys.stdout.flush()
@@ -59,4 +85,4 @@ def write_output(path: str, data: str | bytes) -> None:
         else:
             sys.stdout.write(data)
         return
-    write_atomic(path, data)
+    write_atomic(path, data, mode=output_mode(path))
