@@ -3,8 +3,8 @@
 The API defaults and variable names mirror the official SDK's (``scenario_sdk/_constants.py``),
 so one set of credentials serves both.
 
->>> DEFAULT_TIMEOUT, ENV_API_KEY
-((5.0, 60.0), 'SCENARIO_SDK_API_KEY')
+>>> DEFAULT_TIMEOUT, DEFAULT_DEADLINE, ENV_API_KEY, ENV_TIMEOUT
+((5.0, 60.0), 300.0, 'SCENARIO_SDK_API_KEY', 'FLOWGRAPH_TIMEOUT')
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ __all__ = [
     "CREDENTIALS_HINT",
     "DEFAULT_BASE_URL",
     "DEFAULT_BUNDLE_DEPTH",
+    "DEFAULT_DEADLINE",
     "DEFAULT_FETCH_WORKERS",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_RETRIES",
@@ -24,6 +25,7 @@ __all__ = [
     "ENV_BASE_URL",
     "ENV_CACHE_DIR",
     "ENV_JWT",
+    "ENV_TIMEOUT",
     "ERROR_BODY_LIMIT",
     "INITIAL_RETRY_DELAY",
     "MAX_JSON_DEPTH",
@@ -38,6 +40,9 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.cloud.scenario.com/v1"
 #: Seconds to connect, and to wait for each read of the answer, per attempt.
 DEFAULT_TIMEOUT = (5.0, 60.0)
+#: Seconds one API call may take in all, unless ``FLOWGRAPH_TIMEOUT`` says otherwise: connecting,
+#: the status line and headers, the body, redirects, every retry and the waits between them.
+DEFAULT_DEADLINE = 300.0
 #: Attempts after the first for 408, 409, 429, 5xx, dropped connections and timeouts.
 DEFAULT_MAX_RETRIES = 2
 #: The largest successful answer read, in bytes; a longer one is an error, not cut.
@@ -75,6 +80,8 @@ ENV_JWT = "SCENARIO_SDK_JWT"
 ENV_BASE_URL = "SCENARIO_BASE_URL"
 #: The folder of the job cache; ``~/.cache/flowgraph`` when unset.
 ENV_CACHE_DIR = "FLOWGRAPH_CACHE_DIR"
+#: Seconds one API call may take in all (:data:`DEFAULT_DEADLINE` when unset; ``inf``: no limit).
+ENV_TIMEOUT = "FLOWGRAPH_TIMEOUT"
 
 #: The fix named by every credentials error.
 CREDENTIALS_HINT = (

@@ -1,12 +1,14 @@
 """A scripted HTTP/1.1 server on 127.0.0.1 for API client tests: plays replies, records requests.
 
 Plain sockets rather than ``http.server`` so that a reply can misbehave on purpose: stall
-mid-body, drip bytes, declare the wrong ``Content-Length``, never answer, or hang up.
+mid-body, drip the body or the status line and headers, declare the wrong ``Content-Length``,
+never answer, or hang up.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import http
 import json
 import re
@@ -18,6 +20,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "JWT",
     "KEY",
+    "MAX_DRIP",
     "SECRET",
     "SECRET_FORMS",
     "ApiServer",
@@ -38,19 +42,40 @@ __all__ = [
     "secret_leaks",
 ]
 
+#: The most bytes one reply drips (status line, headers and body each): a drip ends by itself.
+MAX_DRIP = 10_000
+
 KEY = "KEY"
 SECRET = "SUPERSECRET"
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz"
 BASIC = base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
-#: Every form a credential could leak in. The key alone is checked by :func:`secret_leaks`
-#: with word boundaries, since ``SCENARIO_SDK_API_KEY`` legitimately appears in hints.
-SECRET_FORMS = (SECRET, JWT, BASIC, f"{KEY}:{SECRET}")
+#: Every form a credential could leak in, also percent-encoded as a URL would carry it (a query
+#: ``?auth=KEY%3ASUPERSECRET``, userinfo). The key alone is checked by :func:`secret_leaks` with
+#: word boundaries, since ``SCENARIO_SDK_API_KEY`` legitimately appears in hints.
+SECRET_FORMS = tuple(
+    dict.fromkeys(
+        form
+        for plain in (SECRET, JWT, BASIC, f"{KEY}:{SECRET}", f"{KEY}:{SECRET}@")
+        for form in (plain, urllib.parse.quote(plain, safe=""), quote_plus(plain))
+    )
+)
 _BARE_KEY = re.compile(r"(?<![A-Za-z0-9_])KEY(?![A-Za-z0-9_])")
 
 
-def secret_leaks(text: str) -> list[str]:
-    """The credential forms found in ``text`` (empty when clean)."""
-    found = [form for form in SECRET_FORMS if form in text]
+def secret_leaks(text: str, *extra: str) -> list[str]:
+    """The credential forms found in ``text`` (empty when clean); ``extra`` are more secrets,
+    checked as written and percent-encoded."""
+    more = [
+        form
+        for e in extra
+        for form in (
+            e,
+            urllib.parse.quote(e, errors="surrogatepass"),
+            urllib.parse.quote(e, safe="", errors="surrogatepass"),
+            quote_plus(e, errors="surrogatepass"),
+        )
+    ]
+    found = [form for form in (*SECRET_FORMS, *more) if form and form in text]
     if _BARE_KEY.search(text):
         found.append(KEY)
     return found
@@ -101,6 +126,8 @@ class Reply:
     send: int | None = None  # send only the first N body bytes
     stall: float = 0.0  # after sending, keep the connection silent this long, then close
     drip: float = 0.0  # send the body one byte at a time, this many seconds apart
+    drip_head: float = 0.0  # send the status line and headers one byte at a time, so far apart
+    head_pad: int = 0  # add an ``x-padding`` header of this many bytes (a longer head to drip)
     hang: bool = False  # read the request, never answer
     drop: bool = False  # close the connection without answering
     close: bool = False  # close the connection after answering
@@ -179,18 +206,14 @@ class ApiServer:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        try:
+        with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
-        except OSError:
-            pass
         self._listener.close()
         with self._lock:
             sockets = list(self._sockets)
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
         for thread in self._threads:
             thread.join(timeout=2)
@@ -239,10 +262,8 @@ class ApiServer:
         except (OSError, ssl.SSLError, ValueError):
             return
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
     def _record(self, head: bytes, number: int) -> Reply:
         lines = head.decode("latin-1").split("\r\n")
@@ -275,24 +296,38 @@ class ApiServer:
         partial = reply.send is not None or reply.stall or reply.content_length is not None
         if reply.close or partial or reply.content_length == -1:
             headers["connection"] = "close"
+        if reply.head_pad:
+            headers["x-padding"] = "x" * reply.head_pad
         try:
             phrase = http.HTTPStatus(reply.status).phrase
         except ValueError:
             phrase = "Unknown"
         lines = [f"HTTP/1.1 {reply.status} {phrase}"] + [f"{k}: {v}" for k, v in headers.items()]
-        conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if not self._send(conn, head, reply.drip_head):
+            return False
         body = body if reply.send is None else body[: reply.send]
-        if reply.drip:
-            for i in range(len(body)):
-                conn.sendall(body[i : i + 1])
-                if self._stop.wait(reply.drip):
-                    return False
-        else:
-            conn.sendall(body)
+        if not self._send(conn, body, reply.drip):
+            return False
         if reply.stall:
             self._stop.wait(reply.stall)
             return False
         return headers.get("connection") != "close"
+
+    def _send(self, conn: socket.socket, data: bytes, drip: float) -> bool:
+        """Send ``data`` at once, or with ``drip`` one byte every ``drip`` seconds: at most
+        :data:`MAX_DRIP` bytes, so a drip stops by itself (also when the server stops, or the
+        client hangs up: ``sendall`` then fails). False when the connection should end."""
+        if not drip:
+            conn.sendall(data)
+            return True
+        if len(data) > MAX_DRIP:
+            raise ValueError(f"a drip of {len(data)} bytes is more than MAX_DRIP ({MAX_DRIP})")
+        for i in range(len(data)):
+            conn.sendall(data[i : i + 1])
+            if self._stop.wait(drip):
+                return False
+        return True
 
 
 class Sleeps(list[float]):

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..config import DEFAULT_BUNDLE_DEPTH, DEFAULT_FETCH_WORKERS, DEFAULT_WATCH_INTERVAL
+from ..errors import SourceError
 from ..sources import job_from_data, load
 from .cache import JobCache
 from .endpoints import Change, Progress, get_bundle, get_workflow, iter_job_updates
@@ -71,8 +72,9 @@ def fetch(
     """``GET /jobs/{job_id}``, and with ``node_jobs=True`` every node's child job, as a Job.
 
     ``client_options`` go to :class:`Client` (``api_key``, ``api_secret``, ``jwt``,
-    ``base_url``, ``project_id``, ``timeout``...; None means the default) when no ``client`` is
-    given; by default credentials come from the SDK's environment variables. Node jobs that
+    ``base_url``, ``project_id``, ``timeout``, ``deadline``...; None means the default) when no
+    ``client`` is given; by default credentials come from the SDK's environment variables and
+    the deadline of each request from ``FLOWGRAPH_TIMEOUT``. Node jobs that
     fail to load are listed in ``Job.not_loaded``; the graph still builds.
     ``Job.to_bundle()`` saves the result for offline use.
     """
@@ -113,7 +115,10 @@ def watch(
     max_polls: int | None = None,
     **client_options: Any,
 ) -> Iterator[tuple[Job, list[Change]]]:
-    """Poll a running job; yield ``(job, changes)`` until it ends (changes: node, old, new)."""
+    """Poll a running job; yield ``(job, changes)`` until it ends (changes: node, old, new).
+
+    ``client_options`` as for :func:`fetch`; ``deadline`` bounds each poll, not the watch.
+    """
     api = client if client is not None else _own_client(client_options)
     try:
         updates = iter_job_updates(api, job_id, interval=interval, sleep=sleep, max_polls=max_polls)
@@ -122,6 +127,14 @@ def watch(
     finally:
         if client is None:
             api.close()
+
+
+def _encodable_path(source: str) -> bool:
+    try:
+        os.fsencode(source)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def is_job_id(source: str) -> bool:
@@ -155,6 +168,11 @@ def open_source(
     'job_r3Vq8ApprovalParked'
     """
     if not is_job_id(source):
+        if not _encodable_path(source):
+            raise SourceError(
+                f"{source[:80]!r}: not a job id, and not a path either: it is not valid "
+                "Unicode text (a lone surrogate)"
+            )
         return load(source)
     if source.startswith(_WORKFLOW_PREFIX):
         return fetch_workflow(source, **client_options)

@@ -1,30 +1,50 @@
-"""One attempt's outcome, and reading an answer's body within a byte limit and a time budget."""
+"""One attempt's outcome: reading an answer's body within a byte limit and a time budget, and
+the failure an error status stands for."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import urllib3.exceptions
 
+from ..config import CREDENTIALS_HINT, ENV_API_KEY, ENV_API_SECRET, ENV_JWT
 from ..errors import (
     ApiConnectionError,
     ApiError,
+    ApiStatusError,
     ApiTimeoutError,
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
     ResponseDecodeError,
     ResponseTooLargeError,
+    ServerError,
+    UnprocessableEntityError,
 )
-from ._messages import reason
+from ._messages import clean, cut, detail, reason
+from ._retry import should_retry
 
 if TYPE_CHECKING:
     from requests import Response
 
-__all__ = ["CHUNK_SIZE", "Answer", "Failure", "read_body"]
+__all__ = ["CHUNK_SIZE", "Answer", "Failure", "read_body", "request_id", "status_failure"]
 
 #: Bytes asked of the socket per read of a body.
 CHUNK_SIZE = 64 * 1024
+
+_STATUS_ERRORS: dict[int, type[ApiStatusError]] = {
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
 
 
 @dataclass
@@ -125,3 +145,31 @@ def read_body(
         response.close()
         return failure
     return b"".join(chunks)[: limit if not strict else None]
+
+
+def request_id(headers: Mapping[str, str] | None, mask: Callable[[str], str]) -> str | None:
+    """The answer's ``x-request-id``, one line, cut, credentials masked by ``mask``."""
+    value = headers.get("x-request-id") if headers else None
+    return cut(mask(clean(value)), 100) or None if value else None
+
+
+def status_failure(answer: Answer, label: str, mask: Callable[[str], str]) -> Failure:
+    """The failure an error status stands for, its message built from the body's detail
+    (credentials the server echoed masked by ``mask``) and naming the fix where there is one."""
+    status = answer.status
+    kind = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else ApiStatusError)
+    said = detail(answer.body, answer.headers.get("content-type", ""), mask)
+    rid = request_id(answer.headers, mask)
+    rid = f", request id {rid}" if rid else ""
+    if status == 401:
+        text = f"{label}: authentication failed (HTTP 401{rid}): {said}; {CREDENTIALS_HINT}"
+    elif status == 403:
+        text = (
+            f"{label}: permission denied (HTTP 403{rid}): {said}; check the project id and "
+            f"that the credentials in {ENV_API_KEY}/{ENV_API_SECRET} or {ENV_JWT} may read it"
+        )
+    elif status == 404:
+        text = f"{label} was not found (HTTP 404{rid}): {said}"
+    else:
+        text = f"{label}: HTTP {status}{rid}: {said}"
+    return Failure(kind, text, should_retry(status, answer.headers), status, answer.headers)

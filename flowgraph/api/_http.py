@@ -2,7 +2,9 @@
 
 It owns the session, the attempts and their timeouts, redirects, body size limits, and the
 mapping of each failure to one :class:`~flowgraph.errors.ApiError` subclass. The retry policy
-is in :mod:`._retry`, message wording in :mod:`._messages`, credentials in :mod:`._settings`.
+is in :mod:`._retry`, message wording in :mod:`._messages`, credentials and the deadline's
+setting in :mod:`._settings`, the deadline's watchdog in :mod:`._deadline`, and the filter that
+keeps credentials out of log records in :mod:`._logs`.
 """
 
 from __future__ import annotations
@@ -19,15 +21,12 @@ import requests
 
 from .._version import __version__
 from ..config import (
-    CREDENTIALS_HINT,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_POOL_SIZE,
     DEFAULT_TIMEOUT,
-    ENV_API_KEY,
-    ENV_API_SECRET,
     ENV_BASE_URL,
-    ENV_JWT,
+    ENV_TIMEOUT,
     ERROR_BODY_LIMIT,
     MAX_REDIRECTS,
 )
@@ -36,20 +35,25 @@ from ..errors import (
     ApiConnectionError,
     ApiStatusError,
     ApiTimeoutError,
-    AuthenticationError,
     ConfigurationError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
     ResponseDecodeError,
-    ServerError,
-    UnprocessableEntityError,
 )
-from ._attempt import Answer, Failure, read_body
-from ._messages import SNIPPET_CHARS, clean, cut, detail, find_cause, origin, reason, safe_url
-from ._retry import header, retry_delay, should_retry
-from ._settings import resolve_settings
+from ._attempt import Answer, Failure, read_body, request_id, status_failure
+from ._deadline import Guard, watch_pools
+from ._logs import protect
+from ._messages import (
+    SNIPPET_CHARS,
+    clean,
+    cut,
+    find_cause,
+    origin,
+    printable,
+    reason,
+    safe_url,
+    without_userinfo,
+)
+from ._retry import header, retry_delay
+from ._settings import resolve_deadline, resolve_settings
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -59,24 +63,38 @@ __all__ = ["Client"]
 log = logging.getLogger(__name__)
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_STATUS_ERRORS: dict[int, type[ApiStatusError]] = {
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
 #: requests' own exceptions carry the request and its headers: never quoted in a message.
 _WRAPPERS = (requests.RequestException,)
+
+
+class _Adapter(requests.adapters.HTTPAdapter):
+    """An adapter whose pools (proxies' too) make connections the deadline's watchdog can shut
+    down (:mod:`._deadline`)."""
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        return watch_pools(super().proxy_manager_for(proxy, **proxy_kwargs))
 
 
 class Client:
     """A Scenario API client: credentials, timeouts, retries, size limits, careful errors.
 
     Configuration comes from the arguments, else ``SCENARIO_SDK_API_KEY`` +
-    ``SCENARIO_SDK_API_SECRET`` (HTTP Basic, preferred) or ``SCENARIO_SDK_JWT`` (Bearer), and
-    ``SCENARIO_BASE_URL``. Nothing is sent until :meth:`get_json` is called.
+    ``SCENARIO_SDK_API_SECRET`` (HTTP Basic, preferred) or ``SCENARIO_SDK_JWT`` (Bearer),
+    ``SCENARIO_BASE_URL`` and ``FLOWGRAPH_TIMEOUT``. Nothing is sent until :meth:`get_json` is
+    called.
+
+    ``timeout`` is (connect, read) seconds for each socket operation of an attempt; the body of
+    an answer must also arrive within the read timeout in all. ``deadline`` (else
+    ``FLOWGRAPH_TIMEOUT``, else 300 s; ``inf``: none) bounds one :meth:`get_json` call in all:
+    connecting, the status line and headers however slowly they come, the body, redirects,
+    retries and the waits between them. When it passes the socket is shut down and the call
+    raises :class:`~flowgraph.errors.ApiTimeoutError` naming the deadline.
 
     >>> client = Client("KEY", "SECRET", base_url="http://127.0.0.1:9/v1", env={})
     >>> client
@@ -96,7 +114,7 @@ class Client:
         project_id: str | None = None,
         *,
         timeout: tuple[float, float] | float = DEFAULT_TIMEOUT,
-        deadline: float | None = None,
+        deadline: float | str | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_bytes: int = DEFAULT_MAX_BYTES,
         sleep: Callable[[float], object] = time.sleep,
@@ -107,12 +125,10 @@ class Client:
         connect, read = (timeout, timeout) if isinstance(timeout, (int, float)) else timeout
         if not (connect > 0 and read > 0):
             raise ConfigurationError(f"timeouts must be positive, got {timeout!r}")
-        if deadline is not None and not deadline > 0:
-            raise ConfigurationError(f"deadline must be positive seconds, got {deadline!r}")
+        self.deadline = resolve_deadline(deadline, env)
         if max_retries < 0 or max_bytes <= 0 or pool_size < 1:
             raise ConfigurationError("max_retries >= 0, max_bytes > 0 and pool_size >= 1 please")
         self.timeout = (float(connect), float(read))
-        self.deadline = deadline
         self.max_retries = max_retries
         self.max_bytes = max_bytes
         self.pool_size = pool_size
@@ -124,11 +140,10 @@ class Client:
         self._session.headers.update(
             {"Accept": "application/json", "User-Agent": f"flowgraph/{__version__}"}
         )
-        adapter = requests.adapters.HTTPAdapter(
-            pool_connections=4, pool_maxsize=pool_size, max_retries=0
-        )
+        adapter = _Adapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
+        protect(self._settings.auth)  # no credential in urllib3's log records, nor in ours
 
     @property
     def base_url(self) -> str:
@@ -172,10 +187,16 @@ class Client:
         query = dict(params or {})
         if self.project_id and "projectId" not in query:
             query["projectId"] = self.project_id
+        label = what or f"GET {path}"
+        for part in (path, *(str(p) for item in query.items() for p in item)):
+            if printable(part) != part:
+                raise ConfigurationError(
+                    f"{cut(printable(label), 200)}: {cut(repr(part), 80)} is not valid Unicode "
+                    "text (a lone surrogate), so it cannot be sent"
+                )
         url = self.base_url + path
         if query:
             url += "?" + urllib.parse.urlencode(query)
-        label = what or f"GET {path}"
         answer = self._request_with_retries(url, label)
         return self._decode(answer, label)
 
@@ -199,7 +220,7 @@ class Client:
                 break
             log.info(
                 "GET %s failed (%s), retrying in %.2f s (attempt %d of %d)",
-                safe_url(url),
+                self._shown(url),
                 outcome.status or outcome.kind.__name__,
                 delay,
                 attempt,
@@ -214,7 +235,7 @@ class Client:
             status=outcome.status,
             request_id=request_id,
             attempts=attempt,
-            url=safe_url(url),
+            url=self._shown(url),
         )
 
     def _remaining(self, deadline_at: float | None) -> float | None:
@@ -226,69 +247,96 @@ class Client:
         for _hop in range(MAX_REDIRECTS + 1):
             remaining = self._remaining(deadline_at)
             if remaining is not None and remaining <= 0:
-                return Failure(
-                    ApiTimeoutError, f"{label}: the {self.deadline:g} s deadline passed", False
-                )
-            outcome = self._send(url, label, attempt, remaining)
+                return self._deadline_failure(label, url, "before the next request")
+            outcome = self._send(url, label, attempt, deadline_at)
             if isinstance(outcome, Failure) or outcome.status not in _REDIRECTS:
                 return outcome
             location = header(outcome.headers, "location")
             if not location:
-                return self._status_failure(outcome, label)
-            target = urllib.parse.urljoin(url, location)
+                return status_failure(outcome, label, self._redact)
+            target = without_userinfo(urllib.parse.urljoin(url, location))
             if origin(target) != origin(url):
                 return Failure(
                     ApiStatusError,
                     f"{label}: HTTP {outcome.status} redirect to another origin "
-                    f"({self._redact(safe_url(target))}) was not followed, so the credentials for "
-                    f"{safe_url(url)} are not sent elsewhere; set {ENV_BASE_URL} to the "
+                    f"({self._shown(target)}) was not followed, so the credentials for "
+                    f"{self._shown(url)} are not sent elsewhere; set {ENV_BASE_URL} to the "
                     "final address if the move is expected",
                     False,
                     status=outcome.status,
                     headers=outcome.headers,
                 )
             log.debug(
-                "GET %s -> %s, following to %s", safe_url(url), outcome.status, safe_url(target)
+                "GET %s -> %s, following to %s",
+                self._shown(url),
+                outcome.status,
+                self._shown(target),
             )
             url = target
         return Failure(ApiStatusError, f"{label}: more than {MAX_REDIRECTS} redirects", False)
 
     def _send(
-        self, url: str, label: str, attempt: int, remaining: float | None
+        self, url: str, label: str, attempt: int, deadline_at: float | None
     ) -> Answer | Failure:
+        """One request and its body, under the deadline's watchdog (:class:`._deadline.Guard`),
+        which shuts the socket down when the deadline passes, at whatever phase."""
         connect, read = self.timeout
+        remaining = self._remaining(deadline_at)
         if remaining is not None:
             connect, read = min(connect, remaining), min(read, remaining)
-        log.debug("GET %s (attempt %d)", safe_url(url), attempt)
-        failure: Failure | None = None
+        log.debug("GET %s (attempt %d)", self._shown(url), attempt)
+        with Guard(deadline_at) as guard:
+            outcome = self._exchange(url, label, attempt, (connect, read), guard)
+        late = deadline_at is not None and time.monotonic() >= deadline_at
+        transport = isinstance(outcome, Failure) and outcome.status is None
+        if guard.struck or (late and transport):
+            # whatever the attempt saw once the socket was shut down (a reset, a short body) is
+            # the deadline's doing; a socket timeout that fired with it is the deadline too
+            outcome = self._deadline_failure(label, url, f"while {guard.struck or guard.phase}")
+        if isinstance(outcome, Failure):
+            log.debug("GET %s failed: %s (attempt %d)", self._shown(url), outcome.message, attempt)
+        return outcome
+
+    def _exchange(
+        self, url: str, label: str, attempt: int, timeout: tuple[float, float], guard: Guard
+    ) -> Answer | Failure:
+        guard.phase = "connecting or waiting for the status line and headers"
         try:
             response = self._session.get(
                 url,
                 auth=self._settings.auth,
-                timeout=(connect, read),
+                timeout=timeout,
                 allow_redirects=False,
                 stream=True,
             )
         except requests.exceptions.Timeout as exc:
-            failure = self._connection_failure(exc, url, label, timeout=True)
+            return self._connection_failure(exc, url, label, timeout=True)
         except requests.exceptions.RequestException as exc:
-            failure = self._connection_failure(exc, url, label, timeout=False)
-        if failure is not None:
-            log.debug("GET %s failed: %s (attempt %d)", safe_url(url), failure.message, attempt)
-            return failure
+            return self._connection_failure(exc, url, label, timeout=False)
         with response:
             status = response.status_code
             headers = response.headers
-            log.debug("GET %s -> %d (attempt %d)", safe_url(url), status, attempt)
-            limit = self.max_bytes if 200 <= status < 300 else ERROR_BODY_LIMIT
-            body = read_body(response, label, limit, read, 200 <= status < 300, self.timeout[1])
+            log.debug("GET %s -> %d (attempt %d)", self._shown(url), status, attempt)
+            guard.phase = "reading the body"
+            ok = 200 <= status < 300
+            limit = self.max_bytes if ok else ERROR_BODY_LIMIT
+            body = read_body(response, label, limit, timeout[1], ok, self.timeout[1])
         if isinstance(body, Failure):
             body.headers = headers
             return body
         answer = Answer(status, headers, body, url)
-        if 200 <= status < 300 or status in _REDIRECTS:
+        if ok or status in _REDIRECTS:
             return answer
-        return self._status_failure(answer, label)
+        return status_failure(answer, label, self._redact)
+
+    def _deadline_failure(self, label: str, url: str, when: str) -> Failure:
+        parts = urllib.parse.urlsplit(url)
+        return Failure(
+            ApiTimeoutError,
+            f"{label}: timed out: the {self.deadline:g} s deadline passed {when} "
+            f"({parts.hostname}:{origin(url)[2]}); raise it with deadline= or {ENV_TIMEOUT}",
+            False,
+        )
 
     def _connection_failure(
         self, exc: BaseException, url: str, label: str, *, timeout: bool
@@ -313,25 +361,6 @@ class Client:
             )
         return Failure(ApiConnectionError, f"{label}: could not reach {where}: {why}", True)
 
-    def _status_failure(self, answer: Answer, label: str) -> Failure:
-        status = answer.status
-        kind = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else ApiStatusError)
-        said = detail(answer.body, answer.headers.get("content-type", ""), self._redact)
-        request_id = self._request_id(answer.headers)
-        rid = f", request id {request_id}" if request_id else ""
-        if status == 401:
-            text = f"{label}: authentication failed (HTTP 401{rid}): {said}; {CREDENTIALS_HINT}"
-        elif status == 403:
-            text = (
-                f"{label}: permission denied (HTTP 403{rid}): {said}; check the project id and "
-                f"that the credentials in {ENV_API_KEY}/{ENV_API_SECRET} or {ENV_JWT} may read it"
-            )
-        elif status == 404:
-            text = f"{label} was not found (HTTP 404{rid}): {said}"
-        else:
-            text = f"{label}: HTTP {status}{rid}: {said}"
-        return Failure(kind, text, should_retry(status, answer.headers), status, answer.headers)
-
     def _decode(self, answer: Answer, label: str) -> dict[str, Any]:
         if answer.status == 204:
             failure = "empty body"
@@ -352,13 +381,17 @@ class Client:
             message,
             status=answer.status,
             request_id=self._request_id(answer.headers),
-            url=safe_url(answer.url),
+            url=self._shown(answer.url),
         )
 
     def _request_id(self, headers: Mapping[str, str] | None) -> str | None:
-        value = headers.get("x-request-id") if headers else None
-        return cut(self._redact(clean(value)), 100) or None if value else None
+        return request_id(headers, self._redact)
 
     def _redact(self, text: str) -> str:
         """Mask our credentials in text the server sent (it may echo them back)."""
         return self._settings.auth.redact(text)
+
+    def _shown(self, url: str) -> str:
+        """``url`` as logs and messages may show it: no userinfo, no query, no credentials
+        (a redirect's ``Location`` can put them in the path)."""
+        return self._redact(safe_url(url))

@@ -22,9 +22,11 @@ __all__ = [
     "detail",
     "find_cause",
     "origin",
+    "printable",
     "reason",
     "redact",
     "safe_url",
+    "without_userinfo",
 ]
 
 #: The longest detail taken from an error body, in characters.
@@ -111,6 +113,27 @@ def safe_url(url: str) -> str:
         return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
     except ValueError:
         return "<unparsable URL>"
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` without ``user:password@`` (the client sends its own credentials, in a header).
+
+    >>> without_userinfo("http://KEY:SECRET@127.0.0.1:8/v1/x?a=1")
+    'http://127.0.0.1:8/v1/x?a=1'
+    """
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def printable(text: str) -> str:
+    """``text`` with what cannot be encoded as UTF-8 (lone surrogates) as escapes.
+
+    >>> printable("job_\\ud800") == "job_\\\\ud800"
+    True
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def origin(url: str) -> tuple[str, str, int | None]:

@@ -66,12 +66,31 @@ def node_job_ids(job: Any) -> dict[str, bool]:
 
 
 def _check_id(value: object, what: str) -> str:
+    """``value`` if it can name a resource in a URL path, else a one-line ConfigurationError,
+    raised before any request.
+
+    >>> _check_id("job_\\ud800", "job id")
+    Traceback (most recent call last):
+    ...
+    flowgraph.errors.ConfigurationError: job id 'job_\\ud800' is not valid Unicode text (a lone ...
+    """
     if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"{what} must be a non-empty string, got {value!r}")
+        simple = value is None or isinstance(value, (str, bytes, int, float))
+        got = _cut(repr(value), 80) if simple else f"a {type(value).__name__}"
+        raise ConfigurationError(f"{what} must be a non-empty string, got {got}")
     if value in (".", ".."):
         # requests un-escapes %2E, and a dot segment would climb the URL path
         raise ConfigurationError(f"{what} {value!r} is not a valid id")
+    if value.encode("utf-8", "surrogatepass") != value.encode("utf-8", "replace"):
+        raise ConfigurationError(
+            f"{what} {_cut(repr(value), 80)} is not valid Unicode text (a lone surrogate), "
+            "so it cannot be sent"
+        )
     return value
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _segment(value: str) -> str:
