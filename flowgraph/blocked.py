@@ -9,30 +9,63 @@ A node is blocked when it has not finished and one of these stands in its way (i
 ``failed-upstream``    an upstream node failed
 ``rejected-upstream``  an upstream gate was rejected
 ``missing-dependency`` it depends on a node that is not in the flow
-``job-ended``          the workflow job ended (failure, canceled) before the node ran
+``job-ended``          the workflow job ended (success, failure, canceled) before the node ran,
+                       while it ran, or while it was a gate waiting for a person
 ``cycle``              it depends on itself through a cycle
 =====================  =================================================================
 
-Nodes merely waiting for running work are not blocked, and neither are nodes on a branch not
-taken (an if/else chose another value, or the conditional refs were all skipped): they will be
-skipped. One pass in topological order; no recursion.
-"""
+Root causes are nodes: a failed or rejected node, a parked gate, a node not in the flow, a
+cycle's members; ``job-ended`` names none (``causes == []``: the job itself). A node that failed
+is a root cause, never blocked, so only a parked gate (``causes == [itself]``) and a node on a
+cycle (its members) name themselves. Once the job has ended nobody can resume a gate: a gate
+still waiting for a person, and what waits on it, is ``job-ended``, the message saying the end
+status and time (:func:`is_parked` tells the gates one can act on; :func:`root_causes`).
+
+A for-each that failed or was rejected because of an iteration (engines before SDK 2.4 end the
+iteration or the loop on a rejection and may run on; SDK 2.4 cancels the job) passes its failed
+copies on as the causes: to what reads it and to its copies that never ran. Nodes merely waiting for running work are not blocked, and neither are nodes on a branch not
+taken (they will be skipped): an if/else succeeded with an ``output`` none of the node's branch
+refs to it expects (opaque values: the editor's ``"2"``, ``"3"``, default ``"1"``, any string;
+``2`` and ``"2"`` are one value), its conditional refs were all skipped, a data input comes from
+a skipped node, or it is a gate guarding one. One pass in topological order; no recursion.
+
+>>> import flowgraph
+>>> fg = flowgraph.graph({"jobId": "j", "status": "canceled",
+...     "updatedAt": "2026-11-20T09:04:00.000Z", "metadata": {"flow": [
+...     {"id": "gen", "status": "success"},
+...     {"id": "ok", "type": "user-approval", "status": "pending", "dependsOn": ["gen"]},
+...     {"id": "up", "status": "pending", "dependsOn": ["ok"]}]}})
+>>> [(b.node, b.reason, b.causes) for b in fg.blocked()]
+[('ok', 'job-ended', []), ('up', 'job-ended', [])]
+>>> fg.blocked()[0].message
+'the workflow job ended (canceled at 2026-11-20 09:04:00 UTC) while this gate waited for a person: it can no longer be approved or rejected'
+"""  # noqa: E501
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from ._graph import adjacency
-from .order import execution_order
-from .vocab import GATE_REASONS, is_terminal_job_status
+from ._text import one_line
+from .order import around_cycles, execution_order
+from .timing import parse_time
+from .vocab import GATE_REASONS, GATE_TYPES, TERMINAL_JOB_STATUSES, is_terminal_job_status
 
 if TYPE_CHECKING:
     from ._graph import GraphData, NodeAttrs
+    from .model import Input, Job
 
-__all__ = ["REASONS", "Blocked", "blocked", "failed_by_iteration"]
+__all__ = [
+    "REASONS",
+    "Blocked",
+    "blocked",
+    "failed_by_iteration",
+    "is_parked",
+    "not_taken",
+    "root_causes",
+]
 
 REASONS = (
     *GATE_REASONS,
@@ -44,19 +77,22 @@ REASONS = (
     "cycle",
 )
 
-_DONE = "done"
-_SKIP = "skip"
-_WAIT = "wait"
-_ROOT = "root"  # a root cause itself: failed, rejected, parked gate, missing node
-_BLOCKED = "blocked"
-_CAUSE_REASON = {
-    "failure": "failed-upstream",
-    "rejected": "rejected-upstream",
-    "missing": "missing-dependency",
-    "gate": "waiting-on-gate",
-    "cycle": "cycle",
+# a node's state in the pass: _ROOT is a root cause itself (failed, rejected, parked gate,
+# missing node, cycle); _CARRY a loop that failed because of an iteration, passing on its
+# failed copies as the causes
+_DONE, _SKIP, _WAIT, _ROOT, _BLOCKED, _CARRY = "done", "skip", "wait", "root", "blocked", "carry"
+_FAILED = ("failure", "rejected")
+#: a kind of root cause -> the reason of what it blocks, and the message; worst first
+_CAUSES = {
+    "failure": ("failed-upstream", "upstream node failed"),
+    "rejected": ("rejected-upstream", "upstream gate was rejected"),
+    "missing": ("missing-dependency", "depends on a node that is not in the flow"),
+    "cycle": ("cycle", "depends on a cycle"),
+    "gate": ("waiting-on-gate", "waits for a gate parked for a person"),
 }
-_CAUSE_RANK = ("failure", "rejected", "missing", "cycle", "gate")
+_CAUSE_RANK = tuple(_CAUSES)
+_NO_CAUSES: dict[str, str] = {}  # shared, never written
+_NOT_RUN = ("pending", None)
 
 
 @dataclass
@@ -74,185 +110,256 @@ class Blocked:
         return asdict(self)
 
 
+def is_parked(b: Blocked) -> bool:
+    """True for a gate a person can act on now: what deserves the call that resumes it (a
+    gate of an ended job is ``job-ended``, not parked).
+
+    >>> is_parked(Blocked("ok", "awaiting-approval", ["ok"]))
+    True
+    """
+    return b.reason in GATE_REASONS
+
+
+def root_causes(items: Iterable[Blocked]) -> list[str | None]:
+    """The distinct root causes that the blocked nodes ``items`` name, sorted, then ``None``
+    for the job itself when a node is blocked because the job ended (it names no node): its
+    length is the number of root causes.
+
+    >>> root_causes([Blocked("b", "failed-upstream", ["a"]), Blocked("c", "job-ended", []),
+    ...              Blocked("d", "failed-upstream", ["a"])])
+    ['a', None]
+    """
+    items = list(items)
+    named = sorted({c for b in items for c in b.causes})
+    return [*named, None] if any(not b.causes for b in items) else [*named]
+
+
 def _parked(attrs: NodeAttrs, preds_done: bool) -> str | None:
     kind, status = attrs.get("type"), attrs.get("status")
-    if kind == "user-approval" and status == "pending" and preds_done:
+    waiting = status == "pending" and preds_done
+    if kind == "user-approval" and waiting:
         return "awaiting-approval"
-    if kind == "user-selection" and (
-        status == "processing" or (status == "pending" and preds_done)
-    ):
+    if kind == "user-selection" and (waiting or status == "processing"):
         return "awaiting-selection"
     return None
 
 
-def _branch_not_taken(nodes: Any, preds: Any) -> bool:
+def _same_value(a: Any, b: Any) -> bool:
+    """Branch values are opaque; a number and the same digits as text are one value."""
+    return a == b or ({type(a), type(b)} == {int, str} and str(a) == str(b))
+
+
+def _branch_not_taken(nodes: Any, n: str, preds: Any) -> bool:
+    """True when an if/else before ``n`` succeeded and chose a value none of ``n``'s branch
+    refs to it expects (an edge keeps one; inputs and items may hold several). Unknown, so
+    False, when the if/else has no ``output``."""
     for p, data in preds.items():
-        if "branch" in data["kinds"]:
-            src = nodes[p]
-            if src.get("status") == "success" and src["node"].output != data.get("equal"):
-                return True
+        src = nodes[p]
+        if "branch" not in data["kinds"] or src.get("status") != "success":
+            continue
+        output = src["node"].output
+        if output is None or _same_value(output, data.get("equal")):
+            continue
+        ids = (p, src.get("template", p))  # a copy's consumer may name the template
+        todo: list[Input] = list(getattr(nodes[n].get("node"), "inputs", ()))
+        while todo:
+            inp = todo.pop()
+            ref = inp.ref
+            if ref is not None and ref.node in ids and _same_value(output, ref.equal):
+                break
+            for item in inp.items:
+                todo.extend(item)
+        else:
+            return True
     return False
+
+
+def _skipped(nodes: Any, n: str, preds: Any, state: dict[str, str]) -> bool:
+    """True when ``n`` will be skipped (see the module doc)."""
+    if _branch_not_taken(nodes, n, preds):
+        return True
+    conditional, skipped_input, all_skipped = False, False, True
+    gate = nodes[n].get("type") in GATE_TYPES
+    for p, d in preds.items():
+        kinds = d["kinds"]
+        skipped = state.get(p) == _SKIP
+        if "conditional" in kinds:
+            conditional = True
+            all_skipped = all_skipped and skipped
+        if skipped and ("data" in kinds or (gate and "depends_on" in kinds)):
+            skipped_input = True
+    return all_skipped if conditional else skipped_input
+
+
+def _iteration_roots(fg: GraphData, n: str, memo: dict[str, dict[str, str]]) -> dict[str, str]:
+    """For the for-each ``n``: the failed or rejected copies that made it fail, ``{copy:
+    status}`` (in its iterations or in loops nested in them; a copy that is a loop failed by
+    its own iterations is not one, its copies are). ``memo`` keeps each loop's, so each is
+    worked out once, without recursion: loops that list each other cannot make it loop."""
+    loops, nodes = fg.loops, adjacency(fg.nx)[0]
+    stack, opened = [n], {n}
+    while n not in memo:  # post order: a loop once the loops among its copies are done
+        top = stack[-1]
+        sub = [c for members in loops[top].iterations.values() for c in members if c in loops]
+        inner = [c for c in sub if c not in memo and c not in opened]
+        if inner:
+            opened.update(inner)
+            stack += inner
+            continue
+        stack.pop()
+        every = (c for members in loops[top].iterations.values() for c in members)
+        found = {c: str(s) for c in every if (s := nodes[c].get("status")) in _FAILED}
+        for c in sub:
+            if memo.get(c):  # a loop failed by its own iterations: those are the roots
+                found.pop(c, None)
+                found.update(memo[c])
+        memo[top] = found or _NO_CAUSES
+    return memo[n]
+
+
+def _gather(
+    preds: Any, state: dict[str, str], causes: dict[str, dict[str, str]], kinds: dict[str, str]
+) -> dict[str, str]:
+    """The root causes (id -> kind) that the predecessors ``preds`` pass on. A predecessor's
+    own dict is shared, not copied, when it is the only one (a long chain costs no copies)."""
+    found: dict[str, str] = _NO_CAUSES
+    shared = True  # found is not ours: copy it before adding to it
+    for p in preds:
+        ps = state.get(p)
+        if ps == _ROOT:
+            if shared:
+                found, shared = dict(found), False
+            found[p] = kinds[p]
+        elif ps in (_BLOCKED, _CARRY):
+            more = causes[p]
+            if not found:
+                found = more
+            elif more and more is not found:
+                if shared:
+                    found, shared = dict(found), False
+                found.update(more)
+    return found
 
 
 def blocked(fg: GraphData) -> list[Blocked]:
     """Every blocked node with its reason and root causes, in dependency order (a node after
     everything it depends on, the members of a cycle side by side; then by id)."""
-    g = fg.execution
-    job = fg.job
-    if job.definition:
-        return []
-    ended = is_terminal_job_status(job.status)
+    return [] if fg.job.definition else _pass(fg)[0]
+
+
+def not_taken(fg: GraphData) -> set[str]:
+    """The flow nodes the engine has not marked skipped yet that will be, as a branch not taken
+    (see the module doc); empty at once when no if/else that has chosen has a consumer left."""
+    nodes, _, succ = adjacency(fg.execution)
+    if fg.job.definition or not any(
+        "branch" in e["kinds"] and nodes[c].get("status") in _NOT_RUN
+        for n, d in nodes.items()
+        if d.get("type") == "logic" and d.get("status") == "success"
+        for c, e in succ[n].items()
+    ):
+        return set()
+    state = _pass(fg)[1]
+    return {n for n, s in state.items() if s == _SKIP and nodes[n].get("status") != "skipped"}
+
+
+def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
+    """The pass over a run: its blocked nodes, and every node's state."""
+    g, job, ended = fg.execution, fg.job, is_terminal_job_status(fg.job.status)
+    end = _end_text(job) if ended else ""
     nodes, pred, _ = adjacency(g)
     ordered = execution_order(g)  # None when there is a cycle
     if ordered is not None:
         order, depth = ordered
         component: dict[str, list[str]] = {}  # a node on a cycle -> the cycle's members
     else:
-        order, depth, component = _around_cycles(g)
+        order, depth, component = around_cycles(g)
+    memo: dict[str, dict[str, str]] = {}  # a loop -> the failed copies that made it fail
     state: dict[str, str] = {}
-    causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}
-    kind_of_root: dict[str, str] = {}
+    causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}; never written
+    kinds: dict[str, str] = {}  # a root cause -> its kind
     out: list[Blocked] = []
     for n in component:
-        state[n] = _ROOT
-        kind_of_root[n] = "cycle"
+        status = nodes[n].get("status")
+        if status in ("success", "skipped"):
+            state[n] = _DONE if status == "success" else _SKIP
+        else:  # a node that failed is a root cause as what it is
+            state[n], kinds[n] = _ROOT, str(status) if status in _FAILED else "cycle"
     for n in order:
         attrs = nodes[n]
-        role = attrs.get("role")
+        role, status = attrs.get("role"), attrs.get("status")
         if role == "missing":
-            state[n], kind_of_root[n] = _ROOT, "missing"
+            state[n], kinds[n] = _ROOT, "missing"
             continue
-        if role == "input":
-            state[n] = _DONE
+        if role == "input" or status in ("success", "skipped"):
+            state[n] = _SKIP if status == "skipped" else _DONE
             continue
-        status = attrs.get("status")
-        if status == "success":
-            state[n] = _DONE
-            continue
-        if status == "skipped":
-            state[n] = _SKIP
-            continue
-        if status in ("failure", "rejected"):
-            if failed_by_iteration(fg, n):
-                state[n] = _DONE  # its failed copies are the root causes; they reach consumers
+        if status in _FAILED:
+            carried = _iteration_roots(fg, n, memo) if n in fg.loops else _NO_CAUSES
+            if carried:  # its failed copies are the root causes; they reach what it blocks
+                state[n], causes[n] = _CARRY, carried
             else:
-                state[n], kind_of_root[n] = _ROOT, status
+                state[n], kinds[n] = _ROOT, str(status)
             continue
         preds = pred[n]
-        if _branch_not_taken(nodes, preds):
+        if _skipped(nodes, n, preds, state):
             state[n] = _SKIP
             continue
-        conditional = [p for p, d in preds.items() if "conditional" in d["kinds"]]
-        if conditional and all(state.get(p) == _SKIP for p in conditional):
-            state[n] = _SKIP
-            continue
-        if not conditional and any(
-            state.get(p) == _SKIP and "data" in d["kinds"] for p, d in preds.items()
-        ):
-            state[n] = _SKIP
-            continue
-        found: dict[str, str] = {}  # root cause -> its kind
-        for p in preds:
-            ps = state.get(p)
-            if ps == _ROOT:
-                found[p] = kind_of_root[p]
-            elif ps == _BLOCKED:
-                found.update(causes[p])
-        parked = _parked(
-            attrs,
-            not found
-            and all(
-                state.get(p) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",) for p in preds
-            ),
+        found = _gather(preds, state, causes, kinds)
+        ready = not found and all(
+            state.get(p) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",) for p in preds
         )
-        if parked is not None:
-            state[n], kind_of_root[n] = _ROOT, "gate"
-            out.append(Blocked(n, parked, [n], _gate_message(parked)))
-            continue
-        if status == "processing":
+        gate = _parked(attrs, ready)
+        if gate is not None and not ended:
+            state[n], kinds[n] = _ROOT, "gate"
+            out.append(Blocked(n, gate, [n], _gate_message(gate)))
+        elif ended and (gate or status == "processing" or (not found and status in _NOT_RUN)):
+            state[n], causes[n] = _BLOCKED, _NO_CAUSES  # nobody can resume it now
+            out.append(Blocked(n, "job-ended", [], _ended_message(end, gate, status)))
+        elif status == "processing" or not found:
             state[n] = _WAIT
-            continue
-        if found:
-            state[n] = _BLOCKED
-            causes[n] = found
+        else:
+            state[n], causes[n] = _BLOCKED, found
             kind = min(found.values(), key=_CAUSE_RANK.index)
             roots = sorted(found)
-            out.append(
-                Blocked(
-                    n,
-                    _CAUSE_REASON[kind],
-                    roots,
-                    _message(kind, roots),
-                    _chain(pred, roots[0], n, causes),
-                )
-            )
-            continue
-        if ended and status in ("pending", None):
-            state[n] = _BLOCKED
-            causes[n] = {}
-            out.append(
-                Blocked(
-                    n,
-                    "job-ended",
-                    [],
-                    f"the workflow job ended ({job.status}) before this node ran",
-                )
-            )
-            continue
-        state[n] = _WAIT
+            chain = _chain(pred, roots[0], n, causes, state)
+            out.append(Blocked(n, _CAUSES[kind][0], roots, _message(found, roots), chain))
     for n in component:
-        if nodes[n].get("status") not in ("success", "skipped", "failure", "rejected"):
+        if nodes[n].get("status") not in ("success", "skipped", *_FAILED):
             members = component[n]
-            out.append(
-                Blocked(
-                    n, "cycle", members[:20], "this node is on a cycle: " + " -> ".join(members[:5])
-                )
-            )
+            text = "this node is on a cycle: " + " -> ".join(members[:5])
+            out.append(Blocked(n, "cycle", members[:20], text))
     out.sort(key=lambda b: (depth[b.node], b.node))  # dependency order, then ids
-    return out
+    return out, state
 
 
-def _around_cycles(
-    g: nx.DiGraph[str],
-) -> tuple[list[str], dict[str, int], dict[str, list[str]]]:
-    """For a graph with cycles, from its strongly connected components (networkx's
-    condensation): a topological order of the nodes on no cycle, every node's depth (a
-    cycle's members share one, so what depends on a cycle comes after it), and each node on a
-    cycle with the cycle's sorted members."""
-    groups: nx.DiGraph[Any] = nx.condensation(g)
-    ordered = execution_order(groups)
-    assert ordered is not None  # a condensation is acyclic
-    order: list[str] = []
-    component: dict[str, list[str]] = {}
-    for c in ordered.nodes:
-        members = groups.nodes[c]["members"]
-        (first, *more) = members
-        if more or g.has_edge(first, first):
-            component.update(dict.fromkeys(members, sorted(members)))
-        else:
-            order.append(first)
-    depth = {n: ordered.depth[c] for n, c in groups.graph["mapping"].items()}
-    return order, depth, component
+def _ended_message(end: str, gate: str | None, status: str | None) -> str:
+    what = "while this node was processing" if status == "processing" else "before this node ran"
+    if gate is not None:
+        verb = "approved" if gate == "awaiting-approval" else "selected"
+        what = f"while this gate waited for a person: it can no longer be {verb} or rejected"
+    return f"the workflow job ended ({end}) {what}"
+
+
+def _end_text(job: Job) -> str:
+    """``canceled at 2026-11-20 09:04:00 UTC``: the job's end status and time when known (the
+    last ``statusHistory`` entry with that status, else ``updatedAt``)."""
+    status = one_line(job.status)
+    when = None
+    for change in reversed(job.status_history):
+        if change.status in TERMINAL_JOB_STATUSES:
+            when = parse_time(change.date)
+            if when is not None and change.status == job.status:
+                break
+    if when is None:
+        when = parse_time(job.updated_at)
+    if when is None:
+        return status
+    return f"{status} at {when:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def failed_by_iteration(g: GraphData, n: str) -> bool:
-    """True for a for-each that failed because one of its iterations did (a copy failed or
-    was rejected, in it or in a loop nested in it). Each loop is looked at once, so loops that
-    list each other cannot make it loop."""
-    loops, nodes = g.loops, g.nx.nodes
-    todo, seen = [n], {n}
-    while todo:
-        loop = loops.get(todo.pop())
-        if loop is None:
-            continue
-        for copies in loop.iterations.values():
-            for c in copies:
-                if nodes[c].get("status") in ("failure", "rejected"):
-                    return True
-                if c in loops and c not in seen:
-                    seen.add(c)
-                    todo.append(c)
-    return False
+    """True for a for-each that failed because a copy in it (or in a loop nested in it) did."""
+    return n in g.loops and bool(_iteration_roots(g, n, {}))
 
 
 def _gate_message(reason: str) -> str:
@@ -260,35 +367,46 @@ def _gate_message(reason: str) -> str:
     return f"parked until a person acts: {who} it"
 
 
-def _message(kind: str, roots: list[str]) -> str:
-    names = ", ".join(repr(r) for r in roots[:5]) + (" ..." if len(roots) > 5 else "")
-    text = {
-        "failure": "upstream node failed",
-        "rejected": "upstream gate was rejected",
-        "missing": "depends on a node that is not in the flow",
-        "gate": "waits for a gate parked for a person",
-        "cycle": "depends on a cycle",
-    }[kind]
-    return f"{text}: {names}"
+def _names(ids: list[str]) -> str:
+    return ", ".join(repr(r) for r in ids[:5]) + (" ..." if len(ids) > 5 else "")
+
+
+def _message(found: dict[str, str], roots: list[str]) -> str:
+    """What blocks a node, one part per kind of root cause, worst first:
+    ``upstream gate was rejected: 'g'; depends on a node that is not in the flow: 'ghost'``."""
+    kinds = set(found.values())
+    if len(kinds) == 1:
+        return f"{_CAUSES[kinds.pop()][1]}: {_names(roots)}"
+    return "; ".join(
+        f"{text}: {_names([r for r in roots if found[r] == kind])}"
+        for kind, (_, text) in _CAUSES.items()
+        if kind in kinds
+    )
 
 
 _CHAIN_LIMIT = 12
 
 
-def _chain(pred: Any, target: str, n: str, causes: dict[str, dict[str, str]]) -> list[str]:
-    """A path from the root cause ``target`` to ``n`` through blocked nodes, for display.
-
-    ``pred`` maps a node to its predecessors. Long chains keep their last nodes:
-    ``[target, "...", ..., n]``.
+def _chain(
+    pred: Any, target: str, n: str, causes: dict[str, dict[str, str]], state: dict[str, str]
+) -> list[str]:
+    """A path from the root cause ``target`` to ``n`` through blocked nodes (``pred``: node ->
+    predecessors), for display; a loop failed by an iteration stands for its failed copies
+    (``[copy, loop, ..., n]``). Long chains keep their last nodes: ``[target, "...", ..., n]``.
     """
     chain = [n]
     cur = n
     while len(chain) < _CHAIN_LIMIT:
         preds = pred[cur]
-        if target in preds:
+        if target in preds or state.get(cur) == _CARRY:
             chain.append(target)
             break
-        nxt = min((p for p in preds if target in causes.get(p, ())), default=None)
+        nxt, best = None, (True, True, "")  # next to the cause, not a failed loop, smallest id
+        for p in preds:
+            if target in causes.get(p, ()):
+                key = (target not in pred[p], state[p] == _CARRY, p)
+                if nxt is None or key < best:
+                    nxt, best = p, key
         if nxt is None:
             break
         chain.append(nxt)

@@ -1,10 +1,22 @@
 """The critical path: the chain of dependent nodes that decides how long the run takes.
 
 Node weights: ``duration`` (queue + run seconds of the node's own job, from the bundle's node
-jobs), ``queue`` or ``run`` alone, or ``hops`` (every flow node counts 1). Skipped nodes
-weigh 0. ``auto`` picks
-``duration`` when any node's timing is known, else ``hops``. Nodes without a known time (engine
-nodes, jobs still running, node jobs not loaded) weigh 0 and are listed in ``unknown``.
+jobs), ``queue`` or ``run`` alone, or ``hops`` (every flow node counts 1). Skipped nodes, and
+nodes on a branch not taken (:func:`flowgraph.blocked.not_taken`: they will be skipped),
+weigh 0. ``auto`` picks ``duration`` when any node's timing is known, else ``hops``. Nodes
+without a known time (engine nodes, jobs still running, node jobs not loaded) weigh 0 and are
+listed in ``unknown``. A time asked for that no node has (``duration`` on a run without node
+jobs) falls back to ``hops`` and says so (``fallback``, ``note``), rather than a 0 s path.
+
+Ties do not depend on ids or the flow's order where it matters: of the chains of equal weight
+the path takes the one with the most nodes that are not skipped (then the fewest nodes), so
+the pending nodes, and nodes of unknown time, that follow the path's last timed node are always
+on it; only chains equal in all of that are told apart by id (the smallest first).
+
+A workflow definition has no loop copies, so nothing links a loop's body to what reads the
+loop; here the body's last templates come before the loop's readers, as a run's last copies
+do. In a definition statuses are ignored (they may carry one, but nothing ran).
+
 networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a topological order
 (:func:`flowgraph.order.execution_order`) and one back.
 
@@ -15,6 +27,9 @@ networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a to
 >>> cp = fg.critical_path("hops")
 >>> cp.nodes, cp.total, cp.slack["c"]
 (['a', 'b', 'd'], 3.0, 1.0)
+>>> cp = fg.critical_path("duration")  # no node jobs: no time known
+>>> cp.weight, cp.fallback, cp.total
+('hops', 'duration', 3.0)
 """
 
 from __future__ import annotations
@@ -26,19 +41,25 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ._graph import adjacency
+from .blocked import not_taken
 from .errors import CycleError, FlowgraphError
 from .order import execution_order
-from .vocab import WEIGHTS
+from .vocab import DEPENDENCY_KINDS, WEIGHTS
 
 if TYPE_CHECKING:
     from ._graph import GraphData
 
 __all__ = ["WEIGHTS", "CriticalPath", "critical_path"]
 
+_LIVE = 1 << 40  # more than the nodes of any run: a node not skipped outweighs any count
+
 
 @dataclass
 class CriticalPath:
-    """``nodes`` in order, their ``total`` weight, and per-node ``slack`` (0 on the path)."""
+    """``nodes`` in order, their ``total`` weight, and per-node ``slack`` (0 on the path).
+
+    ``weight`` is the weight used; ``fallback`` the one asked for when no node had it (then
+    ``weight`` is ``hops``), with a ``note`` for people saying so."""
 
     weight: str
     nodes: list[str]
@@ -46,6 +67,8 @@ class CriticalPath:
     slack: dict[str, float] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     entries: list[dict[str, Any]] = field(default_factory=list)
+    fallback: str | None = None
+    note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON printed by ``flowgraph critical-path --json``."""
@@ -56,23 +79,30 @@ class CriticalPath:
             "entries": self.entries,
             "unknown": self.unknown,
             "slack": dict(sorted(self.slack.items())),
+            "fallback": self.fallback,
+            "note": self.note,
         }
 
 
-def _weights(g: nx.DiGraph[str], weight: str) -> tuple[dict[str, float], list[str], set[str]]:
-    """Node weights, the nodes whose weight is unknown (sorted), and the nodes that are not
-    flow nodes (workflow inputs, placeholders: they get no slack)."""
+def _weights(
+    g: nx.DiGraph[str], weight: str, definition: bool = False, skipped: set[str] | None = None
+) -> tuple[dict[str, float], list[str], set[str], set[str]]:
+    """Node weights, the nodes whose weight is unknown (sorted), the nodes that are not flow
+    nodes (workflow inputs, placeholders: they get no slack) and the skipped nodes (those
+    ``skipped`` names, that will be, and in a run those whose status says so)."""
     out: dict[str, float] = {}
     unknown: list[str] = []
     others: set[str] = set()
+    skipped = set() if skipped is None else skipped
     nodes = adjacency(g)[0]
     for n, d in nodes.items():
         if d.get("role") != "node":
             out[n] = 0.0
             others.add(n)
             continue
-        if d.get("status") == "skipped":
+        if n in skipped or (d.get("status") == "skipped" and not definition):
             out[n] = 0.0
+            skipped.add(n)
             continue
         if weight == "hops":
             out[n] = 1.0
@@ -85,7 +115,52 @@ def _weights(g: nx.DiGraph[str], weight: str) -> tuple[dict[str, float], list[st
                 unknown.append(n)
         else:
             out[n] = float(value)
-    return out, sorted(unknown), others
+    return out, sorted(unknown), others, skipped
+
+
+def _known(g: nx.DiGraph[str], weight: str) -> bool:
+    """True when some flow node of ``g`` has a known ``weight`` (a time)."""
+    attr = "total" if weight == "duration" else weight
+    for d in adjacency(g)[0].values():
+        value = getattr(d.get("timing"), attr, None)
+        if value is not None and not math.isnan(value):
+            return True
+    return False
+
+
+def _definition_graph(fg: GraphData) -> nx.DiGraph[str]:
+    """A definition's graph with an edge from the last templates of each loop's body (inner
+    loops' bodies included) to each node that reads the loop: what a run's loop results are.
+    The graph itself when there is nothing to add or the edges would make a cycle."""
+    g = fg.execution
+    if not fg.job.definition or not fg.loops:
+        return g
+    _, pred, succ = adjacency(g)
+    added: set[tuple[str, str]] = set()
+    for loop_id, loop in fg.loops.items():
+        members: set[str] = set()
+        todo, seen = list(loop.body), {loop_id}
+        while todo:  # each loop once: loops that list each other cannot make it loop
+            t = todo.pop()
+            if t in seen or t not in succ:
+                continue
+            seen.add(t)
+            members.add(t)
+            inner = fg.loops.get(t)
+            todo += inner.body if inner is not None else ()
+        readers = [
+            r
+            for r, d in succ[loop_id].items()
+            if r not in members and DEPENDENCY_KINDS.intersection(d["kinds"])
+        ]
+        for t in members if readers else ():
+            if not any(s in members and d["kind"] != "loop_body" for s, d in succ[t].items()):
+                added.update((t, r) for r in readers if t != r and r not in pred[t])
+    if not added:
+        return g
+    h: nx.DiGraph[str] = nx.DiGraph(g)
+    h.add_edges_from(sorted(added), kind="loop_result", kinds=("loop_result",), inputs=())
+    return h if execution_order(h) is not None else g
 
 
 def critical_path(fg: GraphData, weight: str = "auto") -> CriticalPath:
@@ -93,29 +168,48 @@ def critical_path(fg: GraphData, weight: str = "auto") -> CriticalPath:
     if weight not in WEIGHTS:
         raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
     g = fg.execution
-    nodes, pred, succ = adjacency(g)
     if weight == "auto":
-        timed = any(d.get("timing") is not None for d in nodes.values())
+        timed = any(d.get("timing") is not None for d in adjacency(g)[0].values())
         weight = "duration" if timed else "hops"
-    found = execution_order(g)
-    if found is None:
+    fallback, note = None, ""
+    if weight != "hops" and not _known(g, weight):
+        fallback, weight = weight, "hops"
+        note = (
+            f"no node has a known {fallback} time (they come from the node jobs: "
+            "`flowgraph fetch --node-jobs` saves them): counted hops instead"
+        )
+    if execution_order(g) is None:
         raise CycleError([u for u, _ in nx.find_cycle(g)])
-    order = found.nodes  # any topological order gives the same answer: ties compare ids
-    w, unknown, others = _weights(g, weight)
+    g = _definition_graph(fg)
+    nodes, pred, succ = adjacency(g)
+    ordered = execution_order(g)
+    assert ordered is not None  # _definition_graph adds no cycle
+    order = ordered.nodes  # any topological order gives the same answer (see the module doc)
+    w, unknown, others, skipped = _weights(g, weight, fg.job.definition, not_taken(fg))
     finish: dict[str, float] = {}
+    # the tie-break of the best chain to a node: its nodes not skipped, then minus all its
+    # nodes, as one number (_LIVE per node not skipped, -1 per node)
+    rank: dict[str, int] = {}
     best: dict[str, str | None] = {}
+    light = skipped | others
     for n in order:
-        top, arg = 0.0, None
+        top, arg, r = 0.0, None, 0
         for p in pred[n]:
             f = finish[p]
-            if arg is None or f > top or (f == top and p < arg):
-                top, arg = f, p
+            if arg is None or f > top:
+                top, arg, r = f, p, rank[p]
+            elif f == top:
+                rp = rank[p]
+                if rp > r or (rp == r and p < arg):
+                    arg, r = p, rp
         finish[n] = top + w[n]
         best[n] = arg
+        rank[n] = r - 1 if n in light else r + _LIVE - 1
     if not order:
-        return CriticalPath(weight, [], 0.0)
+        return CriticalPath(weight, [], 0.0, fallback=fallback, note=note)
     top = max(finish.values())
-    end = min(n for n in order if finish[n] == top)  # the largest finish, smallest id first
+    # the largest finish, then the most nodes not skipped, the fewest nodes, the smallest id
+    end = min((n for n in order if finish[n] == top), key=lambda n: (-rank[n], n))
     path: list[str] = []
     cur: str | None = end
     while cur is not None:
@@ -161,4 +255,6 @@ def critical_path(fg: GraphData, weight: str = "auto") -> CriticalPath:
         slack=slack,
         unknown=[n for n in unknown if n in on_path],
         entries=entries,
+        fallback=fallback,
+        note=note,
     )

@@ -27,7 +27,7 @@ import networkx as nx
 
 from ._graph import adjacency
 
-__all__ = ["Order", "execution_order", "keyed_order"]
+__all__ = ["Order", "around_cycles", "execution_order", "keyed_order"]
 
 
 class Order(NamedTuple):
@@ -120,3 +120,29 @@ def keyed_order(g: nx.DiGraph[str], key: Callable[[Any], Hashable]) -> list[Any]
                 del indegree[child]
                 push(ready, (key(child), child))
     return None if indegree else order
+
+
+def around_cycles(g: nx.DiGraph[Any]) -> tuple[list[Any], dict[Any, int], dict[Any, list[Any]]]:
+    """For a graph with cycles, from its strongly connected components (networkx's
+    condensation): a topological order of the nodes on no cycle, every node's depth (a cycle's
+    members share one, so what depends on a cycle comes after it), and each node on a cycle
+    with the cycle's sorted members.
+
+    >>> order, depth, cycles = around_cycles(nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")]))
+    >>> order, depth["c"], cycles["a"]
+    (['c'], 1, ['a', 'b'])
+    """
+    groups: nx.DiGraph[Any] = nx.condensation(g)
+    ordered = execution_order(groups)
+    assert ordered is not None  # a condensation is acyclic
+    order: list[Any] = []
+    component: dict[Any, list[Any]] = {}
+    for c in ordered.nodes:
+        members = groups.nodes[c]["members"]
+        (first, *more) = members
+        if more or g.has_edge(first, first):
+            component.update(dict.fromkeys(members, sorted(members)))
+        else:
+            order.append(first)
+    depth = {n: ordered.depth[c] for n, c in groups.graph["mapping"].items()}
+    return order, depth, component

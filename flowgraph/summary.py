@@ -6,6 +6,23 @@
 ...     {"id": "b", "type": "model", "status": "failure", "dependsOn": ["a"]}]}}).summary()
 >>> s.statuses, s.outputs, s.cost
 ({'failure': 1, 'success': 1}, ['b'], 12.5)
+
+A for-each with a ``count`` says how many iterations it will run; copies appear as iterations
+start, so a loop tells how many ``started`` of how many were ``declared``:
+
+>>> loop = flowgraph.graph({"jobId": "j", "status": "in-progress", "metadata": {"flow": [
+...     {"id": "each", "type": "for-each", "status": "processing", "count": 5,
+...      "loopBodyNodeIds": ["gen"]},
+...     {"id": "gen", "type": "model", "status": "skipped"},
+...     {"id": "gen-0", "type": "model", "status": "success", "loopNodeId": "each",
+...      "iterationIndex": 0},
+...     {"id": "gen-1", "type": "model", "status": "processing", "loopNodeId": "each",
+...      "iterationIndex": 1}]}}).summary().loops[0]
+>>> loop.started, loop.declared, loop.states
+(2, 5, {'processing': 1, 'success': 1})
+
+In a workflow definition nothing ran: every node counts as ``not-run``, whatever ``status`` its
+nodes carry (the docs' own definitions show ``"status": "pending"``).
 """
 
 from __future__ import annotations
@@ -22,12 +39,18 @@ __all__ = ["LoopSummary", "Summary", "summarize"]
 
 @dataclass
 class LoopSummary:
-    """One for-each: its iterations and how many are in each state."""
+    """One for-each: its iterations and how many are in each state.
+
+    ``iterations`` and ``started`` count the iterations that have copies; ``declared`` is the
+    for-each's ``count`` (the iterations it runs), None when it iterates over its array input.
+    """
 
     id: str
     iterations: int
     states: dict[str, int]
     failed_iterations: list[int] = field(default_factory=list)
+    declared: int | None = None
+    started: int = 0
 
 
 @dataclass
@@ -81,8 +104,28 @@ def loop_summaries(fg: GraphData) -> list[LoopSummary]:
             states[state] += 1
             if state in ("failure", "rejected"):
                 failed.append(index)
-        out.append(LoopSummary(loop_id, len(loop.iterations), dict(sorted(states.items())), failed))
+        started = len(loop.iterations)
+        out.append(
+            LoopSummary(
+                loop_id,
+                started,
+                dict(sorted(states.items())),
+                failed,
+                _declared(fg, loop_id),
+                started,
+            )
+        )
     return out
+
+
+def _declared(fg: GraphData, loop_id: str) -> int | None:
+    """The for-each's ``count`` (a loop copy's, else its template's), when it is one."""
+    nodes = fg.nx.nodes
+    for n in (loop_id, nodes[loop_id].get("template")):
+        count = getattr(nodes[n].get("node"), "count", None) if n is not None else None
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            return count
+    return None
 
 
 def summarize(fg: GraphData) -> Summary:
@@ -98,7 +141,7 @@ def summarize(fg: GraphData) -> Summary:
         if d.get("role") != "node" or n in fg.templates:
             continue
         count += 1
-        statuses[str(d.get("status"))] += 1
+        statuses["not-run" if job.definition else str(d.get("status"))] += 1
         types[str(d.get("type"))] += 1
         if d.get("output"):
             outputs.append(n)

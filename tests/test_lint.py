@@ -29,3 +29,20 @@ def test_lint_new_enum_values_reported_once() -> None:
 
 def test_lint_clean_example() -> None:
     assert flowgraph.graph(example("timed-bundle.json")).lint() == []
+
+
+# -- issue 13: the editor's if/else numbering and definitions that carry statuses lint clean ----
+def test_editor_numbered_if_else_and_definitions_with_statuses_lint_clean() -> None:
+    for name in ("real-ifelse-editor.json", "real-docs-definition.json",
+                 "real-definition-foreach.json", "real-foreach-count.json",
+                 "real-foreach-reject-running.json", "ended-foreach-reject-canceled.json",
+                 "ended-gate-parked.json", "ended-gate-rejected.json"):
+        assert flowgraph.graph(fixture(name)).lint() == [], name
+
+
+def test_an_if_else_without_default_whatever_its_case_values() -> None:
+    fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
+        {"id": "ifElse1", "type": "logic", "logicType": "if-else", "status": "pending",
+         "logic": {"cases": [{"condition": "trim(x) == 'a'", "value": "2"},
+                             {"condition": "x.matches('.*night.*')", "value": "3"}]}}]}})
+    assert [(f.code, f.node) for f in fg.lint()] == [("if-else-without-default", "ifElse1")]

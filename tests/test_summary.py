@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import flowgraph
-from tests.conftest import example
+from tests.conftest import example, fixture
 
 
 # -- summary and neighbours -------------------------------------------------------------------
@@ -20,3 +22,37 @@ def test_summary_of_foreach_run() -> None:
 def test_summary_node_cost_from_bundle() -> None:
     s = flowgraph.graph(example("timed-bundle.json")).summary()
     assert s.node_cost == pytest.approx(32.5) and s.cost == 32.5
+
+
+# -- issue 13 ------------------------------------------------------------------------------------
+def test_a_counted_loop_says_how_many_iterations_started_of_how_many() -> None:
+    s = flowgraph.graph(fixture("real-foreach-count.json")).summary()
+    (loop,) = s.loops
+    assert (loop.id, loop.started, loop.declared, loop.iterations) == ("variations", 2, 5, 2)
+    assert loop.states == {"processing": 1, "success": 1}
+    assert s.as_dict()["loops"][0] == {
+        "id": "variations", "iterations": 2, "states": {"processing": 1, "success": 1},
+        "failed_iterations": [], "declared": 5, "started": 2}
+
+
+def test_a_loop_over_its_array_declares_no_count() -> None:
+    (loop,) = flowgraph.graph(example("foreach-failed.json")).summary().loops
+    assert (loop.started, loop.declared) == (3, None)
+
+
+def test_a_nested_loop_copy_declares_its_templates_count(job_data: Any) -> None:
+    data = job_data("nested-loops.json")
+    for node in data["job"]["metadata"]["flow"]:
+        node.pop("count", None)
+        if node["id"] == "each-angle":  # the inner loop's template; its copies carry none
+            node["count"] = 4
+    loops = {lp.id: lp for lp in flowgraph.graph(data).summary().loops}
+    assert {k: (lp.started, lp.declared) for k, lp in loops.items()} == {
+        "each-angle-q1": (2, 4), "each-angle-w2": (2, 4), "each-product": (2, None)}
+
+
+def test_a_definition_ran_nothing_whatever_status_its_nodes_carry() -> None:
+    s = flowgraph.graph(fixture("real-docs-definition.json")).summary()
+    assert (s.nodes, s.statuses) == (1, {"not-run": 1})
+    s = flowgraph.graph(fixture("real-definition-foreach.json")).summary()
+    assert s.statuses == {"not-run": 5}
