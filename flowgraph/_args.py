@@ -9,6 +9,9 @@ from .vocab import RENDER_FORMATS, WEIGHTS
 
 __all__ = ["COMMANDS", "build_parser"]
 
+#: The variable the library reads for the overall bound of an API request (``--timeout``).
+ENV_TIMEOUT = "FLOWGRAPH_TIMEOUT"
+
 SOURCE_HELP = (
     "a job file (.json, a saved bundle or a workflow definition), '-' for stdin, or a job id"
 )
@@ -16,15 +19,18 @@ SOURCE_HELP = (
 #: command -> (one-line help, example), in the order ``--help`` lists them.
 COMMANDS: dict[str, tuple[str, str]] = {
     "show": (
-        "one screen: what happened, what is blocked and why, what to do next",
+        "one screen: what happened, what failed and why, what is blocked, what to do next",
         "flowgraph show examples/foreach-failed.json --expand-loops",
     ),
     "summary": (
-        "counts per status and type, loops, outputs, cost",
+        "counts per status and type, loops, outputs, cost (summed over node jobs), errors",
         "flowgraph summary examples/foreach-failed.json",
     ),
     "blocked": (
-        "what cannot progress without someone acting, and why (exit 1 if any)",
+        (
+            "what cannot progress without someone acting, why, and the failed nodes' errors "
+            "(exit 1 if any)"
+        ),
         "flowgraph blocked examples/approval-parked.json --json",
     ),
     "critical-path": (
@@ -74,9 +80,22 @@ def _source(p: argparse.ArgumentParser) -> None:
     _api(api)
 
 
+def _seconds(text: str) -> float:
+    """A positive number of seconds (``--timeout``); ``inf`` for no limit."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:  # NaN too
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
 def _api(api: argparse._ActionsContainer) -> None:
     api.add_argument(
-        "--node-jobs", action="store_true", help="also fetch every node's own job (timings, cost)"
+        "--node-jobs",
+        action="store_true",
+        help="also fetch every node's own job (timings, cost, the failed nodes' errors)",
     )
     api.add_argument("--project-id", metavar="ID", help="the projectId query parameter")
     api.add_argument("--base-url", metavar="URL", help=f"API base URL (default: ${ENV_BASE_URL})")
@@ -85,6 +104,13 @@ def _api(api: argparse._ActionsContainer) -> None:
         action="store_true",
         help="do not read or write the cache of finished jobs "
         f"(${ENV_CACHE_DIR}, default ~/.cache/flowgraph)",
+    )
+    api.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up on an API call after SECONDS in all, retries included "
+        f"(default: ${ENV_TIMEOUT}, else 300; inf: no limit)",
     )
 
 

@@ -12,12 +12,27 @@ the only module that touches networkx's internal dicts (``_node``, ``_succ``, ``
 (['a'], ['b'])
 >>> sorted(without(g, {"a"}))
 ['b']
+
+A flow node's own error comes from its node job (a bundle's ``nodeJobs``), and so does a run's
+cost: :meth:`GraphData.error`, :meth:`GraphData.errors` and :meth:`GraphData.cost`.
+
+>>> import flowgraph
+>>> fg = flowgraph.graph({"job": {"jobId": "j", "status": "failure", "billing": {"cuCost": 0},
+...     "metadata": {"flow": [{"id": "gen", "type": "model", "status": "failure", "jobId": "c1"}]}},
+...     "nodeJobs": {"c1": {"jobId": "c1", "status": "failure", "billing": {"cuCost": 12},
+...         "metadata": {"error": "NSFW content detected", "hint": "change the prompt"}}}})
+>>> fg.error("gen").error, fg.error("gen").hint
+('NSFW content detected', 'change the prompt')
+>>> cost = fg.cost()
+>>> cost.value, cost.source, cost.node_jobs, cost.job
+(12.0, 'node-jobs', 1, 0.0)
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
@@ -31,12 +46,15 @@ if TYPE_CHECKING:
     from .timing import Timing
 
 __all__ = [
+    "Cost",
     "EdgeAttrs",
     "GraphData",
     "Loop",
     "Neighbours",
     "NodeAttrs",
+    "NodeError",
     "Nodes",
+    "NotAFlowNodeError",
     "Role",
     "adjacency",
     "edge_attrs",
@@ -102,6 +120,75 @@ class Loop:
     id: str
     body: list[str] = field(default_factory=list)
     iterations: dict[int, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NodeError:
+    """What a flow node's own job says went wrong: its ``metadata.error`` and ``hint``.
+
+    ``job_id`` is the node job's id and ``status`` its status (the node job's, which can be
+    more precise than the flow node's). Text is as the API sent it (untrusted: clean it before
+    it reaches a terminal)."""
+
+    node: str
+    job_id: str
+    status: str | None
+    error: str | None
+    hint: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a run cost in CU (``value``, None when unknown) and where the figure comes from.
+
+    ``source`` is ``node-jobs`` (the sum over the node jobs of the bundle: a real workflow
+    job bills 0 itself, its node jobs carry the cost), ``job`` (the workflow job's own
+    ``billing.cuCost``, when no node job is loaded and it is not 0) or ``unknown`` (node jobs
+    not loaded and the job says 0, or nothing says anything). ``node_jobs`` is the number of
+    node jobs summed, ``loaded`` the node jobs of the run the bundle holds, ``not_loaded`` the
+    nodes that ran whose job is not in it (a sum is then a lower bound), ``job`` the workflow
+    job's own figure as it says it."""
+
+    value: float | None
+    source: str
+    node_jobs: int
+    loaded: int
+    not_loaded: int
+    job: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+class NotAFlowNodeError(NodeNotFoundError):
+    """The id is in the graph, but as a workflow input (``input:NAME``) or as the placeholder
+    of a ref to a node missing from the flow: it has attributes (:meth:`GraphData.attrs`) but
+    no flow node. A :class:`~flowgraph.errors.NodeNotFoundError`, so old handlers still
+    catch it."""
+
+    def __init__(self, node: str, role: str, name: str | None = None) -> None:
+        super().__init__(node)
+        self.role = role
+        self.name = name
+
+    def __str__(self) -> str:
+        if self.role == "input":
+            what = f"a workflow input (named {self.name!r})" if self.name else "a workflow input"
+        else:
+            what = "a placeholder for a ref to a node missing from the flow (`flowgraph lint`)"
+        return f"{self.node!r} is {what}, not a flow node; .attrs({self.node!r}) has its attributes"
+
+
+def _cu(value: Any) -> float | None:
+    """A ``cuCost`` as a finite float, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 #: A graph's dicts as :func:`adjacency` gives them: node -> attributes, node -> {neighbour: edge}.
@@ -209,12 +296,77 @@ class GraphData:
         )
 
     def node(self, node_id: str) -> FlowNode:
-        """The flow node with this id (:class:`~flowgraph.errors.NodeNotFoundError` if none)."""
+        """The flow node with this id. :class:`~flowgraph.errors.NodeNotFoundError` when the
+        graph has no such node; :class:`NotAFlowNodeError` (a subclass) when the id is a
+        workflow input (``input:NAME``) or a missing-node placeholder, which have attributes
+        (:meth:`attrs`) but no flow node."""
         attrs = self.nx.nodes.get(node_id)
-        if attrs is None or attrs.get("node") is None:
+        if attrs is None:
             raise NodeNotFoundError(node_id)
-        node: FlowNode = attrs["node"]
+        node: FlowNode | None = attrs.get("node")
+        if node is None:
+            raise NotAFlowNodeError(node_id, str(attrs.get("role")), attrs.get("name"))
         return node
+
+    def error(self, node_id: str) -> NodeError | None:
+        """The error and hint of the node's own job, when the bundle holds that job and it says
+        something (None otherwise: no job yet, not loaded, no error; inputs and placeholders
+        have none). :class:`~flowgraph.errors.NodeNotFoundError` for an id not in the graph.
+
+        Node jobs come with ``flowgraph fetch --node-jobs`` (a bundle's ``nodeJobs``)."""
+        self.check(node_id)
+        node_jobs = self.job.node_jobs
+        if not node_jobs:
+            return None
+        job_id = node_attrs(self.nx, node_id).get("job_id")
+        child = node_jobs.get(job_id) if job_id is not None else None
+        if child is None:
+            return None
+        error, hint = child.metadata.error, child.metadata.hint
+        if not error and not hint:
+            return None
+        assert job_id is not None
+        return NodeError(node_id, job_id, child.status, error or None, hint or None)
+
+    def errors(self) -> list[NodeError]:
+        """:meth:`error` of every flow node that has one (templates left out), in flow order."""
+        if not self.job.node_jobs:
+            return []
+        found = []
+        for n, d in self.nx.nodes(data=True):
+            if d.get("role") == "node" and n not in self.templates:
+                e = self.error(n)
+                if e is not None:
+                    found.append((d.get("flow_index", 0), n, e))
+        return [e for _, _, e in sorted(found, key=lambda t: (t[0], t[1]))]
+
+    def cost(self) -> Cost:
+        """What the run cost and where the figure comes from (see :class:`Cost`): the sum over
+        its node jobs when the bundle holds any, else the job's own figure unless it is 0
+        (a real workflow job bills 0; the cost sits on its node jobs)."""
+        job = self.job
+        own = _cu(job.billing.cu_cost) if job.billing is not None else None
+        seen: set[str] = set()
+        total, summed, missing = 0.0, 0, 0
+        for n, d in self.nx.nodes(data=True):
+            job_id = d.get("job_id")
+            if d.get("role") != "node" or job_id is None or job_id in seen or n in self.templates:
+                continue
+            seen.add(job_id)
+            child = job.node_jobs.get(job_id)
+            if child is None:
+                missing += 1
+                continue
+            value = _cu(child.billing.cu_cost) if child.billing is not None else None
+            if value is not None:
+                total += value
+                summed += 1
+        loaded = len(seen) - missing
+        if summed:
+            return Cost(round(total, 6), "node-jobs", summed, loaded, missing, own)
+        if own is not None and (own != 0 or not seen):
+            return Cost(own, "job", 0, loaded, missing, own)
+        return Cost(None, "unknown", 0, loaded, missing, own)
 
     def attrs(self, node_id: str) -> NodeAttrs:
         """The attributes of a graph node (flow node, input or placeholder), typed."""

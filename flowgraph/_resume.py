@@ -5,9 +5,15 @@ indices of the items chosen, with ``PUT /workflows/{workflowId}/user-approval`` 
 ``/user-selection``. Credentials appear only as the names of their environment variables; the
 ids are untrusted and quoted for a shell (``curl``) and for Python (``repr``).
 
+The SDK requires a ``project_id`` (sent as the ``projectId`` query parameter): when it is not
+known, the ``curl`` command and the SDK call both carry the ``YOUR_PROJECT_ID`` placeholder
+(``project_id_known`` is False), while ``path`` stays the path without it.
+
 >>> call = resume_call("user-selection", "pick", "job_1", None)
 >>> call["path"], call["body"]["selectedIndices"], call["workflow_id_known"]
 ('/workflows/WORKFLOW_ID/user-selection', [0], False)
+>>> call["curl_lines"][0]
+'curl -X PUT "${SCENARIO_BASE_URL:-https://api.cloud.scenario.com/v1}/workflows/WORKFLOW_ID/user-selection?projectId=YOUR_PROJECT_ID"'
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from urllib.parse import quote
 
 from .config import DEFAULT_BASE_URL, ENV_API_KEY, ENV_API_SECRET, ENV_BASE_URL
 
-__all__ = ["resume_call"]
+__all__ = ["call_lines", "resume_call"]
 
 #: The API root in a shell: the variable when it is set, else the default.
 _BASE_URL = f"${{{ENV_BASE_URL}:-{DEFAULT_BASE_URL}}}"
@@ -37,7 +43,8 @@ def resume_call(
     project_id: str | None = None,
 ) -> dict[str, Any]:
     """The API call that resumes a parked gate: ``method``, ``path``, ``body``, a ``curl``
-    command and the ``python`` SDK call. Credentials appear only as variable names.
+    command and the ``python`` SDK call, both with the same ``projectId`` (a placeholder when
+    ``project_id`` is None). Credentials appear only as variable names.
 
     >>> call = resume_call("user-approval", "approve", "job_1", "wflow_1")
     >>> call["path"], call["body"]
@@ -48,8 +55,10 @@ def resume_call(
     selection = gate_type == "user-selection"
     endpoint = "user-selection" if selection else "user-approval"
     wf = workflow_id if workflow_id else _WORKFLOW_PLACEHOLDER
-    path = f"/workflows/{quote(wf, safe='')}/{endpoint}"
-    query = f"?projectId={quote(project_id, safe='')}" if project_id else ""
+    # ids are untrusted: a lone surrogate cannot be UTF-8, so it is percent-encoded as "?"
+    path = f"/workflows/{quote(wf, safe='', errors='replace')}/{endpoint}"
+    pid = project_id or _PROJECT_PLACEHOLDER
+    query = f"?projectId={quote(pid, safe='', errors='replace')}"
     body: dict[str, Any]
     if selection:
         body = {
@@ -65,7 +74,6 @@ def resume_call(
         f"{_CREDENTIALS} -H 'content-type: application/json'",
         "-d " + shlex.quote(json.dumps(body, ensure_ascii=True)),
     ]
-    pid = project_id or _PROJECT_PLACEHOLDER
     if selection:
         args = (
             f"{wf!r}, project_id={pid!r}, action='select', node_id={node_id!r}, "
@@ -79,10 +87,35 @@ def resume_call(
     method = endpoint.replace("-", "_")
     return {
         "method": "PUT",
-        "path": path + query,
+        "path": path + (query if project_id else ""),
         "body": body,
         "curl": " ".join(parts),
         "curl_lines": parts,
         "python": f"from scenario_sdk import Scenario; Scenario().workflows.{method}({args})",
         "workflow_id_known": bool(workflow_id),
+        "project_id_known": bool(project_id),
     }
+
+
+def call_lines(call: dict[str, Any]) -> list[str]:
+    """A :func:`resume_call` for a terminal, indented and never cut: the ``curl`` command on
+    three lines, how to reject instead, the SDK call and which placeholders to replace.
+    ``call`` also carries ``reason`` and ``items`` (:func:`flowgraph.screen.show_data`'s
+    gates)."""
+    lines = ["  " + " \\\n    ".join(call["curl_lines"])]
+    if call["reason"] == "awaiting-approval":
+        lines.append('  (to reject it: "action": "reject")')
+    else:
+        lines.append(
+            f"  (selectedIndices: indices into the node's {call['items']} item(s); "
+            'to reject: "action": "reject")'
+        )
+    lines.append("  python: " + call["python"])
+    if not call["workflow_id_known"]:
+        lines.append("  (the job does not name its workflow: replace WORKFLOW_ID)")
+    if not call["project_id_known"]:
+        lines.append(
+            f"  (replace {_PROJECT_PLACEHOLDER} with the job's project id, "
+            "or pass --project-id / project_id=)"
+        )
+    return lines

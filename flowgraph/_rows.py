@@ -18,7 +18,7 @@ from ._graph import GraphData, adjacency
 from .blocked import failed_by_iteration
 from .order import keyed_order
 from .summary import iteration_state
-from .vocab import GATE_REASONS
+from .vocab import GATE_REASONS, GATE_TYPES
 
 if TYPE_CHECKING:
     from .blocked import Blocked
@@ -119,10 +119,35 @@ class Rows:
         return total
 
     def blocked_by(self, n: str) -> dict[str, Any] | None:
+        """Why ``n`` is blocked; a ``job-ended`` gate also says whether it ``waited`` for a
+        person when the job ended (else it never got that far)."""
         b = self.blocked.get(n)
         if b is None:
             return None
-        return {"reason": b.reason, "causes": self.in_order(b.causes), "message": b.message}
+        out: dict[str, Any] = {
+            "reason": b.reason,
+            "causes": self.in_order(b.causes),
+            "message": b.message,
+        }
+        if b.reason == "job-ended" and self.nodes[n].get("type") in GATE_TYPES:
+            out["waited"] = self.waited(n)
+        return out
+
+    def waited(self, n: str) -> bool:
+        """True for a gate that was waiting for a person: a selection gate ``processing``, or a
+        gate everything it depends on is done for (its loop's ``iteration`` edge aside)."""
+        d = self.nodes[n]
+        if d.get("type") not in GATE_TYPES:
+            return False
+        if d.get("status") == "processing":
+            return True
+        nodes, pred, _ = adjacency(self.g.execution)
+        return all(
+            e.get("kinds") == ("iteration",)
+            or nodes[p].get("role") == "input"
+            or nodes[p].get("status") in ("success", "skipped")
+            for p, e in pred[n].items()
+        )
 
     def node_row(self, n: str, depth: int, kind: str | None = None) -> Row:
         d = self.nodes[n]

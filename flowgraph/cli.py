@@ -1,17 +1,23 @@
 """The ``flowgraph`` command: parse, call the library, print, return an exit code.
 
 Every error flowgraph raises becomes one line on stderr and exit code 2; findings give 1.
+Output never fails on its encoding: stdout and stderr replace what they cannot encode (a
+legacy console, ``PYTHONIOENCODING=ascii``, lone surrogates in ids), and JSON is strict (no
+``NaN``: a non-finite number is ``null``) and falls back to ``\\u`` escapes when the text would
+not encode.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._args import build_parser
 from .errors import FlowgraphError
@@ -29,8 +35,51 @@ def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _safe_streams() -> None:
+    """Make stdout and stderr replace what their encoding cannot carry instead of raising
+    (``UnicodeEncodeError`` from a legacy console or a lone surrogate in an id)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):  # closed or detached: leave it
+                reconfigure(errors="replace")
+
+
+def _finite(data: Any) -> Any:
+    """``data`` with every NaN and infinity as None (JSON ``null``)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return data
+
+
+def json_text(data: Any, *, indent: int | None = 2, stream: TextIO | None = None) -> str:
+    """``data`` as strict JSON (non-finite numbers as ``null``), UTF-8 text where the target
+    can take it: ``stream``'s encoding (None: a file, written as UTF-8); ``\\u`` escapes when
+    it cannot (a legacy console, a lone surrogate)."""
+    try:
+        text = json.dumps(data, indent=indent, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # NaN or an infinity somewhere: null, in this one place
+        data = _finite(data)
+        text = json.dumps(data, indent=indent, ensure_ascii=False, default=str, allow_nan=False)
+    encoding = (getattr(stream, "encoding", None) if stream is not None else None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(data, indent=indent, ensure_ascii=True, default=str, allow_nan=False)
+    return text
+
+
 def _print_json(data: Any) -> None:
-    _print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    _print(json_text(data, stream=sys.stdout))
+
+
+def _target(path: str) -> TextIO | None:
+    """The stream ``files.write_output`` writes ``path`` to: stdout for ``-``, else a file."""
+    return sys.stdout if path == "-" else None
 
 
 def _progress(done: int, total: int) -> None:
@@ -50,9 +99,13 @@ def _open(args: argparse.Namespace, source: str) -> Job:
         node_jobs=args.node_jobs,
         cache=not args.no_cache,
         progress=progress,
-        project_id=args.project_id,
-        base_url=args.base_url,
+        **_client_options(args),
     )
+
+
+def _client_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The API client's options from the command line (None: the client's default)."""
+    return {"project_id": args.project_id, "base_url": args.base_url, "deadline": args.timeout}
 
 
 def open_graph(args: argparse.Namespace, source: str | None = None) -> FlowGraph:
@@ -66,11 +119,15 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from .files import write_output
 
     job = _open(args, args.source)
-    write_output(args.output, json.dumps(job.to_bundle(), indent=2, ensure_ascii=False) + "\n")
+    write_output(args.output, json_text(job.to_bundle(), stream=_target(args.output)) + "\n")
     if job.not_loaded:
+        from .report import not_loaded_text
+        from .screen import not_loaded_nodes
+
+        names = not_loaded_text(not_loaded_nodes(job))
         sys.stderr.write(
-            f"{len(job.not_loaded)} node job(s) could not be loaded; "
-            "the graph is usable without their timings\n"
+            f"{len(job.not_loaded)} node job(s) could not be loaded ({names}); "
+            "the graph is usable without their timings and cost\n"
         )
     return 0
 
@@ -86,8 +143,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         args.source,
         interval=args.interval,
         max_polls=args.max_polls,
-        project_id=args.project_id,
-        base_url=args.base_url,
+        **_client_options(args),
     ):
         _print("\n".join(watch_lines(job, changes, time.strftime("%H:%M:%S"))))
         sys.stdout.flush()
@@ -97,7 +153,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         job = _open(args, args.source)
     fg = build(job)
     _print(f"job {job.status}")
-    _print(blocked_text(fg.blocked()))
+    _print(blocked_text(fg.blocked(), fg))
     try:
         _print(critical_path_text(fg.critical_path()))
     except FlowgraphError as exc:
@@ -118,7 +174,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id))
     else:
-        width = shutil.get_terminal_size((100, 24)).columns
+        # a terminal's width; piped, nothing is cut (a script or a file gets all of it)
+        width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
         _print(
             show_text(
                 fg,
@@ -134,20 +191,37 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from .report import summary_text
 
-    summary = open_graph(args).summary()
-    _print_json(summary.as_dict()) if args.json else _print(summary_text(summary))
+    fg = open_graph(args)
+    summary = fg.summary()
+    if args.json:
+        meta = fg.job.metadata
+        extra = {
+            "error": meta.error,
+            "hint": meta.hint,
+            "errors": [e.as_dict() for e in fg.errors()],
+        }
+        _print_json({**summary.as_dict(), **extra})
+    else:
+        _print(summary_text(summary, fg))
     return 0
 
 
 def cmd_blocked(args: argparse.Namespace) -> int:
     from .report import blocked_text
 
-    items = open_graph(args).blocked()
+    fg = open_graph(args)
+    items = fg.blocked()
     if args.json:
-        _print_json([{k: v for k, v in b.as_dict().items()} for b in items])
+        # each item with its root causes' own errors ("errors": node, job_id, status, error, hint)
+        _print_json([{**b.as_dict(), "errors": _cause_errors(fg, b.causes)} for b in items])
     else:
-        _print(blocked_text(items))
+        _print(blocked_text(items, fg))
     return 1 if items else 0
+
+
+def _cause_errors(fg: FlowGraph, causes: list[str]) -> list[dict[str, Any]]:
+    found = (fg.error(c) if c in fg.nx else None for c in causes)
+    return [e.as_dict() for e in found if e is not None]
 
 
 def cmd_critical_path(args: argparse.Namespace) -> int:
@@ -175,7 +249,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output, args.format)
     highlight = highlight_options(args.highlight)
-    data = open_graph(args).render(fmt, expand_loops=args.expand_loops, **highlight)
+    fg = open_graph(args)
+    data: str | bytes
+    if fmt == "json":  # the node-link JSON, strict and encodable wherever it goes
+        data = json_text(fg.to_node_link(), stream=_target(args.output)) + "\n"
+    else:
+        data = fg.render(fmt, expand_loops=args.expand_loops, **highlight)
     write_output(args.output, data)
     return 0
 
@@ -218,6 +297,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 fine, 1 findings, 2 bad input or usage)."""
+    _safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:

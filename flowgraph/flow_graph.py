@@ -11,6 +11,13 @@
 ['gen', 'approve', 'upscale']
 >>> fg.upstream("upscale")
 ['approve', 'gen']
+
+A node's own error and hint come from its node job, and so does the run's cost (a bundle from
+``flowgraph fetch --node-jobs``): ``fg.error(node_id)`` is a :class:`NodeError` or None,
+``fg.errors()`` lists them all, ``fg.cost()`` is a :class:`Cost` that says where its figure
+comes from. ``fg.node("input:idea")`` raises :class:`NotAFlowNodeError` (a
+``NodeNotFoundError``): workflow inputs and missing-node placeholders are graph nodes with
+attributes (``fg.attrs``) but no flow node.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from ._graph import GraphData
+from ._graph import Cost, GraphData, NodeError, NotAFlowNodeError
 from .blocked import Blocked, blocked
 from .builder import build_graph
 from .changes import Diff
@@ -35,7 +42,7 @@ from .summary import Summary, summarize
 if TYPE_CHECKING:
     from .findings import Finding
 
-__all__ = ["FlowGraph", "build", "diff", "graph"]
+__all__ = ["Cost", "FlowGraph", "NodeError", "NotAFlowNodeError", "build", "diff", "graph"]
 
 
 class FlowGraph(GraphData):
@@ -47,6 +54,7 @@ class FlowGraph(GraphData):
     worked out (the graph without templates, its order) beside it."""
 
     # -- lookups -----------------------------------------------------------------------------
+    # node(), attrs(), error(), errors() and cost() come from GraphData
     def child(self, node_id: str) -> FlowGraph | None:
         """The graph of a sub-workflow node's own workflow job, when the bundle holds it.
 

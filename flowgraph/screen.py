@@ -7,7 +7,9 @@ symbols; the one text it holds is the ``next`` step's sentence, which is data to
 Rows come in dependency order (sorted ids when the graph has a cycle). A loop is one row and its
 body templates one row each, counting the copies of every iteration by state (``expand_loops``
 lists every iteration and copy instead). A node's state is its status, ``parked`` for a gate
-waiting for a person, or ``not-run`` in a definition.
+waiting for a person, or ``not-run`` in a definition. Whether a gate is parked comes from
+:func:`~flowgraph.blocked.blocked`'s reasons only (:data:`~flowgraph.vocab.GATE_REASONS`): a gate
+of a job that has ended is ``job-ended``, never parked, and gets no resume call.
 
 >>> import flowgraph
 >>> data = show_data(flowgraph.graph("examples/approval-parked.json"))
@@ -19,21 +21,37 @@ waiting for a person, or ``not-run`` in a definition.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._graph import GraphData
 from ._resume import resume_call
 from ._rows import Row, Rows, ranked
 from ._text import one_line
-from .blocked import blocked, failed_by_iteration
+from .blocked import Blocked, blocked, failed_by_iteration
 from .timing import job_timing, parse_time
-from .vocab import GATE_REASONS, is_terminal_job_status
+from .vocab import GATE_REASONS, TERMINAL_JOB_STATUSES, is_terminal_job_status
 
-__all__ = ["Row", "resume_call", "show_data", "shown_id", "shown_ids"]
+if TYPE_CHECKING:
+    from .model import Job
+
+__all__ = [
+    "Row",
+    "ended_at_of",
+    "finite",
+    "not_loaded_nodes",
+    "resume_call",
+    "show_data",
+    "shown_id",
+    "shown_ids",
+    "shown_time",
+]
 
 #: Nodes named in a ``next`` step before ``+N more``.
 _LIST_SHOWN = 3
+#: How a terminal job status reads after "the job".
+_ENDED = {"canceled": "was canceled", "failure": "failed", "success": "succeeded"}
 
 
 def show_data(
@@ -46,7 +64,8 @@ def show_data(
     (``topological``, or ``sorted`` when the graph has a cycle), ``rows`` (flat, each with a
     ``depth`` and a ``kind``: node, missing, loop, body, iteration or copy; a body row counts
     its copies, listed in ``nodes``), ``gates`` (parked gates with the call that resumes
-    them), ``findings`` and ``next`` (``action`` and ``text``).
+    them; none once the job has ended), ``errors`` (the node jobs' own ``error`` and ``hint``,
+    in full), ``findings`` and ``next`` (``action`` and ``text``).
     ``project_id`` goes into the resume calls (the SDK requires one).
 
     >>> import flowgraph
@@ -61,11 +80,34 @@ def show_data(
     return _Screen(g, expand_loops, project_id).data()
 
 
+def _ended_gates(g: GraphData, found: list[Blocked]) -> list[Blocked]:
+    """``found`` with the gates of a job that has ended as ``job-ended`` (nothing can resume
+    them), and the nodes that only waited for such a gate too.
+
+    :func:`~flowgraph.blocked.blocked` says so itself (issue 13); this keeps an older one from
+    handing out resume calls for a run that is over, and changes nothing otherwise."""
+    job = g.job
+    if not is_terminal_job_status(job.status):
+        return found
+    ended = {b.node for b in found if b.reason in GATE_REASONS}
+    if not ended:
+        return found
+    message = f"the workflow job ended ({job.status}) while this gate waited for a person"
+    out = []
+    for b in found:
+        if b.node in ended:
+            b = Blocked(b.node, "job-ended", [], message)
+        elif b.reason == "waiting-on-gate" and set(b.causes) <= ended:
+            b = Blocked(b.node, "job-ended", [], f"the workflow job ended ({job.status})")
+        out.append(b)
+    return out
+
+
 class _Screen:
     def __init__(self, g: GraphData, expand: bool, project_id: str | None) -> None:
         self.g = g
         self.project_id = project_id
-        self.blocked = {b.node: b for b in blocked(g)}
+        self.blocked = {b.node: b for b in _ended_gates(g, blocked(g))}
         self.table = Rows(g, self.blocked, expand)
         self.nodes = self.table.nodes
         self.key = self.table.key
@@ -122,11 +164,16 @@ class _Screen:
         if gates:
             return _step("resolve-gate", [c["node"] for c in gates], self._gate_text(gates))
         rejected = having("rejected")
+        ended_at = shown_time(ended_at_of(job))
         if rejected:
-            text = (
-                f"the gate {self._where(rejected[0])} was rejected, which cancels "
-                "the run: start a new run if that was a mistake"
-            )
+            gate = f"the gate {self._where(rejected[0])} was rejected"
+            if is_terminal_job_status(job.status):
+                text = (
+                    f"{gate} and the job {_ended(job.status, ended_at)}: "
+                    "start a new run if that was a mistake"
+                )
+            else:
+                text = f"{gate}, which cancels the run: start a new run if that was a mistake"
             return _step("re-run", rejected, text)
         broken = sorted(
             {c for b in waiting if b.reason in ("missing-dependency", "cycle") for c in b.causes},
@@ -138,6 +185,18 @@ class _Screen:
             return _step("fix-workflow", broken, text)
         status = one_line(job.status)
         ended = [b.node for b in waiting if b.reason == "job-ended"]
+        stuck = [n for n in ended if self.table.waited(n)]
+        if stuck:
+            stuck.sort(key=self.key)
+            if len(stuck) == 1:
+                who = f"the gate {self._where(stuck[0])} waited"
+            else:
+                who = f"{len(stuck)} gates ({shown_ids(stuck, _LIST_SHOWN)}) waited"
+            text = (
+                f"the job {_ended(job.status, ended_at)} while {who} for a person; "
+                "nothing will run: start a new run of the workflow"
+            )
+            return _step("re-run", ended, text)
         if ended:
             text = f"the job ended ({status}) before {len(ended)} node(s) ran: re-run the workflow"
             return _step("re-run", ended, text)
@@ -186,28 +245,51 @@ class _Screen:
 
     # -- all of it -----------------------------------------------------------------------------
     def header(self) -> dict[str, Any]:
+        """The job's fields. ``cost`` is the run's figure (the sum over its node jobs when the
+        bundle holds them, see :meth:`~flowgraph._graph.GraphData.cost`), ``cost_detail``
+        where it comes from; ``not_loaded`` counts the node jobs that could not be loaded,
+        ``not_loaded_nodes`` names them (``job_id``, ``node``, ``reason``)."""
         job = self.g.job
         ended = is_terminal_job_status(job.status)
         duration = job_timing(job).total if ended else None
         if duration is None:
             a, b = parse_time(job.created_at), parse_time(job.updated_at)
             duration = max(0.0, (b - a).total_seconds()) if a and b else None
+        cost = self.g.cost()
         return {
             "job_id": job.job_id,
             "workflow_id": job.metadata.workflow_id,
             "definition": job.definition,
             "status": job.status,
-            "progress": job.progress,
+            "progress": finite(job.progress),
             "created_at": job.created_at,
             "updated_at": job.updated_at,
+            "ended_at": ended_at_of(job) if ended else None,
             "duration": duration,
             "ended": ended,
-            "cost": job.billing.cu_cost if job.billing else None,
+            "cost": cost.value,
+            "cost_detail": cost.as_dict(),
             "error": job.metadata.error,
             "hint": job.metadata.hint,
             "inputs": sorted(self.g.inputs),
             "not_loaded": len(job.not_loaded),
+            "not_loaded_nodes": not_loaded_nodes(job),
         }
+
+    def errors(self) -> list[dict[str, Any]]:
+        """The node jobs' own errors and hints, in row order, with their loop and iteration."""
+        out = []
+        for e in self.g.errors():
+            attrs = self.nodes[e.node]
+            out.append(
+                {
+                    **e.as_dict(),
+                    "loop": attrs.get("loop_node_id"),
+                    "iteration": attrs.get("iteration_index"),
+                }
+            )
+        out.sort(key=lambda x: self.key(x["node"]))
+        return out
 
     def data(self) -> dict[str, Any]:
         table = self.table
@@ -227,12 +309,65 @@ class _Screen:
             "expand_loops": table.expand,
             "rows": rows,
             "gates": gates,
+            "errors": self.errors(),
             "findings": len(self.g.build_findings),
             "next": self.next_step(gates),
         }
 
 
 # -- small helpers ------------------------------------------------------------------------------
+def finite(value: float | None) -> float | None:
+    """``value``, or None when it is NaN or infinite (never ``nan%`` on a screen).
+
+    >>> finite(0.5), finite(float("nan")), finite(float("inf"))
+    (0.5, None, None)
+    """
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def ended_at_of(job: Job) -> str | None:
+    """When a job ended: its ``statusHistory``'s first terminal entry, else ``updatedAt``."""
+    for change in job.status_history:
+        if change.status in TERMINAL_JOB_STATUSES and change.date:
+            return change.date
+    return job.updated_at
+
+
+def shown_time(text: str | None) -> str | None:
+    """An API time for people (``2026-11-20 09:04:00 UTC``), as is when unreadable.
+
+    >>> shown_time("2026-11-20T09:04:00.123Z"), shown_time(None)
+    ('2026-11-20 09:04:00 UTC', None)
+    """
+    if not text:
+        return None
+    when = parse_time(text)
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else one_line(text)
+
+
+def not_loaded_nodes(job: Job) -> list[dict[str, Any]]:
+    """The node jobs of ``job`` that could not be loaded: ``job_id``, the flow ``node`` that ran
+    it (None if none names it) and the ``reason``, by job id."""
+    if not job.not_loaded:
+        return []
+    by_job: dict[str, str] = {}
+    for node in job.flow:
+        if node.job_id in job.not_loaded:
+            by_job.setdefault(node.job_id, node.id)
+    return [
+        {"job_id": j, "node": by_job.get(j), "reason": reason}
+        for j, reason in sorted(job.not_loaded.items())
+    ]
+
+
+def _ended(status: str | None, when: str | None) -> str:
+    """``was canceled at 2026-11-20 09:04:00 UTC``."""
+    verb = _ENDED.get(status or "", f"ended ({one_line(status)})")
+    return verb + (f" at {when}" if when else "")
+
+
 def shown_id(text: Any) -> str:
     """An untrusted id on one line, ``""`` when it is empty (so it stays visible)."""
     shown = one_line(text)

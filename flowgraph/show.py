@@ -2,10 +2,13 @@
 
 A header (job, workflow, status, progress, times, cost, error and hint), then one row per node in
 dependency order with a status symbol, type, model, time and the root cause of anything blocked
-(``BLOCKED-BY``), the exact call that resumes a gate parked for a person, and a closing ``next:``
-line. Loops are collapsed to one row per body template with per-state counts and the failed
-iterations, so a 10,000-node run still fits on a screen; ``expand_loops=True`` lists every copy
-under its iteration. This module lays the screen out (columns, wrapping, symbols, colours);
+(``BLOCKED-BY``), the errors and hints of the failed nodes' own jobs (when the bundle holds
+them), the exact call that resumes a gate parked for a person (none once the job has ended: its
+gates can no longer be resolved), and a closing ``next:`` line. The cost is the sum over the
+node jobs when the bundle holds them (a workflow job bills 0 itself), and says so. Loops are
+collapsed to one row per body template with per-state counts and the failed iterations, so a
+10,000-node run still fits on a screen; ``expand_loops=True`` lists every copy under its
+iteration. This module lays the screen out (columns, wrapping, symbols, colours);
 :mod:`flowgraph.screen` works out what is on it, and :func:`show_data` is that data as is
 (``flowgraph show --json``).
 
@@ -30,11 +33,12 @@ status ● in-progress  progress 50%  nodes 3: 1 ok / 1 parked / 1 pending
 ○  upscale  model          -        -     ok? (waiting-on-gate)
 <BLANKLINE>
 gate ok? (user-approval) waits for a person; resume it with:
-  curl -X PUT "${SCENARIO_BASE_URL:-https://api.cloud.scenario.com/v1}/workflows/wflow_1/user-approval" \\
+  curl -X PUT "${SCENARIO_BASE_URL:-https://api.cloud.scenario.com/v1}/workflows/wflow_1/user-approval?projectId=YOUR_PROJECT_ID" \\
     -u "$SCENARIO_SDK_API_KEY:$SCENARIO_SDK_API_SECRET" -H 'content-type: application/json' \\
     -d '{"nodeId": "ok?", "workflowJobId": "job_1", "action": "approve"}'
   (to reject it: "action": "reject")
   python: from scenario_sdk import Scenario; Scenario().workflows.user_approval('wflow_1', project_id='YOUR_PROJECT_ID', node_id='ok?', workflow_job_id='job_1', action='approve')
+  (replace YOUR_PROJECT_ID with the job's project id, or pass --project-id / project_id=)
 <BLANKLINE>
 next: approve or reject the gate ok? with the call above; 1 node waits for it
 """  # noqa: E501 (the resume calls are never cut)
@@ -44,13 +48,13 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from ._graph import GraphData
+from ._resume import call_lines
 from ._text import one_line, seconds
-from .screen import Row, resume_call, show_data, shown_id, shown_ids
-from .timing import parse_time
+from .report import ERROR_WIDTH, cost_parts, node_error_lines, not_loaded_text
+from .screen import Row, resume_call, show_data, shown_id, shown_ids, shown_time
 from .vocab import (
     GATE_REASONS,
     RUNNING_JOB_STATUSES,
@@ -91,10 +95,13 @@ _WORDS = {
     "pending": "pending",
     "skipped": "skipped",
 }
-#: Job statuses shown as waiting and as running (the terminal ones are ✓ or ✗).
+#: A terminal job status after "job" on the row of a gate the job ended on.
+_JOB_ENDED = {"canceled": "canceled", "failure": "failed", "success": "succeeded"}
 _GATES_SHOWN = 3
 _INPUTS_SHOWN = 8
 _ERROR_LINES = 8
+#: The width of a screen without a width (``width=None``: piped output is never cut).
+_UNLIMITED = 1 << 30
 #: The widest NODE, TYPE, MODEL and TIME columns.
 _CAPS = (40, 20, 28, 10)
 #: The narrowest BLOCKED-BY / NOTE column before the MODEL and TYPE columns give way.
@@ -109,34 +116,38 @@ def show_text(
     *,
     color: bool = False,
     expand_loops: bool = False,
-    width: int = 100,
+    width: int | None = 100,
     project_id: str | None = None,
 ) -> str:
-    """The run as text for people: header, node table, parked gates, and a ``next:`` line.
+    """The run as text for people: header, node table, node errors, parked gates, and a
+    ``next:`` line.
 
     ``color`` adds ANSI colours (the CLI passes it only for a terminal without ``NO_COLOR``);
-    ``width`` bounds the table's lines (the resume calls are never cut);
-    ``expand_loops`` lists every loop copy under its iteration instead of one row per body
-    template.
+    ``width`` bounds the table's lines (the resume calls are never cut); ``None`` cuts and
+    wraps nothing (the CLI's choice when stdout is not a terminal), but the node errors, cut
+    at :data:`~flowgraph.report.ERROR_WIDTH`; ``expand_loops`` lists every loop copy under its
+    iteration instead of one row per body template.
     """
     data = show_data(g, expand_loops=expand_loops, project_id=project_id)
     paint = _painter(color)
-    width = max(width, 40)
-    lines = _header(data, paint, width)
+    limited = width is not None
+    cols = max(width, 40) if width is not None else _UNLIMITED
+    lines = _header(data, paint, cols)
     lines.append("")
     if data["order"] == "sorted":
         note = "note: the graph has a cycle, so rows are sorted by id (`flowgraph lint` names it)"
         lines.append(paint(note, "33"))
-    lines += _table(data["rows"], paint, width)
+    lines += _table(data["rows"], paint, cols, data["job"], capped=limited)
     if any(r["kind"] == "body" for r in data["rows"]):
         lines.append(
             "(loops collapsed: one row per body template; --expand-loops lists every copy)"
         )
+    lines += node_error_lines(data["errors"], cols if limited else ERROR_WIDTH, paint)
     lines += _gates(data["gates"], paint)
     if data["findings"]:
         found = f"{data['findings']} structural finding(s) while building the graph"
         lines += ["", found + ": `flowgraph lint` lists them"]
-    wrapped = textwrap.wrap(data["next"]["text"], width - 6, break_on_hyphens=False) or [""]
+    wrapped = textwrap.wrap(data["next"]["text"], cols - 6, break_on_hyphens=False) or [""]
     lines += ["", paint("next:", "1") + " " + wrapped[0], *("      " + w for w in wrapped[1:])]
     return "\n".join(lines)
 
@@ -155,7 +166,7 @@ def _header(data: dict[str, Any], paint: Paint, width: int) -> list[str]:
         status = job["status"]
         symbol = paint(_job_symbol(status), _job_color(status))
         parts = [f"status {symbol} {one_line(status or 'unknown')}"]
-        if job["progress"] is not None:
+        if job["progress"] is not None:  # finite: NaN and infinities are left out
             parts.append(f"progress {job['progress'] * 100:.0f}%")
         parts.append(f"nodes {data['nodes']}: {_counts(data['statuses'])}")
         if data["loops"]:
@@ -163,14 +174,20 @@ def _header(data: dict[str, Any], paint: Paint, width: int) -> list[str]:
         lines += _join(parts, width)
         times = []
         if job["created_at"]:
-            times.append(f"created {_time(job['created_at'])}")
+            times.append(f"created {shown_time(job['created_at'])}")
         if job["updated_at"]:
-            times.append(f"updated {_time(job['updated_at'])}")
+            times.append(f"updated {shown_time(job['updated_at'])}")
         if job["duration"] is not None:
             times.append(("duration " if job["ended"] else "elapsed ") + seconds(job["duration"]))
-        if job["cost"] is not None:
-            times.append(f"cost {job['cost']:g} CU")
+        cost = cost_parts(job["cost_detail"])
+        if cost:
+            times.append("cost " + cost[0])
         lines += _join(times, width)
+        if len(cost) > 1:  # where the figure comes from: beside it, or on a line of its own
+            if len(_ANSI.sub("", lines[-1])) + 1 + len(cost[1]) <= width:
+                lines[-1] += " " + cost[1]
+            else:
+                lines.append("cost: " + cost[1].strip("()"))
     inputs = job["inputs"]
     if inputs:
         more = ", ..." if len(inputs) > _INPUTS_SHOWN else ""
@@ -185,7 +202,10 @@ def _header(data: dict[str, Any], paint: Paint, width: int) -> list[str]:
             if len(wrapped) > _ERROR_LINES:
                 lines.append(" " * (len(key) + 2) + "… (`flowgraph show --json` has all of it)")
     if job["not_loaded"]:
-        lines.append(f"node jobs not loaded: {job['not_loaded']} (their times are unknown)")
+        names = not_loaded_text(job["not_loaded_nodes"])
+        count = job["not_loaded"]
+        text = f"node jobs not loaded: {count}: {names} (their times and cost are unknown)"
+        lines += textwrap.wrap(text, width, subsequent_indent="  ", break_on_hyphens=False)
     return lines
 
 
@@ -200,18 +220,7 @@ def _gates(gates: list[dict[str, Any]], paint: Paint) -> list[str]:
             f"gate {shown_id(call['node'])} ({one_line(call['type'])}{where}) "
             "waits for a person; resume it with:"
         )
-        lines += ["", paint(title, "33;1")]
-        lines.append("  " + " \\\n    ".join(call["curl_lines"]))
-        if call["reason"] == "awaiting-approval":
-            lines.append('  (to reject it: "action": "reject")')
-        else:
-            lines.append(
-                f"  (selectedIndices: indices into the node's {call['items']} item(s); "
-                'to reject: "action": "reject")'
-            )
-        lines.append("  python: " + call["python"])
-        if not call["workflow_id_known"]:
-            lines.append("  (the job does not name its workflow: replace WORKFLOW_ID)")
+        lines += ["", paint(title, "33;1"), *call_lines(call)]
     if len(gates) > _GATES_SHOWN:
         more = len(gates) - _GATES_SHOWN
         lines += [
@@ -221,13 +230,17 @@ def _gates(gates: list[dict[str, Any]], paint: Paint) -> list[str]:
     return lines
 
 
-def _table(rows: list[Row], paint: Paint, width: int) -> list[str]:
+def _table(
+    rows: list[Row], paint: Paint, width: int, job: dict[str, Any], capped: bool = True
+) -> list[str]:
+    """The node table within ``width``; ``capped=False`` leaves the columns uncut."""
     if not rows:
         return ["(no nodes: the flow is empty)"]
     cells = [_cells(r) for r in rows]
     head = ["NODE", "TYPE", "MODEL", "TIME"]
+    caps = _CAPS if capped else (_UNLIMITED,) * len(_CAPS)
     widths = [
-        min(cap, max(len(head[i]), *(len(c[i]) for c in cells))) for i, cap in enumerate(_CAPS)
+        min(cap, max(len(head[i]), *(len(c[i]) for c in cells))) for i, cap in enumerate(caps)
     ]
     rest = width - 3 - sum(w + 2 for w in widths)
     if rest < _NOTE_WIDTH:  # narrow screen or long ids: the model and type columns give way first
@@ -245,7 +258,7 @@ def _table(rows: list[Row], paint: Paint, width: int) -> list[str]:
         symbol = paint(SYMBOLS.get(state, _UNKNOWN), _COLORS.get(state, "35"))
         shown = "  ".join(_clip(v, w).ljust(w) for v, w in zip(c, widths, strict=True))
         line = symbol + "  " + shown
-        notes = _wrap(_note(r, rest), rest)
+        notes = _wrap(_note(r, rest, job), rest)
         cause = (r.get("blocked_by") or {}).get("reason", "")
         tint = "33" if cause in ("waiting-on-gate", *GATE_REASONS) else "31" if cause else ""
         if notes:
@@ -270,13 +283,18 @@ def _cells(r: Row) -> list[str]:
     ]
 
 
-def _note(r: Row, width: int) -> list[str]:
+def _note(r: Row, width: int, job: dict[str, Any]) -> list[str]:
     """The BLOCKED-BY / NOTE parts of a row: root causes, loop counts, failed iterations."""
     parts = []
     b = r.get("blocked_by")
     if b is not None:
         if b["reason"] in GATE_REASONS:
             parts.append(f"a person ({b['reason']})")
+        elif b["reason"] == "job-ended" and b.get("waited"):
+            when = shown_time(job.get("ended_at"))
+            status = _JOB_ENDED.get(job["status"] or "", one_line(job["status"] or "ended"))
+            parts.append(f"job {status}" + (f" {when}" if when else ""))
+            parts.append("too late to act (job-ended)")
         elif b["reason"] == "job-ended":
             parts.append("the job ended (job-ended)")
         else:
@@ -292,7 +310,9 @@ def _note(r: Row, width: int) -> list[str]:
             parts.append(_iterations(label, r[label], r.get("parent"), width))
     for blk in r.get("blocked", [])[:3]:
         text = f"{blk['count']} blocked by {shown_ids(blk['causes'])} ({blk['reason']})"
-        if len(text) > width:
+        if not blk["causes"]:
+            text = f"{blk['count']} blocked: the job ended ({blk['reason']})"
+        elif len(text) > width:
             text = f"{blk['count']} blocked ({blk['reason']}): {shown_ids(blk['causes'], 1)}"
         parts.append(text)
     return parts
@@ -356,11 +376,6 @@ def _counts(states: dict[str, int]) -> str:
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: max(0, n - 1)] + "…"
-
-
-def _time(text: str) -> str:
-    when: datetime | None = parse_time(text)
-    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else one_line(text)
 
 
 def _job_symbol(status: str | None) -> str:

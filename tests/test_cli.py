@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import flowgraph
+import flowgraph.screen
 from flowgraph._args import COMMANDS, build_parser
 from flowgraph.cli import main
 from tests.conftest import ROOT, example, fixture
@@ -151,3 +154,144 @@ def test_diff_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "+ node thumb: model model=model_thumbnailer" in out
     code, _, _ = cli(capsys, "diff", str(example("nested-loops.json")), str(example("nested-loops.json")))
     assert code == 0
+
+
+# -- issue 13 ------------------------------------------------------------------------------------
+LONG_CAUSE = "render-" + "x" * 90
+
+
+def long_cause_run(tmp_path: Path) -> Path:
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps({"job": {
+        "jobId": "job_L0ng", "jobType": "workflow", "status": "failure",
+        "metadata": {"workflowId": "wflow_l", "flow": [
+            {"id": LONG_CAUSE, "type": "model", "status": "failure", "modelId": "model_" + "m" * 40},
+            {"id": "sheet", "type": "transform", "status": "pending", "dependsOn": [LONG_CAUSE]}]}}}))
+    return path
+
+
+def test_show_piped_cuts_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = cli(capsys, "show", str(long_cause_run(tmp_path)))
+    assert code == 0 and "…" not in out
+    line = next(line for line in out.splitlines() if line.startswith("○  sheet"))
+    assert line.endswith(f"  {LONG_CAUSE} (failed-upstream)") and len(line) > 100
+
+
+def test_blocked_json_carries_the_root_causes_own_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "blocked", str(fixture("show-failed-bundle.json")), "--json")
+    (item,) = json.loads(out)
+    assert code == 1 and (item["node"], item["causes"]) == ("remove-bg", ["upscale"])
+    (error,) = item["errors"]
+    assert (error["node"], error["job_id"], error["status"]) == ("upscale", "job_fu", "failure")
+    assert error["error"].endswith("the model's worker returned HTTP 422 after 3 attempts)")
+    assert error["hint"].startswith("Resize the image below 4096 px per side")
+    code, out, _ = cli(capsys, "blocked", str(example("approval-parked.json")), "--json")
+    assert [b["errors"] for b in json.loads(out)] == [[], [], []]
+
+
+def test_blocked_and_summary_text_print_the_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = cli(capsys, "blocked", str(fixture("show-failed-bundle.json")))
+    assert "  error: Upscale failed: the input image is 6144x6144" in out
+    _, out, _ = cli(capsys, "summary", str(fixture("show-failed-bundle.json")))
+    assert "error (upscale): Upscale failed: the input image is 6144x6144" in out
+    assert "cost: at least 21 CU (sum of 3 node jobs, 1 not loaded; the job itself says 0)" in out
+
+
+def test_summary_json_carries_the_errors_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "summary", str(fixture("show-failed-bundle.json")), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["error"], data["hint"]) == (
+        "Node upscale failed", "Open the node's job for details, then run the workflow again.")
+    assert [(e["node"], e["job_id"]) for e in data["errors"]] == [("upscale", "job_fu")]
+    assert len(data["errors"][0]["error"]) > 160
+
+
+def _no_constants(name: str) -> None:
+    raise AssertionError(f"not strict JSON: {name}")
+
+
+@pytest.mark.parametrize("command", ["show", "summary"])
+def test_json_output_is_strict(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
+    path = tmp_path / "inf.json"
+    path.write_text('{"jobId": "job_1", "jobType": "workflow", "status": "in-progress", '
+                    '"progress": 1e999, "billing": {"cuCost": 1e999}, "metadata": {"flow": ['
+                    '{"id": "a", "type": "model", "status": "processing"}]}}')
+    _, out, _ = cli(capsys, command, str(path), "--json")
+    data = json.loads(out, parse_constant=_no_constants)
+    if command == "show":
+        assert data["job"]["progress"] is None and data["job"]["cost"] is None
+    if command == "summary":
+        assert data["cost"] is None
+    _, out, _ = cli(capsys, "render", str(path), "--format", "json", "-o", "-")
+    json.loads(out, parse_constant=_no_constants)
+
+
+#: Every printing command, in one process whose stdout is ASCII (``{node}``: a node id).
+PRINTING = [
+    ["show"], ["show", "--json"], ["show", "--expand-loops"], ["blocked"], ["blocked", "--json"],
+    ["summary"], ["summary", "--json"], ["snapshot", "--statuses"], ["critical-path"],
+    ["critical-path", "--json"], ["lint"], ["lint", "--json"], ["upstream", "{node}"],
+    ["downstream", "{node}", "--json"], ["render", "-o", "-", "--format", "dot"],
+    ["render", "-o", "-", "--format", "mermaid"], ["render", "-o", "-", "--format", "json"],
+    ["upstream", "no such \ud800 node"],
+]
+
+
+@pytest.mark.parametrize(("name", "node"), [("hostile-ids.json", "strict"), ("show-surrogates.json", "up")])
+def test_a_stdout_that_is_not_utf8_never_raises(name: str, node: str) -> None:
+    path = str(fixture(name))
+    runs = [[argv[0], path, *(a.replace("{node}", node) for a in argv[1:])] for argv in PRINTING]
+    runs.append(["diff", path, str(example("approval-parked.json"))])
+    script = (
+        "import json, sys\n"
+        "from flowgraph.cli import main\n"
+        "codes = [main(argv) for argv in json.loads(sys.stdin.read())]\n"
+        "sys.stderr.write('exit codes ' + json.dumps(codes) + '\\n')\n"
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-c", script], input=json.dumps(runs).encode(),
+                            cwd=ROOT, capture_output=True, env=env)
+    stderr = result.stderr.decode("ascii")  # stderr is ASCII too; render's bytes go as UTF-8
+    assert "Traceback" not in stderr and result.returncode == 0, stderr[-2000:]
+    codes = json.loads(stderr.splitlines()[-1].removeprefix("exit codes "))
+    assert len(codes) == len(runs) and set(codes) <= {0, 1, 2}
+    assert codes[-2] == 2  # the node that is not there: a one-line error, no traceback
+    assert "error: no node 'no such \\ud800 node' in this graph" in stderr
+    # JSON on an ASCII stdout is escaped, and loads back to the same ids
+    shown = subprocess.run([sys.executable, "-m", "flowgraph", "show", path, "--json"], cwd=ROOT,
+                           capture_output=True, env=env)
+    ids = [r["id"] for r in json.loads(shown.stdout)["rows"]]
+    assert shown.returncode == 0 and ids == [r["id"] for r in
+                                             flowgraph.screen.show_data(flowgraph.graph(path))["rows"]]
+
+
+def test_timeout_is_an_option_of_every_command_that_takes_a_job_id() -> None:
+    parser = build_parser()
+    for name in COMMANDS:
+        extra = {"diff": ["b.json"], "upstream": ["n"], "downstream": ["n"], "render": ["-o", "-"],
+                 "fetch": ["-o", "-"]}.get(name, [])
+        args = parser.parse_args([name, "job_1", *extra, "--timeout", "2.5"])
+        assert args.timeout == 2.5, name
+        assert parser.parse_args([name, "job_1", *extra]).timeout is None
+    assert parser.parse_args(["show", "job_1", "--timeout", "inf"]).timeout == float("inf")
+    for bad in ("0", "-1", "soon", "nan"):
+        with pytest.raises(SystemExit) as info:
+            parser.parse_args(["show", "job_1", "--timeout", bad])
+        assert info.value.code == 2
+
+
+def test_timeout_goes_to_the_client_as_its_deadline(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import flowgraph.api
+
+    seen: list[dict[str, object]] = []
+
+    def fake_open_source(source: str, **options: object) -> object:
+        seen.append(options)
+        return flowgraph.load(example("approval-parked.json"))
+
+    monkeypatch.setattr(flowgraph.api, "open_source", fake_open_source)
+    cli(capsys, "summary", "job_1", "--timeout", "7")
+    cli(capsys, "summary", "job_1")
+    assert [s["deadline"] for s in seen] == [7.0, None]

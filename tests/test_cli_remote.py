@@ -5,6 +5,7 @@ official SDK's response object giving the same snapshot as flowgraph's own fetch
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -122,3 +123,24 @@ def test_sdk_response_matches_flowgraph_fetch(api: ApiServer) -> None:
     response: Any = sdk.jobs.retrieve(JOB_ID)
     ours = flowgraph.fetch(JOB_ID, base_url=api.base)
     assert flowgraph.graph(response).snapshot(statuses=True) == flowgraph.graph(ours).snapshot(statuses=True)
+
+
+def test_fetch_names_the_node_jobs_that_did_not_load(
+        api: ApiServer, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    api.route("/v1/jobs/job_tg", Reply(404, {"message": "gone"}))
+    code, _, err = run(capsys, "fetch", JOB_ID, "--node-jobs", "-o", str(tmp_path / "b.json"))
+    assert code == 0
+    assert err.startswith("1 node job(s) could not be loaded (gen (job_tg: ")
+    assert err.endswith("); the graph is usable without their timings and cost\n")
+
+
+def test_timeout_bounds_the_whole_request(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    api.route(f"/v1/jobs/{JOB_ID}", Reply(body={"job": BUNDLE["job"]}, delay=4))
+    started = time.monotonic()
+    code, out, err = run(capsys, "blocked", JOB_ID, "--no-cache", "--timeout", "0.5")
+    assert time.monotonic() - started < 3
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "0.5 s deadline" in err
+    started = time.monotonic()
+    code, _, err = run(capsys, "watch", JOB_ID, "--timeout", "0.5", "--interval", "0")
+    assert time.monotonic() - started < 3 and code == 2 and "0.5 s deadline" in err

@@ -22,7 +22,7 @@ EXPECTED: dict[str, tuple[int, list[str]]] = {
         "  blocks: upscale, remove-bg",
         "  fix: a person resumes the gate:",
         '    curl -X PUT "${SCENARIO_BASE_URL:-https://api.cloud.scenario.com/v1}/workflows/'
-        'wflow_product_shots/user-approval" -u "$SCENARIO_SDK_API_KEY:$SCENARIO_SDK_API_SECRET" '
+        'wflow_product_shots/user-approval?projectId=YOUR_PROJECT_ID" -u "$SCENARIO_SDK_API_KEY:$SCENARIO_SDK_API_SECRET" '
         "-H 'content-type: application/json' -d '{\"nodeId\": \"approve\", \"workflowJobId\": "
         "\"job_r3Vq8ApprovalParked\", \"action\": \"approve\"}'",
     ]),

@@ -61,7 +61,9 @@ def test_expanded_rows_list_iterations_and_copies() -> None:
 def test_the_resume_call_is_built_from_the_config() -> None:
     call = resume_call("user-approval", "ok", "job_1", "wflow_1")
     base = f"${{{config.ENV_BASE_URL}:-{config.DEFAULT_BASE_URL}}}"
-    assert call["curl_lines"][0] == f'curl -X PUT "{base}/workflows/wflow_1/user-approval"'
+    assert call["curl_lines"][0] == (
+        f'curl -X PUT "{base}/workflows/wflow_1/user-approval?projectId=YOUR_PROJECT_ID"'
+    )
     assert call["curl_lines"][1].startswith(f'-u "${config.ENV_API_KEY}:${config.ENV_API_SECRET}" ')
     assert call["curl"] == " ".join(call["curl_lines"])
 
@@ -94,3 +96,64 @@ def test_the_text_modules_stay_below_the_package_face(module: str) -> None:
         "flowgraph.render",
     ):
         assert f"'{face}'" not in loaded and f"'{face}." not in loaded, (module, face)
+
+
+def test_the_gates_of_an_ended_job_are_never_parked() -> None:
+    out = data(fixture("show-canceled-gate.json"))
+    assert out["gates"] == []
+    assert [(r["id"], r["state"]) for r in out["rows"]] == [
+        ("gen", "success"),
+        ("approve", "pending"),
+        ("upscale", "pending"),
+    ]
+    assert [(r["id"], (r["blocked_by"] or {}).get("reason")) for r in out["rows"]] == [
+        ("gen", None),
+        ("approve", "job-ended"),
+        ("upscale", "job-ended"),
+    ]
+
+
+def test_the_screen_copes_with_a_blocked_that_still_calls_an_ended_gate_parked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whichever ``blocked()`` runs, an ended job's gate is not parked (one place decides)."""
+    import flowgraph.screen as screen
+    from flowgraph.blocked import Blocked
+
+    def old_blocked(_g: GraphData) -> list[Blocked]:
+        return [
+            Blocked("approve", "awaiting-approval", ["approve"]),
+            Blocked("upscale", "waiting-on-gate", ["approve"], chain=["approve", "upscale"]),
+        ]
+
+    monkeypatch.setattr(screen, "blocked", old_blocked)
+    out = data(fixture("show-canceled-gate.json"))
+    assert out["gates"] == [] and "parked" not in out["statuses"]
+    assert [r["blocked_by"]["reason"] for r in out["rows"][1:]] == ["job-ended", "job-ended"]
+    assert out["next"]["action"] == "re-run"
+
+
+def test_the_header_says_where_the_cost_comes_from_and_names_what_did_not_load() -> None:
+    job = data(fixture("show-failed-bundle.json"))["job"]
+    assert (job["cost"], job["cost_detail"]["source"], job["cost_detail"]["job"]) == (
+        21.0,
+        "node-jobs",
+        0.0,
+    )
+    assert job["not_loaded"] == 1
+    assert [(m["job_id"], m["node"]) for m in job["not_loaded_nodes"]] == [("job_ft", "thumb")]
+    assert (job["error"], job["ended_at"]) == ("Node upscale failed", "2026-11-22T10:03:10.000Z")
+
+
+def test_a_resume_call_without_a_project_says_so() -> None:
+    call = resume_call("user-approval", "ok", "job_1", "wflow_1")
+    assert (call["project_id_known"], call["path"]) == (False, "/workflows/wflow_1/user-approval")
+    assert "?projectId=YOUR_PROJECT_ID" in call["curl"]
+    known = resume_call("user-approval", "ok", "job_1", "wflow_1", project_id="proj_7")
+    assert known["project_id_known"] and known["path"].endswith("?projectId=proj_7")
+
+
+def test_a_lone_surrogate_in_a_workflow_id_does_not_break_the_call() -> None:
+    call = resume_call("user-approval", "ok\ud800", "job_1", "wflow_\udfff")
+    assert call["path"] == "/workflows/wflow_%3F/user-approval"
+    assert "\\ud800" in call["curl"]  # the JSON body escapes it

@@ -86,7 +86,7 @@ def test_approval_parked_prints_the_exact_resume_call() -> None:
     assert argv[:3] == ["curl", "-X", "PUT"]
     assert argv[3] == (
         "${SCENARIO_BASE_URL:-https://api.cloud.scenario.com/v1}"
-        "/workflows/wflow_product_shots/user-approval"
+        "/workflows/wflow_product_shots/user-approval?projectId=YOUR_PROJECT_ID"
     )
     assert argv[argv.index("-u") + 1] == "$SCENARIO_SDK_API_KEY:$SCENARIO_SDK_API_SECRET"
     assert json.loads(argv[argv.index("-d") + 1]) == {
@@ -324,7 +324,7 @@ def test_resume_call_quotes_untrusted_ids_for_a_shell() -> None:
     call = resume_call("user-approval", node, "job_'1", "wflow_a b/c")
     assert call["curl"].isprintable()
     argv = shlex.split(call["curl"])
-    assert argv[3].endswith("/workflows/wflow_a%20b%2Fc/user-approval")
+    assert argv[3].endswith("/workflows/wflow_a%20b%2Fc/user-approval?projectId=YOUR_PROJECT_ID")
     assert json.loads(argv[argv.index("-d") + 1])["nodeId"] == node
     assert call["python"].isprintable()
     assert f"node_id={node!r}" in call["python"]
@@ -631,3 +631,216 @@ def test_loops_nested_in_themselves_end_and_show_every_node(flow: list[dict[str,
     assert {node["id"] for node in flow} <= {r["id"] for r in rows} | counted
     for expand in (False, True):  # ends (no endless recursion) with a next step
         assert show_text(fg, expand_loops=expand).splitlines()[-1].startswith("next: ")
+
+
+# -- issue 13: a job that has ended, node errors, cost, smaller fixes ----------------------------
+def canceled_gate(**change: Any) -> dict[str, Any]:
+    """tests/fixtures/show-canceled-gate.json, with the gate's fields changed."""
+    data: dict[str, Any] = json.loads(fixture("show-canceled-gate.json").read_text())
+    data["job"]["metadata"]["flow"][1].update(change)
+    return data
+
+
+def test_a_gate_of_an_ended_job_gets_no_resume_call() -> None:
+    fg = flowgraph.graph(fixture("show-canceled-gate.json"))
+    out = show_text(fg, width=200)
+    assert "curl" not in out and "python:" not in out and "approve or reject" not in out
+    assert "waits for a person" not in out
+    assert cells(row(out, "approve")) == [
+        "○",
+        "approve",
+        "user-approval",
+        "-",
+        "-",
+        "job canceled 2026-11-21 16:00:05 UTC; too late to act (job-ended)",
+    ]
+    assert cells(row(out, "upscale"))[-1] == "the job ended (job-ended)"
+    assert out.splitlines()[1] == "status ✗ canceled  progress 0%  nodes 3: 1 ok / 2 pending"
+    assert out.splitlines()[-1] == (
+        "next: the job was canceled at 2026-11-21 16:00:05 UTC while the gate approve waited "
+        "for a person; nothing will run: start a new run of the workflow"
+    )
+    data = show_data(fg)
+    assert data["gates"] == [] and "parked" not in data["statuses"]
+    assert data["next"]["action"] == "re-run" and data["next"]["nodes"] == ["approve", "upscale"]
+    assert data["rows"][1]["blocked_by"]["reason"] == "job-ended"
+    assert data["job"]["ended_at"] == "2026-11-21T16:00:05.000Z"
+
+
+def test_a_selection_gate_of_an_ended_job_gets_no_resume_call() -> None:
+    data = canceled_gate(id="pick", type="user-selection", status="processing", items=["a", "b"])
+    data["job"]["status"] = "failure"
+    data["job"]["statusHistory"][-1]["status"] = "failure"
+    data["job"]["metadata"]["flow"][2]["dependsOn"] = ["pick"]
+    out = show_text(flowgraph.graph(data), width=200)
+    assert "curl" not in out and "select items" not in out and "user_selection" not in out
+    assert cells(row(out, "pick"))[-1] == (
+        "job failed 2026-11-21 16:00:05 UTC; too late to act (job-ended)"
+    )
+    assert out.splitlines()[-1] == (
+        "next: the job failed at 2026-11-21 16:00:05 UTC while the gate pick waited for a "
+        "person; nothing will run: start a new run of the workflow"
+    )
+
+
+def test_a_rejected_gate_in_a_canceled_job_leaves_no_call_for_the_other_gates() -> None:
+    data = canceled_gate(status="rejected")
+    flow = data["job"]["metadata"]["flow"]
+    # a second gate on another branch, still pending when the rejection canceled the job
+    flow += [
+        {"id": "thumb", "type": "model", "status": "success", "dependsOn": ["gen"]},
+        {"id": "ok-thumb", "type": "user-approval", "status": "pending", "dependsOn": ["thumb"]},
+    ]
+    out = show_text(flowgraph.graph(data), width=200)
+    assert "curl" not in out and "python:" not in out
+    assert cells(row(out, "approve"))[0] == "✗"
+    assert cells(row(out, "ok-thumb"))[-1] == (
+        "job canceled 2026-11-21 16:00:05 UTC; too late to act (job-ended)"
+    )
+    assert out.splitlines()[-1] == (
+        "next: the gate approve was rejected and the job was canceled at 2026-11-21 16:00:05 UTC: "
+        "start a new run if that was a mistake"
+    )
+
+
+def test_a_failed_nodes_own_error_and_hint_are_printed() -> None:
+    fg = flowgraph.graph(fixture("show-failed-bundle.json"))
+    out = show_text(fg, width=100)
+    lines = out.splitlines()
+    start = lines.index("upscale failed, its job job_fu says:")
+    assert lines[start + 1 : start + 3] == [
+        "  error: Upscale failed: the input image is 6144x6144, above the 4096x4096 limit of "
+        "model_upscale-v…",
+        "  hint: Resize the image below 4096 px per side, or pick an upscaler that takes "
+        "larger images.",
+    ]
+    assert max(len(line) for line in lines[start : start + 3]) <= 100
+    # the workflow job's own error and hint stay in the header
+    assert "error: Node upscale failed" in lines[:8]
+    assert "hint: Open the node's job for details, then run the workflow again." in lines[:8]
+    (error,) = show_data(fg)["errors"]
+    assert error == {
+        "node": "upscale",
+        "job_id": "job_fu",
+        "status": "failure",
+        "error": (
+            "Upscale failed: the input image is 6144x6144, above the 4096x4096 limit of "
+            "model_upscale-v3 (request req_7Hc2; the model's worker returned HTTP 422 after "
+            "3 attempts)"
+        ),
+        "hint": "Resize the image below 4096 px per side, or pick an upscaler that takes larger "
+        "images.",
+        "loop": None,
+        "iteration": None,
+    }
+    assert show_data(flowgraph.graph(example("foreach-failed.json")))["errors"] == []
+
+
+def test_the_cost_is_the_sum_over_the_node_jobs_and_says_so() -> None:
+    fg = flowgraph.graph(fixture("show-failed-bundle.json"))
+    out = show_text(fg, width=200)
+    assert out.splitlines()[2] == (
+        "created 2026-11-22 10:00:00 UTC  updated 2026-11-22 10:03:10 UTC  duration 3m10s  "
+        "cost at least 21 CU (sum of 3 node jobs, 1 not loaded; the job itself says 0)"
+    )
+    job = show_data(fg)["job"]
+    assert job["cost"] == 21.0
+    assert job["cost_detail"] == {
+        "value": 21.0,
+        "source": "node-jobs",
+        "node_jobs": 3,
+        "loaded": 3,
+        "not_loaded": 1,
+        "job": 0.0,
+    }
+    narrow = show_text(fg, width=100).splitlines()
+    assert narrow[3] == "cost at least 21 CU (sum of 3 node jobs, 1 not loaded; the job itself says 0)"
+
+
+def test_without_node_jobs_a_cost_of_0_is_unknown() -> None:
+    out = show_text(flowgraph.graph(fixture("show-canceled-gate.json")), width=200)
+    assert "cost 0 CU" not in out
+    assert out.splitlines()[2] == (
+        "created 2026-11-21 14:00:00 UTC  updated 2026-11-21 16:00:05 UTC  duration 2h00m  "
+        "cost unknown (the job itself says 0 CU; its node jobs carry the cost: load them, "
+        "--node-jobs)"
+    )
+    assert show_data(flowgraph.graph(fixture("show-canceled-gate.json")))["job"]["cost"] is None
+
+
+def test_node_jobs_not_loaded_are_named() -> None:
+    fg = flowgraph.graph(fixture("show-failed-bundle.json"))
+    assert (
+        "node jobs not loaded: 1: thumb (job_ft: GET /jobs/job_ft: HTTP 404 Not Found: job not "
+        "found (request id req_9x2)) (their times and cost are unknown)"
+    ) in show_text(fg, width=200).splitlines()
+    assert show_data(fg)["job"]["not_loaded_nodes"] == [
+        {
+            "job_id": "job_ft",
+            "node": "thumb",
+            "reason": "GET /jobs/job_ft: HTTP 404 Not Found: job not found (request id req_9x2)",
+        }
+    ]
+
+
+def test_the_curl_call_carries_the_project_id_as_the_python_call_does() -> None:
+    out = text("approval-parked.json")
+    start = out.index("  curl -X PUT")
+    argv = shlex.split(out[start : out.index("\n  (to reject it")].replace("\\\n", " "))
+    assert argv[3].endswith("/user-approval?projectId=YOUR_PROJECT_ID")
+    assert "project_id='YOUR_PROJECT_ID'" in out
+    assert (
+        "  (replace YOUR_PROJECT_ID with the job's project id, or pass --project-id / project_id=)"
+        in out.splitlines()
+    )
+    given = text("approval-parked.json", project_id="proj_7")
+    assert "YOUR_PROJECT_ID" not in given and "?projectId=proj_7" in given
+
+
+def test_without_a_width_nothing_is_cut() -> None:
+    cause = "render-" + "x" * 90
+    fg = flowgraph.graph(
+        {
+            "jobId": "j",
+            "status": "failure",
+            "metadata": {
+                "flow": [
+                    {"id": cause, "type": "model", "status": "failure", "modelId": "m" * 50},
+                    {"id": "sheet", "type": "transform", "status": "pending", "dependsOn": [cause]},
+                ]
+            },
+        }
+    )
+    assert "…" in show_text(fg)  # 100 columns: cut
+    out = show_text(fg, width=None)
+    assert "…" not in out
+    assert cells(row(out, "sheet"))[-1] == f"{cause} (failed-upstream)"
+    assert cells(row(out, cause))[3] == "m" * 50
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1e999"])
+def test_never_nan_or_inf_percent(value: str) -> None:
+    raw = (
+        '{"jobId": "job_1", "jobType": "workflow", "status": "in-progress", "progress": %s, '
+        '"billing": {"cuCost": %s}, "metadata": {"flow": [{"id": "a", "type": "model", '
+        '"status": "processing"}]}}' % (value, value)
+    )
+    fg = flowgraph.graph(raw)
+    out = show_text(fg)
+    assert "inf" not in out and "nan" not in out
+    assert out.splitlines()[1] == "status ● in-progress  nodes 1: 1 running"
+    data = show_data(fg)
+    assert data["job"]["progress"] is None and data["job"]["cost"] is None
+    nan = flowgraph.graph(
+        {"jobId": "j", "status": "in-progress", "progress": float("nan"), "metadata": {"flow": []}}
+    )
+    assert "nan" not in show_text(nan) and show_data(nan)["job"]["progress"] is None
+
+
+def test_a_gate_an_ended_job_never_reached_is_not_said_to_have_waited() -> None:
+    data = canceled_gate()
+    data["job"]["metadata"]["flow"][0]["status"] = "processing"  # canceled while gen ran
+    out = show_text(flowgraph.graph(data), width=200)
+    assert "curl" not in out and "waited" not in out
+    assert cells(row(out, "approve"))[-1] == "the job ended (job-ended)"
+    assert out.splitlines()[-1].startswith("next: the job ended (canceled) before ")
