@@ -13,6 +13,7 @@ __all__ = [
     "CREDENTIALS_HINT",
     "DEFAULT_BASE_URL",
     "DEFAULT_BUNDLE_DEPTH",
+    "DEFAULT_CACHE_MAX_MB",
     "DEFAULT_DEADLINE",
     "DEFAULT_FETCH_WORKERS",
     "DEFAULT_MAX_BYTES",
@@ -24,6 +25,7 @@ __all__ = [
     "ENV_API_SECRET",
     "ENV_BASE_URL",
     "ENV_CACHE_DIR",
+    "ENV_CACHE_MAX_MB",
     "ENV_JWT",
     "ENV_TIMEOUT",
     "ERROR_BODY_LIMIT",
@@ -68,6 +70,12 @@ MAX_REDIRECTS = 3
 #: The deepest nesting of lists and objects accepted in an answer.
 MAX_JSON_DEPTH = 500
 
+# -- the job cache --------------------------------------------------------------------------------
+
+#: The job cache's size cap in megabytes (2**20 bytes), unless ``FLOWGRAPH_CACHE_MAX_MB`` says
+#: otherwise; least recently used entries are removed past it.
+DEFAULT_CACHE_MAX_MB = 512
+
 # -- environment variables ------------------------------------------------------------------------
 
 #: The API key: HTTP Basic together with :data:`ENV_API_SECRET` (preferred over a JWT).
@@ -78,8 +86,11 @@ ENV_API_SECRET = "SCENARIO_SDK_API_SECRET"
 ENV_JWT = "SCENARIO_SDK_JWT"
 #: Another API root than :data:`DEFAULT_BASE_URL` (a proxy, a test server).
 ENV_BASE_URL = "SCENARIO_BASE_URL"
-#: The folder of the job cache; ``~/.cache/flowgraph`` when unset.
+#: The folder of the job cache; the platform's cache folder when unset (``~/.cache/flowgraph``
+#: on Linux: :func:`flowgraph.api.cache.default_cache_dir`).
 ENV_CACHE_DIR = "FLOWGRAPH_CACHE_DIR"
+#: The job cache's size cap in megabytes (:data:`DEFAULT_CACHE_MAX_MB` when unset; ``0``: no cache).
+ENV_CACHE_MAX_MB = "FLOWGRAPH_CACHE_MAX_MB"
 #: Seconds one API call may take in all (:data:`DEFAULT_DEADLINE` when unset; ``inf``: no limit).
 ENV_TIMEOUT = "FLOWGRAPH_TIMEOUT"
 

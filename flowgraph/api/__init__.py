@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import DEFAULT_BUNDLE_DEPTH, DEFAULT_FETCH_WORKERS, DEFAULT_WATCH_INTERVAL
 from ..errors import SourceError
 from ..sources import job_from_data, load
-from .cache import JobCache
+from .cache import CacheInfo, JobCache, parse_age
 from .endpoints import Change, Progress, get_bundle, get_workflow, iter_job_updates
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._http import Client
 
 __all__ = [
+    "CacheInfo",
     "Change",
     "Client",
     "JobCache",
@@ -37,6 +38,7 @@ __all__ = [
     "fetch_workflow",
     "is_job_id",
     "open_source",
+    "parse_age",
     "watch",
 ]
 
