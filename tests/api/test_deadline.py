@@ -39,7 +39,7 @@ DRIPPING_HEAD = Reply(body={"job": {"jobId": "job_1"}}, drip_head=0.02, head_pad
 #: A body of ~550 bytes, one byte every 20 ms: 11 s.
 DRIPPING_BODY = Reply(body={"job": {"jobId": "job_1", "pad": PAD + PAD[:200]}}, drip=0.02)
 #: Two seconds, with room for a loaded machine; the drips last 8 and 11 s.
-BOUND = 3.0
+BOUND = 4.0  # a 2 s deadline, with room for a loaded machine (it took 7.8 s before the fix)
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_a_connection_close_answer_dripping_its_body_is_cut_off_too(server: ApiS
     # http.client lets go of the socket of a ``Connection: close`` answer before the body
     server.route(JOB_PATH, Reply(body={"job": {"pad": PAD}}, drip=0.02, close=True))
     err, elapsed = timed_failure(lambda: fetch(make_client(server.base, deadline=1)))
-    assert elapsed < 2.0 and "the 1 s deadline passed while reading the body" in str(err)
+    assert elapsed < 3.0 and "the 1 s deadline passed while reading the body" in str(err)
 
 
 def test_a_body_without_length_cut_off_by_the_deadline_is_no_answer(server: ApiServer) -> None:
@@ -150,7 +150,7 @@ def test_a_body_without_length_cut_off_by_the_deadline_is_no_answer(server: ApiS
     body = b'{"job": {"jobId": "job_1", "pad": "' + PAD.encode() + b'"}}'
     server.route(JOB_PATH, Reply(body=body, content_length=-1, drip=0.02))
     err, elapsed = timed_failure(lambda: fetch(make_client(server.base, deadline=1)))
-    assert elapsed < 2.0 and "deadline passed while reading the body" in str(err)
+    assert elapsed < 3.0 and "deadline passed while reading the body" in str(err)
 
 
 def test_the_deadline_counts_the_earlier_attempts_and_waits(server: ApiServer) -> None:
@@ -246,4 +246,4 @@ def test_open_source_and_watch_pass_the_deadline_on(
     err, elapsed = timed_failure(
         lambda: flowgraph.api.open_source("job_1", cache=None, deadline=None, **options)
     )
-    assert elapsed < 2.0 and "the 1 s deadline passed" in str(err)
+    assert elapsed < 3.0 and "the 1 s deadline passed" in str(err)
