@@ -49,5 +49,13 @@ release-check: $(VENV)/.installed
 	$(PY) -m build --outdir dist .
 	$(PY) -m twine check --strict dist/*
 
+# Not in CI: tests/test_fuzz.py on FUZZ_EXAMPLES fresh random examples (20000: ~4 minutes on
+# 2 cores); `make test` runs the same tests on a few hundred fixed ones.
+FUZZ_EXAMPLES ?= 20000
+.PHONY: fuzz
+fuzz: $(VENV)/.installed dot
+	FLOWGRAPH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider \
+	  --hypothesis-show-statistics tests/test_fuzz.py
+
 clean:
 	rm -rf $(VENV) demo.svg demo.json .pytest_cache .matrix dist

@@ -1,7 +1,9 @@
 r"""The only sanitisers and cutters of untrusted text: clean, shorten, one_line, and seconds.
 
 Everything a payload supplies (node ids, model ids, error text) is untrusted: these turn it into
-plain text for a terminal or a picture.
+plain text for a terminal or a picture. Nothing they return holds a lone surrogate (every
+writer can encode it as UTF-8): :func:`flowgraph.load` already replaces them with U+FFFD, and
+:func:`fix_surrogates` does it for any other text.
 
 >>> one_line("a\x1b[31mb") == "a\ufffd[31mb", seconds(125)
 (True, '2m05s')
@@ -13,12 +15,13 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["MAX_TEXT", "clean", "one_line", "seconds", "shorten"]
+__all__ = ["MAX_TEXT", "clean", "fix_surrogates", "one_line", "seconds", "shorten"]
 
 #: Default cut for one piece of text (a label line, a tooltip) in characters.
 MAX_TEXT = 1000
 _ELLIPSIS = "..."
 _BREAKS = re.compile("\r\n|[\r\n\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 #: ASCII control characters but the line break: what ``_keep`` drops of ASCII text.
@@ -34,12 +37,29 @@ def _keep(ch: str) -> bool:
     return not (0xFDD0 <= ord(ch) <= 0xFDEF or (ord(ch) & 0xFFFE) == 0xFFFE)
 
 
+def fix_surrogates(text: str) -> str:
+    r"""``text`` with each lone surrogate replaced by U+FFFD: it then encodes as UTF-8.
+
+    A high and a low surrogate side by side (a str can hold the pair) become their character.
+
+    >>> fix_surrogates("a\ud800b") == "a\ufffdb", fix_surrogates("caf\u00e9")
+    (True, 'café')
+    >>> fix_surrogates("\ud83d\ude00") == "\U0001f600"
+    True
+    """
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def shorten(text: str, max_length: int = MAX_TEXT) -> str:
-    """Cut ``text`` to at most ``max_length`` characters, ending in ``...`` when cut.
+    """Cut ``text`` to at most ``max_length`` characters, ending in ``...`` when cut; a lone
+    surrogate becomes U+FFFD.
 
     >>> shorten("abcdef", 5), shorten("abc", 5), shorten("abcdef", 2)
     ('ab...', 'abc', 'ab')
     """
+    text = fix_surrogates(text)
     if len(text) <= max_length:
         return text
     if max_length <= len(_ELLIPSIS):
@@ -93,8 +113,10 @@ def seconds(value: float | None) -> str:
 
     >>> seconds(1.5), seconds(125), seconds(3720), seconds(None)
     ('1.5s', '2m05s', '1h02m', '-')
+    >>> seconds(float("nan")), seconds(float("inf"))
+    ('-', '-')
     """
-    if value is None:
+    if value is None or value - value != 0:  # unknown, or not finite
         return "-"
     if value < 60:
         return f"{value:.1f}s"

@@ -21,6 +21,11 @@ are not passed around. Splitting it would spread one algorithm over files.
 Several relations between the same two nodes share one edge: ``kinds`` lists them all,
 ``kind`` is the strongest (in the order of the table) and ``inputs`` the input names.
 
+Loops nest as a tree whatever the payload says: a for-each listed in its own body, for-each
+nodes listing each other, a template in two bodies or nesting deeper than
+:data:`MAX_LOOP_NESTING` are cut back to one place each (``loop-body-conflict`` warnings), so
+no reader walks a loop twice.
+
 >>> from flowgraph.sources import load
 >>> fg = build_graph(load({"jobId": "j", "metadata": {"flow": [
 ...     {"id": "prompt", "type": "generate-prompt", "status": "success",
@@ -34,15 +39,14 @@ Several relations between the same two nodes share one edge: ``kinds`` lists the
 from __future__ import annotations
 
 import difflib
-import json
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import Any, TypeVar
 
 import networkx as nx
 
 from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, own_dicts
 from .findings import Finding
-from .model import FlowNode, Input, Job
+from .model import FlowNode, Input, Job, canonical_json
 from .parse import gc_paused
 from .timing import job_timing
 from .vocab import DEPENDENCY_KINDS, EDGE_RANK, GATE_TYPES
@@ -51,6 +55,10 @@ __all__ = ["build_graph"]
 
 _RANK = EDGE_RANK
 G = TypeVar("G", bound=GraphData)
+
+#: The deepest nesting of loops followed: a for-each listed deeper in bodies, or a copy spawned
+#: deeper in copies, is left out of its loop (and reported). Real runs nest two or three.
+MAX_LOOP_NESTING = 64
 
 
 def _node_attrs(
@@ -130,7 +138,7 @@ class _Builder:
         taken = set(groups)
         for node_id, group in groups.items():
             if len(group) > 1:
-                group.sort(key=lambda item: json.dumps(item[1].to_wire(), sort_keys=True))
+                group.sort(key=lambda item: canonical_json(item[1].to_wire()))
                 for n, (index, node) in enumerate(group[1:], start=2):
                     new_id = f"{node_id}#{n}"
                     while new_id in taken:
@@ -163,25 +171,40 @@ class _Builder:
                 self.loops[key] = Loop(key, list(node.loop_body_node_ids))
         copies = [k for k, n in nodes.items() if n.loop_node_id is not None]
         self.copies = set(copies)
+        self.untangle_bodies()
         depth: dict[str, int] = {}
         for key in copies:
-            chain, cur = [], key
+            chain: list[str] = []
+            in_chain: set[str] = set()
+            cur = key
             while cur not in depth and cur in nodes and nodes[cur].loop_node_id is not None:
-                if cur in chain:
+                if cur in in_chain:
                     break
                 chain.append(cur)
+                in_chain.add(cur)
                 cur = nodes[cur].loop_node_id or ""
             base = depth.get(cur, 0)
             for n, item in enumerate(reversed(chain), start=1):
                 depth[item] = base + n
         copies.sort()
         copies.sort(key=depth.__getitem__)  # stable: by (depth, id)
-        index_cache: dict[str, dict[tuple[Any, ...], list[str]]] = {}
+        index_cache: dict[tuple[str, ...], dict[tuple[Any, ...], list[str]]] = {}
         for key in copies:
             node = nodes[key]
             loop_id = node.loop_node_id or ""
             iteration = node.iteration_index if node.iteration_index is not None else -1
             loop = self.loops.get(loop_id)
+            if depth[key] > MAX_LOOP_NESTING:
+                self.findings.append(
+                    Finding(
+                        "warning",
+                        "orphan-copy",
+                        key,
+                        f"loop copy nested more than {MAX_LOOP_NESTING} loops deep (loopNodeId "
+                        f"{loop_id!r}); left out of its loop",
+                    )
+                )
+                continue
             if loop is None:
                 self.findings.append(
                     Finding(
@@ -216,11 +239,103 @@ class _Builder:
                 copies_of_iteration.sort()
         for key, template in self.template_of.items():
             attrs[key]["template"] = template
-        for loop_id, loop in self.loops.items():
+        # a template's loop: its for-each (bodies are untangled: one each), else the first
+        # copy by id that lists it without being mapped to a template itself
+        for loop_id in sorted(self.loops, key=lambda k: (k in self.copies, k)):
+            loop = self.loops[loop_id]
             for template in loop.body:
                 if template in attrs and loop_id not in self.template_of:
-                    attrs[template]["loop_template_of"] = loop_id
+                    attrs[template].setdefault("loop_template_of", loop_id)
             attrs[loop_id]["iterations"] = len(loop.iterations)
+
+    def untangle_bodies(self) -> None:
+        """Make the loops' bodies a forest, as nesting is, whatever the payload lists.
+
+        A for-each's body keeps each id once and drops itself, loop copies, ids already in
+        another for-each's body and the for-each nodes that contain it (several for-each nodes
+        listing each other would otherwise nest forever): each template ends in exactly one
+        body. Bodies are handed out from the outermost for-each nodes (those in no body, by
+        id) inward, so the result does not depend on the order of the flow; a for-each that
+        would nest deeper than :data:`MAX_LOOP_NESTING` stays out. A copy's body drops itself
+        and other copies. What a for-each lists in vain is one ``loop-body-conflict`` warning.
+        """
+        loops, copies = self.loops, self.copies
+        owner: dict[str, str] = {}  # template -> the for-each whose body it is in
+        dropped: dict[str, list[str]] = defaultdict(list)  # loop -> what it lists in vain
+
+        def drop(loop_id: str, item: str, why: str) -> None:
+            dropped[loop_id].append(f"{item!r} ({why})")
+
+        def own_body(loop_id: str) -> list[str]:
+            body: list[str] = []
+            for item in dict.fromkeys(loops[loop_id].body):
+                if item == loop_id:
+                    drop(loop_id, item, "itself")
+                elif item in copies:
+                    drop(loop_id, item, "a loop copy")
+                else:
+                    body.append(item)
+            return body
+
+        for loop_id in loops:
+            if loop_id in copies:
+                loops[loop_id].body = own_body(loop_id)
+        templates = sorted(k for k in loops if k not in copies)
+        bodies = {k: own_body(k) for k in templates}
+        listed = {item for body in bodies.values() for item in body}
+        entered: set[str] = set()
+        level: dict[str, int] = {}  # how deep a for-each nests: 1 for an outermost one
+        todo: deque[str] = deque(k for k in templates if k not in listed)
+        rest = iter(templates)  # for-each nodes that only nest in each other: smallest id first
+        while True:
+            if not todo:
+                root = next((k for k in rest if k not in entered), None)
+                if root is None:
+                    break
+                todo.append(root)
+            loop_id = todo.popleft()
+            if loop_id in entered:
+                continue
+            entered.add(loop_id)
+            level[loop_id] = level.get(loop_id, 1)
+            kept: list[str] = []
+            for item in bodies[loop_id]:
+                if item in bodies and item not in owner and level[loop_id] >= MAX_LOOP_NESTING:
+                    drop(loop_id, item, f"a for-each nested more than {MAX_LOOP_NESTING} deep")
+                    continue
+                if item in owner or item in entered:
+                    inside, up = False, owner.get(loop_id)
+                    while up is not None and not inside:
+                        inside = up == item
+                        up = owner.get(up)
+                    where = owner.get(item)
+                    if inside:
+                        why = "which contains it"
+                    elif where is not None:
+                        why = f"already in the body of {where!r}"
+                    else:
+                        why = "a for-each already shown outside it"
+                    drop(loop_id, item, why)
+                    continue
+                owner[item] = loop_id
+                kept.append(item)
+                if item in bodies:
+                    level[item] = level[loop_id] + 1
+                    todo.append(item)
+            loops[loop_id].body = kept
+        for loop_id in sorted(dropped):
+            items = dropped[loop_id]
+            more = f" and {len(items) - 10} more" if len(items) > 10 else ""
+            self.findings.append(
+                Finding(
+                    "warning",
+                    "loop-body-conflict",
+                    loop_id,
+                    f"for-each {loop_id!r}: loopBodyNodeIds entries ignored: "
+                    + ", ".join(items[:10])
+                    + more,
+                )
+            )
 
     def _body_via_template(self, loop_id: str) -> list[str]:
         template = self.template_of.get(loop_id)
@@ -233,9 +348,9 @@ class _Builder:
         key: str,
         node: FlowNode,
         body: list[str],
-        cache: dict[str, dict[tuple[Any, ...], list[str]]],
+        cache: dict[tuple[str, ...], dict[tuple[Any, ...], list[str]]],
     ) -> str | None:
-        cache_key = "\x00".join(body)
+        cache_key = tuple(body)
         table = cache.get(cache_key)
         if table is None:
             table = defaultdict(list)
@@ -267,7 +382,7 @@ class _Builder:
         """The node a ref from ``consumer`` to ``target`` means (the copy in the same iteration)."""
         node = self.nodes.get(consumer)
         seen = 0
-        while node is not None and node.loop_node_id is not None and seen < 64:
+        while node is not None and node.loop_node_id is not None and seen < MAX_LOOP_NESTING:
             loop_id = node.loop_node_id
             iteration = node.iteration_index if node.iteration_index is not None else -1
             found = self.copy_index.get((loop_id, iteration, target))
@@ -451,7 +566,7 @@ class _Builder:
         """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
         (reading the outer loop's item from a nested body is not a loop-result dependency)."""
         node = self.nodes.get(node_id)
-        for _ in range(64):
+        for _ in range(MAX_LOOP_NESTING):
             if node is None or node.loop_node_id is None:
                 return False
             if node.loop_node_id == loop_id:

@@ -9,6 +9,15 @@ the two kinds flowgraph passes). The only module that imports msgspec, and the o
 decoder of flowgraph: files and text (:func:`decode_json`), API answers and cache entries
 (:func:`decode_object`).
 
+What msgspec decodes holds no lone surrogate and no number out of range; what only
+``json.loads`` reads may hold both (``"\\ud800"`` is a lone surrogate, ``1e400`` is ``inf``),
+and so may a dict handed to :func:`flowgraph.load`. :func:`scrub` makes any decoded value safe
+to write as strict UTF-8 JSON, without recursion: each lone surrogate becomes U+FFFD, each
+non-finite number (``inf``, ``-inf``, ``nan``) becomes ``None`` (what JavaScript's
+``JSON.stringify`` writes for them), and notes say where (``Job.unknowns``: ``lint`` lists
+them). :func:`decode_json_scrubbed` decodes and scrubs, walking the value only when msgspec
+could not decode it.
+
 >>> decode_json(b'{"jobId": "job_1", "progress": 0.5}')
 {'jobId': 'job_1', 'progress': 0.5}
 >>> decode_json("[1, NaN]", "run.json")
@@ -20,16 +29,29 @@ flowgraph.errors.SourceError: run.json: not valid JSON: NaN is not allowed in JS
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 import msgspec
 
+from ._text import _SURROGATE, fix_surrogates
 from .config import MAX_JSON_DEPTH
 from .errors import SourceError
 
-__all__ = ["JsonError", "decode_json", "decode_object"]
+__all__ = [
+    "JsonError",
+    "Note",
+    "decode_json",
+    "decode_json_scrubbed",
+    "decode_object",
+    "scrub",
+]
 
 _DECODER = msgspec.json.Decoder()
+
+#: What :func:`scrub` replaced: (JSON path of the first place, what it was and became).
+Note = tuple[str, str]
 
 
 class JsonError(ValueError):
@@ -43,18 +65,47 @@ def _reject_constant(name: str) -> Any:
 
 def _loads(text: str | bytes) -> Any:
     """msgspec, else ``json.loads`` (NaN and Infinity refused); the standard library's errors."""
+    return _loads_checked(text)[0]
+
+
+def _loads_checked(text: str | bytes) -> tuple[Any, bool]:
+    """:func:`_loads`, and whether msgspec decoded it (then there is nothing to scrub)."""
     try:
-        return _DECODER.decode(text)
+        return _DECODER.decode(text), True
     except (msgspec.MsgspecError, RecursionError, UnicodeError):
         pass  # the standard library decides (a str with a lone surrogate too), and words errors
-    return json.loads(text, parse_constant=_reject_constant)
+    return json.loads(text, parse_constant=_reject_constant), False
 
 
 def decode_json(text: str | bytes, where: str = "<text>") -> Any:
     """The value of the JSON ``text``; :class:`~flowgraph.errors.SourceError` naming ``where``
     in one line when it is not valid JSON (NaN and Infinity are not), or nested too deeply."""
+    return _decode(text, where)[0]
+
+
+def decode_json_scrubbed(
+    text: str | bytes, where: str = "<text>", root: str = ""
+) -> tuple[Any, list[Note]]:
+    """:func:`decode_json`, then :func:`scrub` when msgspec could not decode it.
+
+    >>> value, notes = decode_json_scrubbed(b'{"id": "a\\\\ud800", "n": 1e400}', root="job")
+    >>> value == {"id": "a\\ufffd", "n": None}
+    True
+    >>> for note in notes:
+    ...     print(note)
+    ('job.id', 'a lone surrogate, read as U+FFFD')
+    ('job.n', 'not a finite number (inf), read as null')
+    """
+    value, clean = _decode(text, where)
+    if clean:
+        return value, []
+    return scrub(value, root)
+
+
+def _decode(text: str | bytes, where: str) -> tuple[Any, bool]:
+    where = fix_surrogates(where)  # a file name from the command line may hold a lone surrogate
     try:
-        return _loads(text)
+        return _loads_checked(text)
     except RecursionError:
         raise SourceError(f"{where}: JSON nested too deeply to read") from None
     except json.JSONDecodeError as exc:
@@ -62,7 +113,7 @@ def decode_json(text: str | bytes, where: str = "<text>") -> Any:
             f"{where}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
     except ValueError as exc:  # NaN/Infinity, bad UTF-8 (UnicodeDecodeError is one)
-        raise SourceError(f"{where}: not valid JSON: {exc}") from None
+        raise SourceError(f"{where}: not valid JSON: {fix_surrogates(str(exc))}") from None
 
 
 def decode_object(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
@@ -118,3 +169,128 @@ def _nested_deeper(data: Any, limit: int) -> bool:
         elif isinstance(item, list):
             stack.extend((v, level + 1) for v in item if isinstance(v, (dict, list)))
     return False
+
+
+# -- scrubbing -----------------------------------------------------------------------------------
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _bad(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _suspect(data: Any) -> bool:
+    """Whether ``data`` holds a surrogate or a non-finite number anywhere (no recursion)."""
+    stack = [data]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            if not item.isascii() and _SURROGATE.search(item) is not None:
+                return True
+        elif kind is dict:
+            for key in item:
+                if isinstance(key, str) and _bad(key):
+                    return True
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif kind is float:
+            if item - item != 0.0:  # inf - inf and nan - nan are nan
+                return True
+        elif kind is int or kind is bool or item is None:
+            continue
+        elif isinstance(item, str):
+            push(str(item))
+        elif isinstance(item, dict):
+            push(dict(item))
+        elif isinstance(item, (list, tuple)):
+            push(list(item))
+        elif isinstance(item, float):
+            push(float(item))
+    return False
+
+
+def _key_path(path: str, key: Any) -> str:
+    if isinstance(key, str) and _IDENTIFIER.match(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key if isinstance(key, str) else str(key))}]"
+
+
+def scrub(data: Any, root: str = "") -> tuple[Any, list[Note]]:
+    """``data`` with lone surrogates and non-finite numbers replaced, and notes saying where.
+
+    Every lone surrogate in a string or a key becomes U+FFFD and every ``inf``, ``-inf`` and
+    ``nan`` becomes ``None``: the result encodes as strict UTF-8 JSON. Returns ``data`` itself
+    when there is nothing to replace, else a copy (tuples become lists). One note per kind of
+    replacement: the first place (paths start at ``root``) and how many more there were.
+    No recursion: any depth is fine.
+
+    >>> scrub({"a": [1.5, "ok"]})
+    ({'a': [1.5, 'ok']}, [])
+    >>> value, notes = scrub({"ids": ["x\\udc80", "y\\ud800"], "p": float("nan")}, "job")
+    >>> value == {"ids": ["x\\ufffd", "y\\ufffd"], "p": None}
+    True
+    >>> for note in notes:
+    ...     print(note)
+    ('job.ids[0]', 'a lone surrogate, read as U+FFFD (and 1 more)')
+    ('job.p', 'not a finite number (nan), read as null')
+    """
+    if not _suspect(data):
+        return data, []
+    first: dict[str, str] = {}
+    counts: dict[str, int] = {}
+
+    def note(kind: str, path: str) -> None:
+        if kind not in first:
+            first[kind] = path or "(the whole value)"
+        counts[kind] = counts.get(kind, 0) + 1
+
+    holder: list[Any] = [None]
+    # (value, the container its copy goes into, the slot there, its JSON path); children are
+    # pushed in reverse, so places are met in document order and each note names the first
+    stack: list[tuple[Any, Any, Any, str]] = [(data, holder, 0, root)]
+    while stack:
+        value, into, slot, path = stack.pop()
+        if isinstance(value, str):
+            if _bad(value):
+                fixed = fix_surrogates(value)
+                if fixed != value:
+                    note("surrogate", path)
+                value = fixed
+        elif value is None or isinstance(value, (bool, int)):
+            pass
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                note(repr(float(value)), path)
+                value = None
+        elif isinstance(value, dict):
+            copy: dict[Any, Any] = {}
+            todo = []
+            for key, item in value.items():
+                if isinstance(key, str) and _bad(key):
+                    fixed_key = fix_surrogates(key)
+                    if fixed_key != key:
+                        note("surrogate", _key_path(path, fixed_key))
+                    key = fixed_key
+                copy[key] = None  # the key's place, filled when its value is met
+                todo.append((item, copy, key, _key_path(path, key)))
+            stack.extend(reversed(todo))
+            value = copy
+        elif isinstance(value, (list, tuple)):
+            items: list[Any] = [None] * len(value)
+            stack.extend(
+                (item, items, i, f"{path}[{i}]") for i, item in reversed(list(enumerate(value)))
+            )
+            value = items
+        into[slot] = value
+    notes = []
+    for kind, path in first.items():
+        if kind == "surrogate":
+            what = "a lone surrogate, read as U+FFFD"
+        else:
+            what = f"not a finite number ({kind}), read as null"
+        more = counts[kind] - 1
+        notes.append((path, what + (f" (and {more} more)" if more else "")))
+    return holder[0], notes

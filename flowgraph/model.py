@@ -10,11 +10,16 @@ Enumerations (statuses, types) are plain strings: values from a newer API are ke
 'upscaler-v2'
 >>> Job(job_id="job_1", job_type="workflow", status="in-progress").to_wire()["jobId"]
 'job_1'
+
+``to_wire``, ``to_bundle`` and :func:`canonical_json` never recurse: a value nested as deep as
+a dict can be (an input value 100,000 lists deep, sub-workflows inside sub-workflows) is
+written out, where dataclasses-json's ``to_dict`` would overflow the stack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from dataclasses_json import DataClassJsonMixin, LetterCase, config
@@ -30,36 +35,136 @@ __all__ = [
     "Metadata",
     "Ref",
     "StatusChange",
+    "canonical_json",
 ]
 
 _CAMEL = config(letter_case=LetterCase.CAMEL)["dataclasses_json"]
 
 
 class _Wire(DataClassJsonMixin):
-    """camelCase on the wire; ``to_wire`` drops empty values and puts ``extra`` keys back."""
+    """camelCase on the wire; ``to_wire`` drops empty fields and puts ``attrs`` and ``extra``
+    keys back."""
 
     dataclass_json_config = _CAMEL
 
     def to_wire(self) -> dict[str, Any]:
-        """The JSON-ready dict the API would send (what :func:`flowgraph.load` reads back)."""
-        wire: dict[str, Any] = _clean(self.to_dict(encode_json=False))
+        """The JSON-ready dict the API would send (what :func:`flowgraph.load` reads back).
+
+        Fields that are None or empty are left out; an input's ``attrs`` and every object's
+        ``extra`` go back beside the fields; values (input values, outputs, unknown fields)
+        are copied as they are.
+
+        >>> Input(name="n", attrs={"label": "L", "api_model_types": ["sd"]}).to_wire()
+        {'name': 'n', 'label': 'L', 'modelTypes': ['sd']}
+        """
+        wire: dict[str, Any] = _to_wire(self)
         return wire
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        extra = value.get("extra") or {}
-        for key, item in value.items():
-            if key == "extra" or item is None or item == [] or item == {}:
-                continue
-            out[key] = _clean(item)
-        for key, item in extra.items():
-            out.setdefault(key, item)
-        return out
-    if isinstance(value, list):
-        return [_clean(item) for item in value]
-    return value
+#: Fields that are not on the wire (a Job's bookkeeping) or go back beside the fields.
+_NOT_FIELDS = frozenset(("extra", "attrs", "node_jobs", "not_loaded", "definition", "unknowns"))
+_FIELDS: dict[type[Any], list[tuple[str, str]]] = {}
+
+
+def _camel(name: str) -> str:
+    """``asset_id`` -> ``assetId``; the SDK's ``api_model_types`` -> ``modelTypes``."""
+    if name.startswith("api_model_"):
+        name = name[4:]
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _wire_fields(cls: type[Any]) -> list[tuple[str, str]]:
+    known = _FIELDS.get(cls)
+    if known is None:
+        known = [(f.name, _camel(f.name)) for f in fields(cls) if f.name not in _NOT_FIELDS]
+        _FIELDS[cls] = known
+    return known
+
+
+def _to_wire(value: Any) -> Any:
+    """``value`` as JSON-ready data: model objects as wire dicts, containers copied. Iterative."""
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
+    while stack:
+        item, into, slot = stack.pop()
+        if isinstance(item, _Wire):
+            out: dict[str, Any] = {}
+            for name, key in _wire_fields(type(item)):
+                v = getattr(item, name)
+                if v is None or (isinstance(v, (list, dict)) and not v):
+                    continue
+                out[key] = None  # the key's place, filled when its value is met
+                stack.append((v, out, key))
+            attrs: dict[str, Any] = getattr(item, "attrs", None) or {}
+            for key, v in attrs.items():
+                key = _camel(key)
+                if v is not None and key not in out:
+                    out[key] = None
+                    stack.append((v, out, key))
+            extra: dict[str, Any] = getattr(item, "extra", None) or {}
+            for key, v in extra.items():
+                if key not in out:
+                    out[key] = None
+                    stack.append((v, out, key))
+            item = out
+        elif isinstance(item, dict):
+            copy: dict[Any, Any] = dict.fromkeys(item)
+            stack.extend((v, copy, k) for k, v in item.items())
+            item = copy
+        elif isinstance(item, (list, tuple)):
+            items: list[Any] = [None] * len(item)
+            stack.extend((v, items, i) for i, v in enumerate(item))
+            item = items
+        into[slot] = item
+    return holder[0]
+
+
+class _Text:
+    """A piece of JSON text already written (between the values :func:`canonical_json` walks)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def canonical_json(value: Any) -> str:
+    """``value`` (wire data: dicts, lists, scalars) as compact JSON with sorted keys, like
+    ``json.dumps(value, sort_keys=True, separators=(",", ":"))`` but at any depth, and with
+    anything JSON cannot say written as its ``repr`` (a stable text to sort or compare by).
+
+    >>> canonical_json({"b": [1, {"d": None, "c": 2.5}], "a": "x"})
+    '{"a":"x","b":[1,{"c":2.5,"d":null}]}'
+    """
+    parts: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            parts.append(item.text)
+        elif isinstance(item, dict):
+            seq: list[Any] = []
+            for i, key in enumerate(sorted(item, key=str)):
+                seq.append(_Text(("," if i else "") + json.dumps(str(key)) + ":"))
+                seq.append(item[key])
+            stack.append(_Text("}"))
+            stack.extend(reversed(seq))
+            parts.append("{")
+        elif isinstance(item, (list, tuple)):
+            seq = []
+            for i, v in enumerate(item):
+                if i:
+                    seq.append(_Text(","))
+                seq.append(v)
+            stack.append(_Text("]"))
+            stack.extend(reversed(seq))
+            parts.append("[")
+        elif item is None or isinstance(item, (str, int, float, bool)):
+            parts.append(json.dumps(item))
+        else:
+            parts.append(json.dumps(repr(item)))
+    return "".join(parts)
 
 
 @dataclass
@@ -221,14 +326,26 @@ class Job(_Wire):
 
     def to_bundle(self) -> dict[str, Any]:
         """``{"job": ..., "nodeJobs": {...}}`` (a definition: ``{"workflow": ...}``): what
-        ``flowgraph fetch -o`` saves; :func:`flowgraph.load` reads it back."""
+        ``flowgraph fetch -o`` saves; :func:`flowgraph.load` reads it back. Nested bundles
+        (sub-workflows) are written without recursion."""
         if self.definition:
             wire = self.to_wire()
             flow = wire.get("metadata", {}).get("flow", [])
-            return {"workflow": {"id": self.job_id, "flow": flow, **self.extra}}
-        bundle: dict[str, Any] = {"job": self.to_wire()}
-        if self.node_jobs:
-            bundle["nodeJobs"] = {k: v.to_bundle() for k, v in sorted(self.node_jobs.items())}
-        if self.not_loaded:
-            bundle["notLoaded"] = dict(sorted(self.not_loaded.items()))
-        return bundle
+            return {"workflow": {"id": self.job_id, "flow": flow, **_to_wire(self.extra)}}
+        root: dict[str, Any] = {}
+        todo: list[tuple[Job, dict[str, Any]]] = [(self, root)]
+        while todo:
+            job, bundle = todo.pop()
+            bundle["job"] = job.to_wire()
+            if job.node_jobs:
+                nodes: dict[str, Any] = {}
+                for key, child in sorted(job.node_jobs.items()):
+                    if child.definition:
+                        nodes[key] = child.to_bundle()
+                    else:
+                        nodes[key] = {}
+                        todo.append((child, nodes[key]))
+                bundle["nodeJobs"] = nodes
+            if job.not_loaded:
+                bundle["notLoaded"] = dict(sorted(job.not_loaded.items()))
+        return root

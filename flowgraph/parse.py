@@ -1,10 +1,27 @@
 """Fast, strict-about-shape parsing of job JSON (already decoded) into the typed model.
 
-Accepts camelCase (the wire) and snake_case (what the SDK's ``model_dump()`` gives) keys, treats
-``null`` as empty, keeps unknown fields in each object's ``extra`` (and lists them once in
-``Job.unknowns``), and raises :class:`~flowgraph.errors.PayloadError` naming the JSON path of
-the first value of the wrong shape. It builds the dataclasses directly: dataclasses-json's
-``from_dict`` is ~100x slower than ``json.loads`` and cannot sit on the path of a large flow.
+Accepts camelCase (the wire) and snake_case keys: those of the official SDK's ``model_dump()``
+(which spells ``modelId`` ``api_model_id`` and ``modelTypes`` ``api_model_types``: pydantic
+reserves the ``model_`` prefix) and the plain ones (``model_id``). Treats ``null`` as empty,
+keeps unknown fields in each object's ``extra`` (and lists them once in ``Job.unknowns``), and
+raises :class:`~flowgraph.errors.PayloadError` naming the JSON path of the first value of the
+wrong shape.
+
+Numbers: a number that is not finite (``inf``, ``nan``: ``1e400`` in JSON text overflows to
+``inf``, a dict or an SDK object can hold either) is unknown, never a value: ``progress``,
+``cuCost`` and ``cuDiscount`` read as ``None``, so nothing shows ``nan%`` or writes ``NaN`` into
+JSON. :func:`flowgraph.load` goes further before parsing (:func:`flowgraph.decode.scrub`):
+every non-finite number anywhere becomes ``null`` and every lone surrogate U+FFFD, each noted
+in ``Job.unknowns``. ``iterationIndex`` and ``count`` must be whole numbers (``inf`` is not).
+
+Nesting: values flowgraph only carries (input values, outputs, unknown fields) may nest as
+deep as the JSON does; nothing recurses into them. Branch values (``ref.equal``, the cases'
+``value``, ``logic.default``) are compared and written as JSON, and ``inputs_array`` items are
+parsed into inputs: those two raise a ``PayloadError`` when nested more than
+:data:`MAX_NESTING` levels (real ones are a string, and items of one level).
+
+It builds the dataclasses directly: dataclasses-json's ``from_dict`` is ~100x slower than
+``json.loads`` and cannot sit on the path of a large flow.
 
 Flow nodes go through a fast path first (``_fast_node``): no JSON paths are formatted and nothing
 is recorded. Whenever it meets anything unusual (a wrong shape, snake_case keys, an unknown field
@@ -49,7 +66,10 @@ from .model import (
     StatusChange,
 )
 
-__all__ = ["describe", "gc_paused", "parse_flow", "parse_job", "quick_job"]
+__all__ = ["MAX_NESTING", "describe", "gc_paused", "parse_flow", "parse_job", "quick_job"]
+
+#: The deepest nesting of a branch value (lists and objects) and of ``inputs_array`` items.
+MAX_NESTING = 32
 
 
 @contextmanager
@@ -158,6 +178,7 @@ _NODE = _keys(
     "count",
     "items",
 )
+_NODE["api_model_id"] = "model_id"  # the SDK's model_dump(): pydantic reserves "model_"
 _INPUT = _keys("name", "type", "value", "ref", "items", "required", "default")
 _INPUT_ATTRS = _keys(
     "allowedValues",
@@ -186,6 +207,7 @@ _INPUT_ATTRS = _keys(
     "maxDuration",
     "id",
 )
+_INPUT_ATTRS["api_model_types"] = "model_types"  # the SDK's model_dump()
 _REF = _keys("node", "name", "conditional", "equal")
 _LOGIC = _keys("cases", "default", "transform")
 _CASE = _keys("condition", "value")
@@ -253,10 +275,27 @@ def _str_list(value: Any, path: str) -> list[str]:
 
 
 def _num(value: Any, path: str) -> float | None:
-    if value is None or (type(value) in (int, float)):
+    """A number, or None when absent or not finite (``inf``, ``nan``: unknown)."""
+    if value is None or type(value) is int:
         number: float | None = value
         return number
+    if type(value) is float:
+        return value if value - value == 0.0 else None  # inf - inf and nan - nan are nan
     raise _fail(path, "a number", value)
+
+
+def _nested(value: Any, path: str) -> Any:
+    """``value``, or a PayloadError when its lists and objects nest more than MAX_NESTING."""
+    if type(value) is not list and type(value) is not dict:
+        return value
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_NESTING:
+            raise PayloadError(path, f"nested more than {MAX_NESTING} levels deep")
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, level + 1) for c in children if isinstance(c, (list, dict)))
+    return value
 
 
 def _int(value: Any, path: str) -> int | None:
@@ -297,12 +336,12 @@ def _ref(data: Any, path: str, ctx: _Ctx) -> Ref | None:
         node=_str(get("node"), path + ".node"),
         name=_str(get("name"), path + ".name"),
         conditional=_str_list(get("conditional"), path + ".conditional"),
-        equal=get("equal"),
+        equal=_nested(get("equal"), path + ".equal"),
         extra=extra,
     )
 
 
-def _input(data: Any, path: str, ctx: _Ctx) -> Input:
+def _input(data: Any, path: str, ctx: _Ctx, level: int = 0) -> Input:
     data = _obj(data, path)
     known: dict[str, Any] = {}
     attrs: dict[str, Any] = {}
@@ -320,10 +359,17 @@ def _input(data: Any, path: str, ctx: _Ctx) -> Input:
     items_raw = get("items")
     items: list[list[Input]] = []
     if items_raw is not None:
+        if level >= MAX_NESTING and items_raw:
+            raise PayloadError(
+                path + ".items", f"inputs nested more than {MAX_NESTING} levels deep"
+            )
         for i, item in enumerate(_list(items_raw, path + ".items")):
             ipath = f"{path}.items[{i}]"
             items.append(
-                [_input(sub, f"{ipath}[{j}]", ctx) for j, sub in enumerate(_list(item, ipath))]
+                [
+                    _input(sub, f"{ipath}[{j}]", ctx, level + 1)
+                    for j, sub in enumerate(_list(item, ipath))
+                ]
             )
     required = get("required")
     if required is not None:
@@ -353,13 +399,13 @@ def _logic(data: Any, path: str, ctx: _Ctx) -> Logic | None:
         cases.append(
             Case(
                 condition=_str(cf.get("condition"), cpath + ".condition"),
-                value=cf.get("value"),
+                value=_nested(cf.get("value"), cpath + ".value"),
                 extra=cextra,
             )
         )
     return Logic(
         cases=cases,
-        default=f.get("default"),
+        default=_nested(f.get("default"), path + ".default"),
         transform=_str(f.get("transform"), path + ".transform"),
         extra=extra,
     )
@@ -519,7 +565,10 @@ for _cls, _names in _POSITIONAL.items():
 
 def _wire(table: dict[str, str]) -> dict[str, str]:
     """Both spellings of each key of ``table`` -> the camelCase (wire) spelling."""
-    camel = {attr: key for key, attr in table.items() if key != attr}
+    camel: dict[str, str] = {}
+    for key, attr in table.items():
+        if key != attr:
+            camel.setdefault(attr, key)  # the first spelling of each: the camelCase one
     return {key: camel.get(attr, attr) for key, attr in table.items()}
 
 
@@ -565,7 +614,7 @@ def _fast_strs(value: Any) -> list[str]:
     return value
 
 
-def _fast_input(data: Any, seen: set[tuple[str, str]]) -> Input:
+def _fast_input(data: Any, seen: set[tuple[str, str]], level: int = 0) -> Input:
     if type(data) is not dict:
         raise _SLOW
     # what is left once the fields are popped: the UI attributes (and unknown fields), in order
@@ -602,25 +651,29 @@ def _fast_input(data: Any, seen: set[tuple[str, str]]) -> Input:
         node = rget("node")
         rname = rget("name")
         conditional = rget("conditional")
-        if (node is not None and type(node) is not str) or (
-            rname is not None and type(rname) is not str
+        equal = rget("equal")
+        if (
+            (node is not None and type(node) is not str)
+            or (rname is not None and type(rname) is not str)
+            or type(equal) is list
+            or type(equal) is dict
         ):
             raise _SLOW
         ref = Ref(
             node,
             rname,
             [] if conditional is None else _fast_strs(conditional),
-            rget("equal"),
+            equal,
             rextra,
         )
     items: list[list[Input]] = []
     if items_raw is not None:
-        if type(items_raw) is not list:
+        if type(items_raw) is not list or level >= MAX_NESTING:
             raise _SLOW
         for item in items_raw:
             if type(item) is not list:
                 raise _SLOW
-            items.append([_fast_input(sub, seen) for sub in item])
+            items.append([_fast_input(sub, seen, level + 1) for sub in item])
     if required is not None and type(required) is not dict:
         raise _SLOW
     return Input(name, kind, value, ref, items, required, default, attrs, extra)
@@ -662,13 +715,21 @@ def _fast_logic(data: Any, seen: set[tuple[str, str]]) -> Logic:
             else:
                 raw, cextra = _fields(raw, _CASE, "case", seen)
             condition = raw.get("condition")
-            if condition is not None and type(condition) is not str:
+            value = raw.get("value")
+            if (condition is not None and type(condition) is not str) or _unusual(value):
                 raise _SLOW
-            cases.append(Case(condition, raw.get("value"), cextra))
+            cases.append(Case(condition, value, cextra))
     transform = data.get("transform")
-    if transform is not None and type(transform) is not str:
+    default = data.get("default")
+    if (transform is not None and type(transform) is not str) or _unusual(default):
         raise _SLOW
-    return Logic(cases, data.get("default"), transform, extra)
+    return Logic(cases, default, transform, extra)
+
+
+def _unusual(value: Any) -> bool:
+    """A branch value the path-tracking parser must check for its nesting (a list, an object)."""
+    kind = type(value)
+    return kind is list or kind is dict
 
 
 def _fast_node(data: Any, seen: set[tuple[str, str]]) -> FlowNode:
@@ -836,6 +897,11 @@ def quick_job(data: Any) -> Job | None:
         return None
 
 
+def _finite(value: Any) -> bool:
+    """A finite float (ints are checked apart)."""
+    return type(value) is float and value - value == 0.0
+
+
 def _fast_job(data: Any) -> Job:
     if type(data) is not dict or not data.keys() <= _JOB_KEYS:
         raise _SLOW
@@ -857,7 +923,7 @@ def _fast_job(data: Any) -> Job:
         or (updated is not None and type(updated) is not str)
         or (author is not None and type(author) is not str)
         or (owner is not None and type(owner) is not str)
-        or (progress is not None and type(progress) is not int and type(progress) is not float)
+        or (progress is not None and type(progress) is not int and not _finite(progress))
     ):
         raise _SLOW
     history: list[StatusChange] = []
@@ -916,8 +982,8 @@ def _fast_job(data: Any) -> Job:
         discount = billing.get("cuDiscount")
         refund = billing.get("disableRefund")
         if (
-            (cost is not None and type(cost) is not int and type(cost) is not float)
-            or (discount is not None and type(discount) is not int and type(discount) is not float)
+            (cost is not None and type(cost) is not int and not _finite(cost))
+            or (discount is not None and type(discount) is not int and not _finite(discount))
             or (refund is not None and type(refund) is not bool)
         ):
             raise _SLOW

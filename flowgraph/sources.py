@@ -10,6 +10,27 @@ an SDK response object, a saved bundle or a workflow definition.
 Traceback (most recent call last):
 ...
 flowgraph.errors.SourceError: <text>: not valid JSON: ... (line 1, column 2)
+
+What is not one workflow job is refused in one line naming where it came from: empty input,
+a list (``GET /jobs`` gives a page of them), a job of another type:
+
+>>> load("  ")
+Traceback (most recent call last):
+...
+flowgraph.errors.SourceError: <text>: empty input: expected a job as JSON
+>>> load('[{"jobId": "job_1"}, {"jobId": "job_2"}]')  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+flowgraph.errors.PayloadError: <text>: expected a job object, got a list of 2 jobs: flowgraph ...
+>>> load({"job": {"jobId": "job_9", "jobType": "flux", "metadata": {"workflowJobId": "job_1"}}})
+... # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+flowgraph.errors.SourceError: job: job_9 is a 'flux' job, not a workflow run (it has no ...
+
+Before parsing, every lone surrogate in a string becomes U+FFFD and every non-finite number
+``null`` (:func:`flowgraph.decode.scrub`), each noted in ``Job.unknowns``: everything flowgraph
+writes afterwards is valid UTF-8 and strict JSON.
 """
 
 from __future__ import annotations
@@ -20,7 +41,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from .decode import decode_json
+from ._text import fix_surrogates, one_line
+from .decode import Note, decode_json, decode_json_scrubbed, scrub
 from .errors import PayloadError, SourceError
 from .model import Job, Metadata
 from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job, quick_job
@@ -53,12 +75,22 @@ def _definition(data: dict[str, Any], path: str) -> Job:
     return job
 
 
-def job_from_data(data: Any, where: str = "job") -> Job:
+def job_from_data(
+    data: Any, where: str = "job", *, notes: list[Note] | None = None, origin: str | None = None
+) -> Job:
     """Turn decoded JSON into a :class:`Job`: envelope, bare job, bundle or definition.
 
     A bundle is ``{"job": ..., "nodeJobs": {jobId: job or bundle}, "notLoaded": {...}}``; its
     node jobs are parsed without recursion, so deeply nested sub-workflows cannot overflow.
+
+    ``data`` is scrubbed first (:func:`flowgraph.decode.scrub`) unless ``notes`` says it was
+    already; the notes end up in ``Job.unknowns``. ``origin`` (a file name, ``<stdin>``) starts
+    the messages that refuse what is not one workflow job; ``where`` by default.
     """
+    origin = one_line(origin if origin is not None else where)
+    if notes is None:
+        data, notes = scrub(data, _root_path(data, where))
+    _refuse_lists(data, origin)
     root = Job(job_id="?")
     stack: list[tuple[Any, _Path, Job | None, str]] = [(data, where, None, "")]
     with gc_paused():
@@ -69,7 +101,65 @@ def job_from_data(data: Any, where: str = "job") -> Job:
                 root = job
             else:
                 parent.node_jobs[key] = job
+    _refuse_other_jobs(root, origin)
+    if notes:
+        root.unknowns = [*root.unknowns, *notes]
     return root
+
+
+def _root_path(data: Any, where: str) -> str:
+    """Where scrub's paths start: an envelope's keys are the paths (``job.metadata...``);
+    a bare job is ``job``."""
+    if isinstance(data, dict) and ("job" in data or "workflow" in data):
+        return ""
+    return where
+
+
+def _refuse_lists(data: Any, origin: str) -> None:
+    """A list of jobs (or a ``GET /jobs`` page) where one job goes: say so, and what to do."""
+    if isinstance(data, list):
+        items, what = data, "a list of {}"
+    elif (
+        isinstance(data, dict)
+        and isinstance(data.get("jobs"), list)
+        and not any(k in data for k in ("job", "jobId", "job_id", "workflow", "flow"))
+    ):
+        items, what = data["jobs"], "a page of GET /jobs with {}"
+    else:
+        return
+    n = len(items)
+    jobs = all(
+        isinstance(x, dict) and any(k in x for k in ("jobId", "job_id", "job")) for x in items
+    )
+    noun = "job" if jobs else "item"
+    if n == 0:
+        got = "an empty list" if isinstance(data, list) else what.format("no jobs")
+    else:
+        got = what.format(f"{n} {noun}{'' if n == 1 else 's'}")
+    hint = {0: "", 1: f"; pass the {noun} itself"}.get(n, "; pass one of them, e.g. the first")
+    raise PayloadError(origin, f"expected a job object, got {got}: flowgraph takes one job{hint}")
+
+
+def _refuse_other_jobs(job: Job, origin: str) -> None:
+    """A job of another type (an image generation...) is not a run to draw: say what it is."""
+    if job.definition or job.flow or job.node_jobs:
+        return
+    kind = job.job_type
+    if kind is None:
+        meta_type = job.metadata.extra.get("type")
+        kind = meta_type if isinstance(meta_type, str) else None
+    if kind is None or kind == "workflow":
+        return
+    parent = job.metadata.workflow_job_id
+    raise SourceError(
+        f"{origin}: {one_line(job.job_id)} is a {kind!r} job, not a workflow run (it has no "
+        "metadata.flow)"
+        + (
+            f"; it is a node of the workflow job {one_line(parent)}: load that one"
+            if parent
+            else ""
+        )
+    )
 
 
 #: The JSON path of a bundle or node job: the root's text, or (parent's path, node job id),
@@ -121,21 +211,39 @@ def _one(data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, 
     return parse_job(data, path)
 
 
-def _read_path(path: Path) -> Any:
+def _decode(raw: str | bytes, where: str) -> Job:
+    """The job in JSON ``raw`` read from ``where``."""
+    try:
+        data, notes = decode_json_scrubbed(raw, where, "job")
+    except SourceError:
+        if not raw.strip():
+            raise SourceError(
+                f"{fix_surrogates(where)}: empty input: expected a job as JSON"
+            ) from None
+        raise
+    if notes and isinstance(data, dict) and ("job" in data or "workflow" in data):
+        notes = [(path[len("job.") :], what) for path, what in notes]  # an envelope's keys
+    return job_from_data(data, notes=notes, origin=where)
+
+
+def _read_path(path: Path) -> Job:
+    where = fix_surrogates(str(path))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SourceError(f"{path}: no such file") from None
+        raise SourceError(f"{where}: no such file") from None
     except IsADirectoryError:
-        raise SourceError(f"{path}: is a directory, expected a JSON file") from None
+        raise SourceError(f"{where}: is a directory, expected a JSON file") from None
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode_json(raw, str(path))
+        raise SourceError(
+            f"{where}: cannot read: {fix_surrogates(str(exc.strerror or exc))}"
+        ) from None
+    return _decode(raw, str(path))
 
 
-def _read_stream(stream: IO[Any], where: str) -> Any:
+def _read_stream(stream: IO[Any], where: str) -> Job:
     raw = stream.read()
-    return decode_json(raw, where)
+    return _decode(raw, where)
 
 
 def load(source: Source) -> Job:
@@ -158,23 +266,23 @@ def _load(source: Source) -> Job:
     if isinstance(source, (dict, list)):
         return job_from_data(source)
     if isinstance(source, (bytes, bytearray)):
-        return job_from_data(decode_json(bytes(source), "<bytes>"))
+        return _decode(bytes(source), "<bytes>")
     if isinstance(source, str):
         text = source.lstrip()
-        if text.startswith(("{", "[")):
-            return job_from_data(decode_json(source, "<text>"))
-        if not text:
-            raise SourceError("empty source: expected a path, '-' or JSON text")
+        if text.startswith(("{", "[")) or not text:
+            return _decode(source, "<text>")
         if source == "-":
-            return job_from_data(_read_stream(sys.stdin.buffer, "<stdin>"))
-        return job_from_data(_read_path(Path(source)))
+            return _read_stream(sys.stdin.buffer, "<stdin>")
+        return _read_path(Path(source))
     if isinstance(source, os.PathLike):
-        return job_from_data(_read_path(Path(source)))
+        return _read_path(Path(source))
     if hasattr(source, "read"):
-        return job_from_data(_read_stream(source, getattr(source, "name", "<stream>")))
+        name = getattr(source, "name", None)
+        return _read_stream(source, name if isinstance(name, str) else "<stream>")
     dump = getattr(source, "model_dump", None)
     if callable(dump):  # a scenario_sdk (pydantic) response object
-        return job_from_data(dump(mode="json", by_alias=True, exclude_none=True))
+        data = dump(mode="json", by_alias=True, exclude_none=True)
+        return job_from_data(data, origin=f"<{type(source).__name__}>")
     raise SourceError(
         f"cannot load a {type(source).__name__}: expected a path, '-', JSON text or bytes, "
         "a dict, a file object or a scenario_sdk response"

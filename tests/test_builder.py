@@ -171,3 +171,153 @@ def test_large_chain_builds_without_recursion() -> None:
     blocked = fg.blocked()
     assert len(blocked) == 4999 and blocked[-1].causes == ["n0"]
     assert len(fg.upstream("n4999")) == 4999
+
+
+def test_match_tables_of_an_empty_body_and_a_body_of_the_empty_id_do_not_collide() -> None:
+    # "\x00".join([]) == "\x00".join([""]): the table of one body was served for the other
+    fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
+        {"id": "", "type": "model", "status": "skipped"},
+        {"id": "loop-a", "type": "for-each", "status": "success"},
+        {"id": "loop-b", "type": "for-each", "status": "success", "loopBodyNodeIds": [""]},
+        {"id": "a-copy", "type": "model", "status": "success", "loopNodeId": "loop-a",
+         "iterationIndex": 0},
+        {"id": "b-copy", "type": "model", "status": "success", "loopNodeId": "loop-b",
+         "iterationIndex": 0},
+    ]}})
+    assert fg.nx.nodes["b-copy"]["template"] == ""
+    assert "template" not in fg.nx.nodes["a-copy"]
+    assert [(f.code, f.node) for f in fg.lint() if f.code == "unmatched-copy"] == [
+        ("unmatched-copy", "a-copy")]
+
+
+MUTUAL = [{"id": f"each-{i}", "type": "for-each", "status": "processing",
+           "loopBodyNodeIds": [f"each-{j}" for j in range(9) if j != i]} for i in range(9)]
+
+
+def test_for_each_nodes_listing_each_other_nest_once_and_are_reported() -> None:
+    from flowgraph.screen import show_data
+    from flowgraph.show import show_text
+
+    fg = flowgraph.graph({"jobId": "j", "status": "in-progress", "metadata": {"flow": MUTUAL}})
+    # handed out from the smallest id: each-0 holds the others, which hold nothing
+    assert {k: loop.body for k, loop in fg.loops.items()} == {
+        "each-0": [f"each-{j}" for j in range(1, 9)], **{f"each-{i}": [] for i in range(1, 9)}}
+    assert edges(fg) == [("each-0", f"each-{j}", "loop_body") for j in range(1, 9)]
+    found = [f for f in fg.lint() if f.code == "loop-body-conflict"]
+    assert [f.node for f in found] == [f"each-{i}" for i in range(1, 9)]
+    assert found[0].message == (
+        "for-each 'each-1': loopBodyNodeIds entries ignored: 'each-0' (which contains it), "
+        + ", ".join(f"'each-{j}' (already in the body of 'each-0')" for j in range(2, 9)))
+    # one row per node: no walk over every order of the bodies (that took 24 s before)
+    assert [(r["depth"], r["id"]) for r in show_data(fg)["rows"]] == [
+        (0, "each-0"), *((1, f"each-{j}") for j in range(1, 9))]
+    assert len(show_text(fg, expand_loops=True).splitlines()) < 30
+    shuffled = list(reversed(MUTUAL))
+    again = flowgraph.graph({"jobId": "j", "status": "in-progress", "metadata": {"flow": shuffled}})
+    assert again.snapshot() == fg.snapshot()
+
+
+def test_a_for_each_in_its_own_body_and_a_copy_of_a_node_that_is_no_loop() -> None:
+    fg = flowgraph.graph({"jobId": "j", "status": "in-progress", "metadata": {"flow": [
+        {"id": "loop", "type": "for-each", "status": "processing",
+         "loopBodyNodeIds": ["loop", "gen", "gen", "gen-copy"]},
+        {"id": "gen", "type": "model", "status": "skipped"},
+        {"id": "gen-copy", "type": "model", "status": "success", "loopNodeId": "loop",
+         "iterationIndex": 0, "loopBodyNodeIds": ["gen-copy"]},
+        {"id": "stray", "type": "model", "status": "pending", "loopNodeId": "gen",
+         "iterationIndex": 0, "dependsOn": ["gen-copy"]},
+    ]}})
+    assert fg.loops["loop"].body == ["gen"]
+    assert fg.loops["gen-copy"].body == []
+    assert fg.nx.nodes["gen-copy"]["template"] == "gen"
+    assert sorted((f.code, f.node, f.message) for f in fg.lint()
+                  if f.code in ("loop-body-conflict", "orphan-copy")) == [
+        ("loop-body-conflict", "gen-copy",
+         "for-each 'gen-copy': loopBodyNodeIds entries ignored: 'gen-copy' (itself)"),
+        ("loop-body-conflict", "loop", "for-each 'loop': loopBodyNodeIds entries ignored: "
+         "'loop' (itself), 'gen-copy' (a loop copy)"),
+        ("orphan-copy", "stray", "loop copy names loopNodeId 'gen', which is not a for-each node"),
+    ]
+    assert edges(fg) == [("gen-copy", "stray", "depends_on"), ("loop", "gen", "loop_body"),
+                         ("loop", "gen-copy", "iteration")]
+    fg.blocked(), fg.snapshot(statuses=True, copies=True), fg.critical_path()
+
+
+def _deep(levels: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("levels", [600, 100_000])
+def test_deep_values_and_duplicate_ids_build_and_write_back(levels: int) -> None:
+    data = json.loads(example("approval-parked.json").read_text())
+    flow = data["job"]["metadata"]["flow"]
+    flow[1]["inputs"].append({"name": "deep", "value": _deep(levels)})
+    flow[1]["output"] = {"nested": _deep(levels)}
+    flow.append(dict(flow[1], status="failure"))  # a duplicate id, told apart by its value
+    sources: list[object] = [data]
+    if levels < 900:  # JSON text this deep still decodes
+        sources.append(json.dumps(data))
+    for source in sources:
+        fg = flowgraph.graph(source)
+        assert fg.nx.nodes["gen#2"]["duplicate_of"] == "gen"
+        # duplicates sorted by their whole content (status "failure" < "success"), any depth
+        assert (fg.nx.nodes["gen"]["status"], fg.nx.nodes["gen#2"]["status"]) == ("failure", "success")
+        fg.snapshot(statuses=True, copies=True), fg.blocked(), fg.lint(), fg.summary()
+        wire = fg.job.to_bundle()["job"]["metadata"]["flow"][1]
+        depth, value = 0, wire["inputs"][-1]["value"]
+        while value:
+            value, depth = value[0], depth + 1
+        assert depth == levels
+    from flowgraph.model import canonical_json
+
+    assert canonical_json(_deep(levels)) == "[" * (levels + 1) + "]" * (levels + 1)
+
+
+def test_branch_values_and_items_nested_too_deeply_are_payload_errors() -> None:
+    deep_equal = {"jobId": "j", "metadata": {"flow": [{"id": "if", "type": "logic"}, {
+        "id": "b", "inputs": [{"name": "x", "ref": {"node": "if", "equal": _deep(40)}}]}]}}
+    with pytest.raises(flowgraph.PayloadError,
+                       match=r"^job.metadata.flow\[1\].inputs\[0\].ref.equal: nested more than 32 levels deep$"):
+        flowgraph.load(deep_equal)
+    inp: dict[str, object] = {"name": "leaf", "ref": {"node": "a"}}
+    for _ in range(1000):
+        inp = {"name": "x", "type": "inputs_array", "items": [[inp]]}
+    with pytest.raises(flowgraph.PayloadError, match=r"items: inputs nested more than 32 levels deep$"):
+        flowgraph.load({"jobId": "j", "metadata": {"flow": [{"id": "a"}, {"id": "b", "inputs": [inp]}]}})
+    ok = {"jobId": "j", "metadata": {"flow": [{"id": "if", "type": "logic", "logic": {
+        "cases": [{"condition": "x", "value": ["a", {"b": 1}]}], "default": {"k": [1]}}}]}}
+    assert flowgraph.graph(ok).snapshot().count("case") == 1
+
+
+def test_loops_nest_at_most_64_deep_so_every_reader_stays_shallow() -> None:
+    from flowgraph.builder import MAX_LOOP_NESTING
+    from flowgraph.render import render
+    from flowgraph.show import show_text
+
+    # 2000 for-each nodes, each the body of the one before: show overflowed the stack
+    flow = [{"id": f"t{i:04d}", "type": "for-each", "loopBodyNodeIds": [f"t{i + 1:04d}"]}
+            for i in range(2000)] + [{"id": "t2000", "type": "model"}]
+    fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": flow}})
+    assert MAX_LOOP_NESTING == 64
+    assert fg.loops["t0063"].body == [] and fg.loops["t0064"].body == ["t0065"]
+    cut = [f for f in fg.lint() if f.code == "loop-body-conflict"]
+    assert cut[0].message == ("for-each 't0063': loopBodyNodeIds entries ignored: 't0064' "
+                              "(a for-each nested more than 64 deep)")
+    assert len(cut) == 31
+    assert len(show_text(fg, width=None).splitlines()) > 2000
+    render(fg, "dot"), render(fg, "mermaid")
+    # 5000 loop copies, each spawned by the one before
+    flow = [{"id": "c0", "type": "for-each", "loopBodyNodeIds": ["t"]},
+            {"id": "t", "type": "for-each", "loopBodyNodeIds": ["t"]}]
+    flow += [{"id": f"c{i}", "type": "for-each", "loopNodeId": f"c{i - 1}", "iterationIndex": 0}
+             for i in range(1, 5000)]
+    fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": flow}})
+    assert fg.loops["c1"].iterations == {0: ["c2"]} and fg.loops["c63"].iterations == {0: ["c64"]}
+    assert fg.loops["c64"].iterations == {}
+    assert [f.message for f in fg.lint() if f.node == "c65"] == [
+        "loop copy nested more than 64 loops deep (loopNodeId 'c64'); left out of its loop"]
+    assert fg.nx.nodes["c1"]["template"] == "t"
+    show_text(fg, expand_loops=True), render(fg, "dot", expand_loops=True)

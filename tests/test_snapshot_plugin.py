@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -132,12 +131,10 @@ def test_new_iteration_fails_on_the_counts(project: pytest.Pytester) -> None:
 
 
 def snake(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): snake(v)
-                for k, v in reversed(value.items())}
-    if isinstance(value, list):
-        return [snake(v) for v in value]
-    return value
+    """What the official SDK's ``model_dump()`` gives for the run: its real snake_case names."""
+    from scenario_sdk.types import JobRetrieveResponse
+
+    return JobRetrieveResponse.model_validate(value).model_dump()
 
 
 def test_shuffled_flow_and_snake_case_keys_still_pass(project: pytest.Pytester) -> None:

@@ -44,8 +44,6 @@ def test_stdin_dash(expected: str) -> None:
 
 
 def _snake(value: object) -> object:
-    import re
-
     if isinstance(value, dict):
         return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): _snake(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -53,7 +51,18 @@ def _snake(value: object) -> object:
     return value
 
 
-def test_snake_case_keys_give_the_same_graph(expected: str) -> None:
+def test_sdk_snake_case_model_dump_gives_the_same_graph(expected: str) -> None:
+    # the SDK's own snake_case (api_model_id, api_model_types, nulls everywhere), not a regex:
+    # tests/test_sdk_interop.py covers every form on every run
+    from scenario_sdk.types.job_retrieve_response import JobRetrieveResponse
+
+    dump = JobRetrieveResponse.model_validate(json.loads(APPROVAL.read_text())).model_dump()
+    assert "api_model_id" in json.dumps(dump)
+    assert snapshot_of(dump) == expected
+
+
+def test_hand_written_snake_case_keys_give_the_same_graph(expected: str) -> None:
+    # every key converted by rule (model_id, not the SDK's api_model_id): the other reading
     data = json.loads(APPROVAL.read_text())
     assert snapshot_of(_snake(data)) == expected
 
@@ -131,7 +140,18 @@ def test_nulls_are_empty() -> None:
     assert job.flow[0].assets == [] and job.flow[0].inputs == []
 
 
+@pytest.fixture
+def default_recursion_limit() -> Any:
+    """Python's default recursion limit for one test: the JSON decoders' depth limit is that
+    limit, and a test run in-process before may have left it raised (mypy's api sets 2**14)."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    yield
+    sys.setrecursionlimit(before)
+
+
 @pytest.mark.parametrize("depth", [1_000, 100_000])
+@pytest.mark.usefixtures("default_recursion_limit")
 def test_deep_nesting_is_a_source_error(depth: int) -> None:
     text = "[" * depth + "]" * depth
     with pytest.raises(SourceError, match="nested too deeply"):
@@ -142,7 +162,8 @@ def test_deep_nesting_is_a_source_error(depth: int) -> None:
     ("text", "message"),
     [
         ('{"job": ', "not valid JSON: Expecting value (line 1, column 9)"),
-        ("", "empty source"),
+        ("", "<text>: empty input: expected a job as JSON"),
+        ("  \n", "<text>: empty input: expected a job as JSON"),
         ('{"jobId": "j", "progress": NaN}', "NaN is not allowed"),
     ],
 )
@@ -203,3 +224,142 @@ def test_invalid_json_gets_the_standard_librarys_one_line_error(raw: bytes, mess
     with pytest.raises(flowgraph.SourceError) as err:
         flowgraph.load(raw)
     assert str(err.value) == message
+
+
+# -- what is not one workflow job: one line naming where -----------------------------------------
+@pytest.mark.parametrize("raw", [b"", b"  \n\t", "", "\n"])
+def test_empty_file_stdin_bytes_and_text(raw: Any, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "run.json"
+    path.write_bytes(raw.encode() if isinstance(raw, str) else raw)
+    data = raw.encode() if isinstance(raw, str) else raw
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    cases = [(str(path), f"{path}"), (path, f"{path}"), ("-", "<stdin>"), (data, "<bytes>"),
+             (io.BytesIO(data), "<stream>"), (data.decode(), "<text>")]
+    for source, where in cases:
+        with pytest.raises(SourceError) as err:
+            flowgraph.load(source)
+        assert str(err.value) == f"{where}: empty input: expected a job as JSON", source
+
+
+def test_a_list_of_jobs_says_how_many_and_what_to_pass(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    job = json.loads(APPROVAL.read_text())
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps([job, job, job["job"]]))
+    with pytest.raises(PayloadError) as err:
+        flowgraph.load(path)
+    assert str(err.value) == (f"{path}: expected a job object, got a list of 3 jobs: flowgraph "
+                              "takes one job; pass one of them, e.g. the first")
+    with pytest.raises(PayloadError) as err:
+        flowgraph.load([job])
+    assert str(err.value) == ("job: expected a job object, got a list of 1 job: flowgraph takes "
+                              "one job; pass the job itself")
+    with pytest.raises(PayloadError, match=r"^<text>: expected a job object, got an empty list: "
+                                           r"flowgraph takes one job$"):
+        flowgraph.load("[]")
+    page = {"jobs": [job["job"], job["job"]], "nextPaginationToken": "tok_2"}
+    with pytest.raises(PayloadError) as err:
+        flowgraph.load(json.dumps(page).encode())
+    assert str(err.value) == ("<bytes>: expected a job object, got a page of GET /jobs with 2 "
+                              "jobs: flowgraph takes one job; pass one of them, e.g. the first")
+
+
+NODE_JOB = {"job": {"jobId": "job_render1", "jobType": "flux", "status": "failure",
+                    "metadata": {"workflowJobId": "job_F0rEachFailedCopy", "workflowId": "wflow_x",
+                                 "error": "NSFW content detected"}}}
+
+
+def test_a_job_of_another_type_says_what_it_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "node-job.json"
+    path.write_text(json.dumps(NODE_JOB))
+    with pytest.raises(SourceError) as err:
+        flowgraph.load(path)
+    assert str(err.value) == (
+        f"{path}: job_render1 is a 'flux' job, not a workflow run (it has no metadata.flow); "
+        "it is a node of the workflow job job_F0rEachFailedCopy: load that one")
+    inference = {"jobId": "job_i", "metadata": {"type": "txt2img", "input": {"prompt": "a cat"}}}
+    with pytest.raises(SourceError) as err:
+        flowgraph.load(inference)
+    assert str(err.value) == "job: job_i is a 'txt2img' job, not a workflow run (it has no metadata.flow)"
+
+
+def test_what_is_still_a_run() -> None:
+    # a workflow job whose flow is not there yet, a job of unknown type, a definition, a bundle
+    # whose node jobs are other types, a newer job type that carries a flow
+    assert flowgraph.load({"jobId": "j", "jobType": "workflow", "metadata": {}}).flow == []
+    assert flowgraph.load({"jobId": "j"}).job_id == "j"
+    assert flowgraph.load({"workflow": {"id": "wflow_a", "flow": []}}).definition
+    bundle = flowgraph.load(example("timed-bundle.json"))
+    assert {j.job_type for j in bundle.node_jobs.values()} == {"flux"}
+    assert flowgraph.load(fixture("new-enums.json")).job_type == "hyper-splat"
+
+
+# -- non-finite numbers: unknown, never a value --------------------------------------------------
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numbers_from_a_dict_are_unknown_and_noted(bad: float) -> None:
+    data = json.loads(APPROVAL.read_text())
+    data["job"]["progress"] = bad
+    data["job"]["billing"]["cuCost"] = bad
+    data["job"]["metadata"]["flow"][1]["inputs"][0]["value"] = [1, bad]
+    job = flowgraph.load(data)
+    assert job.progress is None and job.billing is not None and job.billing.cu_cost is None
+    assert job.flow[1].inputs[0].value == [1, None]
+    assert job.unknowns == [
+        ("job.progress", f"not a finite number ({bad!r}), read as null (and 2 more)")]
+    assert data["job"]["progress"] is bad  # the caller's dict is left as it was
+
+
+def test_numbers_out_of_range_in_text_are_unknown() -> None:
+    text = APPROVAL.read_text().replace('"progress": 0.4', '"progress": 1e400')
+    assert "1e400" in text
+    for source in (text, text.encode()):
+        job = flowgraph.load(source)
+        assert job.progress is None
+        assert job.unknowns == [("job.progress", "not a finite number (inf), read as null")]
+    json.dumps(flowgraph.graph(text).summary().as_dict(), allow_nan=False)
+
+
+def test_parse_job_alone_reads_non_finite_progress_and_cost_as_unknown() -> None:
+    from flowgraph.parse import parse_job
+
+    job = parse_job({"jobId": "j", "progress": float("nan"), "billing": {"cuCost": float("inf")}})
+    assert job.progress is None and job.billing is not None and job.billing.cu_cost is None
+    with pytest.raises(PayloadError, match=r"flow\[0\].iterationIndex: expected a whole number, got inf"):
+        parse_job({"jobId": "j", "metadata": {"flow": [{"id": "a", "iterationIndex": float("inf")}]}})
+
+
+# -- lone surrogates: U+FFFD, the same everywhere ------------------------------------------------
+def _has_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def test_lone_surrogates_become_u_fffd_in_every_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(APPROVAL.read_text())
+    flow = data["job"]["metadata"]["flow"]
+    text = json.dumps(data).replace('"gen"', '"gen\\ud800"').replace(
+        '"job_r3Vq8ApprovalParked"', '"job_\\udc80"')
+    assert '"gen\\ud800"' in text
+    path = tmp_path / "run.json"
+    path.write_text(text)
+    raw_text = json.loads(text)  # a dict holding the lone surrogates themselves
+    assert any(_has_surrogate(n["id"]) for n in raw_text["job"]["metadata"]["flow"])
+    for source in (text, text.encode(), path, str(path), raw_text,
+                   json.dumps(raw_text, ensure_ascii=False)):
+        fg = flowgraph.graph(source)
+        assert fg.job.job_id == "job_\ufffd"
+        assert "gen\ufffd" in fg.nx and not any(_has_surrogate(n) for n in fg.nx)
+        # refs to the id moved with it: the same edges as the run without surrogates
+        assert sorted(fg.nx.edges) == sorted(
+            (u.replace("gen", "gen\ufffd") if u == "gen" else u,
+             v.replace("gen", "gen\ufffd") if v == "gen" else v)
+            for u, v in flowgraph.graph(APPROVAL).nx.edges)
+        assert [u[0] for u in fg.job.unknowns] == ["job.jobId"]
+        assert fg.job.unknowns[0][1] == "a lone surrogate, read as U+FFFD (and 4 more)"  # 4 x gen
+    assert len(flow) == 5  # the caller's data is left as it was
+
+
+def test_a_file_name_with_a_lone_surrogate_gives_a_utf8_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    name = str(tmp_path / "run\udcff.json")  # what sys.argv holds for a non-UTF-8 file name
+    with pytest.raises(SourceError) as err:
+        flowgraph.load(name)
+    assert str(err.value).endswith("run\ufffd.json: no such file")
+    str(err.value).encode("utf-8")
