@@ -1,4 +1,10 @@
-"""The command line's grammar: one argparse parser, built without importing the library."""
+"""The command line's grammar: one argparse parser, built without importing the library.
+
+Every command's ``--help`` ends with examples that work from any folder: a placeholder in
+capitals (``JOB_ID``, ``WORKFLOW_ID``, ``NODE_ID``) is the user's to fill in, a job or workflow
+id means the command talks to the API, and a file an example reads was written by an example
+above it in the same list (``tests/test_cli_habits.py`` runs them all from an empty folder).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,14 @@ import argparse
 from .config import ENV_BASE_URL, ENV_CACHE_DIR
 from .vocab import RENDER_FORMATS, WEIGHTS
 
-__all__ = ["COMMANDS", "build_parser"]
+__all__ = [
+    "CACHE_COMMANDS",
+    "COMMANDS",
+    "EXAMPLES",
+    "SHELLS",
+    "SOURCE_COMMANDS",
+    "build_parser",
+]
 
 #: The variable the library reads for the overall bound of an API request (``--timeout``).
 ENV_TIMEOUT = "FLOWGRAPH_TIMEOUT"
@@ -15,65 +28,202 @@ ENV_TIMEOUT = "FLOWGRAPH_TIMEOUT"
 SOURCE_HELP = (
     "a job file (.json, a saved bundle or a workflow definition), '-' for stdin, or a job id"
 )
+#: The shells ``flowgraph completion`` writes a script for.
+SHELLS = ("bash", "zsh", "fish")
+#: How shtab completes a file name (its ``shtab.FILE``, written out: no import at parse time).
+_FILE = {
+    "bash": "_shtab_compgen_files",
+    "zsh": "_files",
+    "fish": "(__fish_complete_path (commandline -ct))",
+    "tcsh": "f",
+}
 
-#: command -> (one-line help, example), in the order ``--help`` lists them.
-COMMANDS: dict[str, tuple[str, str]] = {
+#: ``flowgraph --help``'s examples; lines starting with ``#`` say what the next ones do.
+EXAMPLES = (
+    "# one screen on a run from the API (credentials: SCENARIO_SDK_* variables)",
+    "flowgraph show JOB_ID",
+    "# saved once with every node's own job, then asked questions offline",
+    "flowgraph fetch JOB_ID --node-jobs -o run.json",
+    "flowgraph blocked run.json",
+    "flowgraph critical-path run.json",
+)
+
+#: command -> (one-line help, examples), in the order ``--help`` lists them.
+COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "show": (
         "one screen: what happened, what failed and why, what is blocked, what to do next",
-        "flowgraph show examples/foreach-failed.json --expand-loops",
+        (
+            "# a run straight from the API (credentials: SCENARIO_SDK_* variables)",
+            "flowgraph show JOB_ID",
+            "# saved with every node's own job (timings, cost, errors), then read offline",
+            "flowgraph fetch JOB_ID --node-jobs -o run.json",
+            "flowgraph show run.json --expand-loops",
+        ),
     ),
     "summary": (
         "counts per status and type, loops, outputs, cost (summed over node jobs), errors",
-        "flowgraph summary examples/foreach-failed.json",
+        (
+            "flowgraph summary JOB_ID --node-jobs",
+            "# from a saved run, as JSON",
+            "flowgraph fetch JOB_ID --node-jobs -o run.json",
+            "flowgraph summary run.json --json",
+        ),
     ),
     "blocked": (
         (
             "what cannot progress without someone acting, why, and the failed nodes' errors "
             "(exit 1 if any)"
         ),
-        "flowgraph blocked examples/approval-parked.json --json",
+        (
+            "flowgraph blocked JOB_ID",
+            "# from a pipe, as JSON",
+            "flowgraph fetch JOB_ID -o - | flowgraph blocked - --json",
+        ),
     ),
     "critical-path": (
         "the chain of nodes that decided the run's duration",
-        "flowgraph critical-path examples/timed-bundle.json --weight duration",
+        (
+            "# where the time went: every node's own job gives the real timings",
+            "flowgraph critical-path JOB_ID --node-jobs",
+            "# by hops (no timings needed), from a saved run, as JSON",
+            "flowgraph fetch JOB_ID -o run.json",
+            "flowgraph critical-path run.json --weight hops --json",
+        ),
     ),
     "lint": (
         "structural and data findings (exit 1 on any error)",
-        "flowgraph lint tests/fixtures/broken.json --json",
+        (
+            "# a workflow definition (wflow_...), before it runs",
+            "flowgraph lint WORKFLOW_ID",
+            "# a run, as JSON",
+            "flowgraph lint JOB_ID --json",
+        ),
     ),
     "render": (
         "a picture of the run: svg, png, pdf, dot, mermaid or node-link json",
-        "flowgraph render examples/approval-parked.json -o run.svg",
+        (
+            "flowgraph fetch JOB_ID -o run.json",
+            "# an SVG, critical path and blocked nodes marked (needs Graphviz's dot)",
+            "flowgraph render run.json --highlight critical,blocked -o run.svg",
+            "# Mermaid text on stdout (for Markdown), no Graphviz needed",
+            "flowgraph render run.json --format mermaid -o -",
+        ),
     ),
     "snapshot": (
         "the canonical structure text (for snapshot tests and reviews)",
-        "flowgraph snapshot examples/nested-loops.json",
+        (
+            "flowgraph fetch JOB_ID -o run.json",
+            "# the structure text, for a review or a snapshot file",
+            "flowgraph snapshot run.json > run.snapshot",
+            "# with the statuses, as JSON",
+            "flowgraph snapshot run.json --statuses --json",
+        ),
     ),
     "fetch": (
         "save a job (with --node-jobs: every node's own job) as a bundle for offline use",
-        "flowgraph fetch job_abc123 --node-jobs -o run.json",
+        (
+            "# a run with every node's own job, as a bundle that loads back offline",
+            "flowgraph fetch JOB_ID --node-jobs -o run.json",
+            "# to stdout, into another command",
+            "flowgraph fetch JOB_ID -o - | flowgraph show -",
+            "# what was saved, as JSON",
+            "flowgraph fetch JOB_ID --node-jobs -o run.json --json",
+        ),
     ),
     "watch": (
         "follow a running job until it ends, then print what is blocked and the critical path",
-        "flowgraph watch job_abc123 --interval 5",
+        (
+            "# poll every 5 s until the job ends (Ctrl-C to stop)",
+            "flowgraph watch JOB_ID --interval 5",
+            "# a JSON object a line per poll, then one with the blocked nodes and critical path",
+            "flowgraph watch JOB_ID --json > watch.jsonl",
+        ),
     ),
     "diff": (
         "what changed between two runs or definitions (exit 1 if they differ)",
-        "flowgraph diff examples/approval-parked.json examples/timed-bundle.json",
+        (
+            "# two runs: structure, then critical path, durations and statuses",
+            "flowgraph diff JOB_ID OTHER_JOB_ID --runs",
+            "# saved runs, as JSON",
+            "flowgraph fetch JOB_ID -o before.json",
+            "flowgraph fetch OTHER_JOB_ID -o after.json",
+            "flowgraph diff before.json after.json --json",
+        ),
     ),
     "upstream": (
         "every node a node depends on",
-        "flowgraph upstream examples/foreach-failed.json contact-sheet",
+        (
+            "flowgraph upstream JOB_ID NODE_ID",
+            "# from a saved run, as JSON",
+            "flowgraph fetch JOB_ID -o run.json",
+            "flowgraph upstream run.json NODE_ID --json",
+        ),
     ),
     "downstream": (
         "every node that depends on a node",
-        "flowgraph downstream examples/approval-parked.json approve",
+        (
+            "flowgraph downstream JOB_ID NODE_ID",
+            "# from a saved run, as JSON",
+            "flowgraph fetch JOB_ID -o run.json",
+            "flowgraph downstream run.json NODE_ID --json",
+        ),
+    ),
+    "cache": (
+        f"the cache of finished jobs (${ENV_CACHE_DIR}, else the platform's cache folder)",
+        (
+            "flowgraph cache info",
+            "# entries not used for 30 days",
+            "flowgraph cache clear --older-than 30d",
+        ),
+    ),
+    "completion": (
+        "print a shell completion script: bash, zsh or fish",
+        (
+            "# bash: put this line in ~/.bashrc",
+            'eval "$(flowgraph completion bash)"',
+            "# zsh: and fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc",
+            "mkdir -p ~/.zfunc",
+            "flowgraph completion zsh > ~/.zfunc/_flowgraph",
+            "# fish",
+            "mkdir -p ~/.config/fish/completions",
+            "flowgraph completion fish > ~/.config/fish/completions/flowgraph.fish",
+        ),
     ),
 }
 
+#: ``flowgraph cache`` action -> (one-line help, examples).
+CACHE_COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "info": (
+        "the cache's folder, entries, size and cap, oldest and newest use",
+        ("flowgraph cache info", "flowgraph cache info --json"),
+    ),
+    "clear": (
+        "remove the cached jobs: all, or those not used for a while (--older-than)",
+        (
+            "# entries neither written nor read for 30 days (units: s, m, h, d, w)",
+            "flowgraph cache clear --older-than 30d",
+            "# every entry",
+            "flowgraph cache clear",
+        ),
+    ),
+}
+
+#: The commands whose first argument is a SOURCE (a file, '-' or a job id).
+SOURCE_COMMANDS = tuple(name for name in COMMANDS if name not in ("cache", "completion"))
+
+
+def _epilog(examples: tuple[str, ...]) -> str:
+    return "examples:\n" + "\n".join("  " + line for line in examples)
+
+
+def _files(action: argparse.Action) -> argparse.Action:
+    """Mark ``action`` as taking a file name, for ``flowgraph completion``."""
+    action.complete = _FILE  # type: ignore[attr-defined]
+    return action
+
 
 def _source(p: argparse.ArgumentParser) -> None:
-    p.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    _files(p.add_argument("source", metavar="SOURCE", help=SOURCE_HELP))
     api = p.add_argument_group(
         "when SOURCE is a job id (credentials from SCENARIO_SDK_* variables)"
     )
@@ -103,7 +253,7 @@ def _api(api: argparse._ActionsContainer) -> None:
         "--no-cache",
         action="store_true",
         help="do not read or write the cache of finished jobs "
-        f"(${ENV_CACHE_DIR}, default ~/.cache/flowgraph)",
+        f"(${ENV_CACHE_DIR}, else the platform's cache folder: see flowgraph cache info)",
     )
     api.add_argument(
         "--timeout",
@@ -114,30 +264,63 @@ def _api(api: argparse._ActionsContainer) -> None:
     )
 
 
+def _globals(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``-v`` and ``-q``, before the command (``top``) or after it: a subcommand's copy has no
+    default, so it only overrides what was given before the command when it is given itself."""
+    unset = argparse.SUPPRESS
+    g = p.add_argument_group("global options") if not top else p
+    g.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0 if top else unset,
+        help="log retries, cache hits and requests on stderr (-vv: urllib3's too)",
+    )
+    g.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=False if top else unset,
+        help="no progress bar, notes or warnings on stderr (errors still)",
+    )
+
+
 def _json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    text: str,
+    examples: tuple[str, ...],
+) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        name,
+        help=text,
+        description=text[0].upper() + text[1:] + ".",
+        epilog=_epilog(examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _globals(p, top=False)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``flowgraph`` parser with one subcommand per entry of :data:`COMMANDS`."""
     parser = argparse.ArgumentParser(
         prog="flowgraph",
-        description="Understand Scenario workflow runs: what is blocked and why, where the "
+        description="Understand Scenario workflow runs: what is blocked and why, where the\n"
         "time went, what the run looks like, and whether its structure changed.",
-        epilog="exit codes: 0 fine, 1 findings (blocked nodes, lint errors, differences), "
-        "2 bad input or usage",
+        epilog=_epilog(EXAMPLES) + "\n\nexit codes: 0 fine, 1 findings (blocked nodes, lint "
+        "errors, differences), 2 bad input or usage",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    _globals(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = {}
-    for name, (text, example) in COMMANDS.items():
-        p[name] = sub.add_parser(
-            name,
-            help=text,
-            description=text[0].upper() + text[1:] + ".",
-            epilog=f"example:\n  {example}",
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+    p = {name: _command(sub, name, *COMMANDS[name]) for name in COMMANDS}
+    for name in SOURCE_COMMANDS:
         _source(p[name])
     p["show"].add_argument(
         "--expand-loops",
@@ -148,9 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="colour (auto: on a terminal, unless NO_COLOR is set)",
+        help="colour (auto: on a terminal or with FORCE_COLOR set, not with NO_COLOR set or "
+        "TERM=dumb)",
     )
-    for name in ("show", "summary", "blocked", "critical-path", "lint"):
+    for name in ("show", "summary", "blocked", "critical-path", "lint", "snapshot", "fetch"):
         _json(p[name])
     p["critical-path"].add_argument(
         "--weight",
@@ -158,8 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
         choices=WEIGHTS,
         help="node weight: seconds from node jobs, or hops (auto: duration when known)",
     )
-    p["render"].add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="where to write ('-' for stdout)"
+    _files(
+        p["render"].add_argument(
+            "-o", "--output", required=True, metavar="FILE", help="where to write ('-' for stdout)"
+        )
     )
     p["render"].add_argument(
         "--format",
@@ -176,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated: critical (the critical path), blocked "
         "(blocked nodes and their root causes)",
     )
-    p["diff"].add_argument("other", metavar="OTHER", help=SOURCE_HELP)
+    _files(p["diff"].add_argument("other", metavar="OTHER", help=SOURCE_HELP))
     p["diff"].add_argument(
         "--runs", action="store_true", help="also critical path, durations and statuses"
     )
@@ -185,12 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     p["snapshot"].add_argument(
         "--copies", action="store_true", help="list every loop copy instead of folding them"
     )
-    p["fetch"].add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="FILE",
-        help="where to write the bundle ('-' for stdout)",
+    _files(
+        p["fetch"].add_argument(
+            "-o",
+            "--output",
+            required=True,
+            metavar="FILE",
+            help="where to write the bundle ('-' for stdout; not with --json)",
+        )
     )
     p["watch"].add_argument(
         "--interval",
@@ -200,7 +388,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds between polls (default 2)",
     )
     p["watch"].add_argument("--max-polls", type=int, metavar="N", help="stop after N polls")
+    p["watch"].add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object a line per poll, then one with what is blocked and the critical path",
+    )
     for name in ("upstream", "downstream"):
         p[name].add_argument("node", metavar="NODE", help="a node id")
         _json(p[name])
+    actions = p["cache"].add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    cache = {name: _command(actions, name, *CACHE_COMMANDS[name]) for name in CACHE_COMMANDS}
+    cache["clear"].add_argument(
+        "--older-than",
+        metavar="AGE",
+        help="only entries neither written nor read for AGE: a number and s, m, h, d or w",
+    )
+    for name in CACHE_COMMANDS:
+        _json(cache[name])
+    p["completion"].add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
     return parser

@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._args import build_parser
@@ -25,6 +25,7 @@ from .errors import FlowgraphError
 if TYPE_CHECKING:
     import argparse
 
+    from .blocked import Blocked
     from .flow_graph import FlowGraph
     from .model import Job
 
@@ -73,8 +74,14 @@ def json_text(data: Any, *, indent: int | None = 2, stream: TextIO | None = None
     return text
 
 
-def _print_json(data: Any) -> None:
-    _print(json_text(data, stream=sys.stdout))
+def _print_json(data: Any, indent: int | None = 2) -> None:
+    _print(json_text(data, indent=indent, stream=sys.stdout))
+
+
+def _note(args: argparse.Namespace, text: str) -> None:
+    """A note on stderr, unless ``-q``."""
+    if not args.quiet:
+        sys.stderr.write(text + "\n")
 
 
 def _target(path: str) -> TextIO | None:
@@ -93,7 +100,7 @@ def _open(args: argparse.Namespace, source: str) -> Job:
     """The job ``source`` names (a file, '-', JSON text, or an id fetched with the API options)."""
     from .api import open_source
 
-    progress = _progress if args.node_jobs and sys.stderr.isatty() else None
+    progress = _progress if args.node_jobs and sys.stderr.isatty() and not args.quiet else None
     return open_source(
         source,
         node_jobs=args.node_jobs,
@@ -117,18 +124,24 @@ def open_graph(args: argparse.Namespace, source: str | None = None) -> FlowGraph
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .files import write_output
+    from .report import not_loaded_text
+    from .screen import not_loaded_nodes
 
+    if args.json and args.output == "-":
+        raise FlowgraphError("--json needs -o FILE: with -o - the bundle itself is the output")
     job = _open(args, args.source)
     write_output(args.output, json_text(job.to_bundle(), stream=_target(args.output)) + "\n")
-    if job.not_loaded:
-        from .report import not_loaded_text
-        from .screen import not_loaded_nodes
-
-        names = not_loaded_text(not_loaded_nodes(job))
-        sys.stderr.write(
-            f"{len(job.not_loaded)} node job(s) could not be loaded ({names}); "
-            "the graph is usable without their timings and cost\n"
+    missing = not_loaded_nodes(job)
+    if missing:
+        _note(
+            args,
+            f"{len(missing)} node job(s) could not be loaded ({not_loaded_text(missing)}); "
+            "the graph is usable without their timings and cost",
         )
+    if args.json:
+        kind = "definition" if job.definition else "run"
+        saved = {"job_id": job.job_id, "kind": kind, "status": job.status, "output": args.output}
+        _print_json({**saved, "node_jobs": {"loaded": len(job.node_jobs), "not_loaded": missing}})
     return 0
 
 
@@ -137,34 +150,57 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from .flow_graph import build
     from .report import blocked_text, critical_path_text, watch_header, watch_lines
 
-    _print(watch_header(args.source))
+    if args.json:  # stdout carries JSON lines only: the header is a note
+        _note(args, watch_header(args.source))
+    elif not args.quiet:
+        _print(watch_header(args.source))
+    options = _client_options(args)
     job = None
-    for job, changes in watch(
-        args.source,
-        interval=args.interval,
-        max_polls=args.max_polls,
-        **_client_options(args),
-    ):
-        _print("\n".join(watch_lines(job, changes, time.strftime("%H:%M:%S"))))
+    polls = watch(args.source, interval=args.interval, max_polls=args.max_polls, **options)
+    for job, changes in polls:
+        if args.json:
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            moves = [{"node": node, "old": old, "new": new} for node, old, new in changes]
+            _print_json(_event("poll", job, time=now, progress=job.progress, changes=moves), None)
+        else:
+            _print("\n".join(watch_lines(job, changes, time.strftime("%H:%M:%S"))))
         sys.stdout.flush()
     if job is None:
         return 0
     if args.node_jobs:
         job = _open(args, args.source)
     fg = build(job)
-    _print(f"job {job.status}")
-    _print(blocked_text(fg.blocked(), fg))
+    items = fg.blocked()
     try:
-        _print(critical_path_text(fg.critical_path()))
+        cp, why = fg.critical_path(), None
     except FlowgraphError as exc:
-        _print(f"no critical path: {exc}")
+        cp, why = None, str(exc)
+    if args.json:
+        path = {"critical_path": cp.as_dict() if cp else None, "critical_path_error": why}
+        _print_json(_event("end", job, blocked=_blocked_data(fg, items), **path), None)
+        return 0
+    _print(f"job {job.status}")
+    _print(blocked_text(items, fg))
+    _print(critical_path_text(cp) if cp else f"no critical path: {why}")
     return 0
 
 
-def _color(choice: str) -> bool:
+def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
+    return {"event": name, "job_id": job.job_id, "status": job.status, **data}  # watch --json
+
+
+def color_enabled(choice: str, *, isatty: bool, env: Mapping[str, str] = os.environ) -> bool:
+    """Whether ``show`` colours its text: ``--color always|never`` wins; else (``auto``) a
+    non-empty ``NO_COLOR`` turns it off, then a non-empty ``FORCE_COLOR`` on (piped too), then
+    ``TERM=dumb`` off, else a terminal has it: no-color.org's, force-color.org's and Python
+    3.13's order. An empty variable counts as unset."""
     if choice != "auto":
         return choice == "always"
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return env.get("TERM") != "dumb" and isatty
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -176,15 +212,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     else:
         # a terminal's width; piped, nothing is cut (a script or a file gets all of it)
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
-        _print(
-            show_text(
-                fg,
-                color=_color(args.color),
-                expand_loops=args.expand_loops,
-                width=width,
-                project_id=args.project_id,
-            )
-        )
+        color = color_enabled(args.color, isatty=sys.stdout.isatty())
+        loops, project = args.expand_loops, args.project_id
+        _print(show_text(fg, color=color, expand_loops=loops, width=width, project_id=project))
     return 0
 
 
@@ -194,13 +224,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     fg = open_graph(args)
     summary = fg.summary()
     if args.json:
-        meta = fg.job.metadata
-        extra = {
-            "error": meta.error,
-            "hint": meta.hint,
-            "errors": [e.as_dict() for e in fg.errors()],
-        }
-        _print_json({**summary.as_dict(), **extra})
+        meta, errors = fg.job.metadata, [e.as_dict() for e in fg.errors()]
+        _print_json({**summary.as_dict(), "error": meta.error, "hint": meta.hint, "errors": errors})
     else:
         _print(summary_text(summary, fg))
     return 0
@@ -211,17 +236,17 @@ def cmd_blocked(args: argparse.Namespace) -> int:
 
     fg = open_graph(args)
     items = fg.blocked()
-    if args.json:
-        # each item with its root causes' own errors ("errors": node, job_id, status, error, hint)
-        _print_json([{**b.as_dict(), "errors": _cause_errors(fg, b.causes)} for b in items])
-    else:
-        _print(blocked_text(items, fg))
+    _print_json(_blocked_data(fg, items)) if args.json else _print(blocked_text(items, fg))
     return 1 if items else 0
 
 
-def _cause_errors(fg: FlowGraph, causes: list[str]) -> list[dict[str, Any]]:
-    found = (fg.error(c) if c in fg.nx else None for c in causes)
-    return [e.as_dict() for e in found if e is not None]
+def _blocked_data(fg: FlowGraph, items: list[Blocked]) -> list[dict[str, Any]]:
+    """Each blocked item with its root causes' own errors (node, job_id, status, error, hint)."""
+    errors = {c: fg.error(c) if c in fg.nx else None for b in items for c in b.causes}
+    return [
+        {**b.as_dict(), "errors": [e.as_dict() for c in b.causes if (e := errors[c]) is not None]}
+        for b in items
+    ]
 
 
 def cmd_critical_path(args: argparse.Namespace) -> int:
@@ -236,10 +261,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from .report import lint_text
 
     findings = open_graph(args).lint()
-    if args.json:
-        _print_json([f.as_dict() for f in findings])
-    else:
-        _print(lint_text(findings))
+    _print_json([f.as_dict() for f in findings]) if args.json else _print(lint_text(findings))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -268,7 +290,43 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    _print(open_graph(args).snapshot(statuses=args.statuses, copies=args.copies))
+    fg = open_graph(args)
+    if not args.json:
+        _print(fg.snapshot(statuses=args.statuses, copies=args.copies))
+        return 0
+    from .snapshot import VERSION, structure
+
+    s = structure(fg, copies=args.copies)
+    shown = [n for n in s.nodes.values() if n.role != "input"]  # inputs: under "inputs"
+    nodes = [{**n.as_dict(), "status": n.status} if args.statuses else n.as_dict() for n in shown]
+    head = {"version": VERSION, "kind": s.kind, **({"status": s.status} if args.statuses else {})}
+    edges = [e.as_dict() for e in s.edges.values()]
+    body = {"inputs": s.inputs, "nodes": nodes, "edges": edges, "outputs": s.outputs}
+    _print_json({**head, **body, "text": s.text(statuses=args.statuses)})
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .api import JobCache, parse_age
+
+    cache = JobCache()
+    if args.cache_command == "info":
+        info = cache.info()
+        data: dict[str, Any] = {**vars(info), "folder": str(info.folder)}
+        text = info.text()
+    else:
+        age = None if args.older_than is None else parse_age(args.older_than)
+        removed = cache.clear(age)
+        data = {"folder": str(cache.directory), "removed": removed, "older_than": age}
+        text = f"removed {removed} cached job(s) from {cache.directory}"
+    _print_json(data) if args.json else _print(text)
+    return 0
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    import shtab  # only here: --help and every other command never load it
+
+    _print(shtab.complete(build_parser(), args.shell))
     return 0
 
 
@@ -292,7 +350,35 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "watch": cmd_watch,
     "upstream": lambda a: _relatives(a, down=False),
     "downstream": lambda a: _relatives(a, down=True),
+    "cache": cmd_cache,
+    "completion": cmd_completion,
 }
+
+
+@contextlib.contextmanager
+def _logging(verbose: int, quiet: bool) -> Iterator[None]:
+    """``-v``: flowgraph's log records (retries, cache hits, each request) on stderr; ``-vv``:
+    urllib3's too (the API's filter masks credentials in both); ``-q``: no warnings. Undone on
+    exit (``main`` may run many times in one process)."""
+    if not verbose and not quiet:
+        yield
+        return
+    import logging  # only here: 6 ms that --help does not need
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    loggers = [logging.getLogger(name) for name in ("flowgraph", "urllib3")[: 1 + (verbose > 1)]]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR if quiet else logging.DEBUG)
+        if verbose:
+            logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+            logger.removeHandler(handler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,10 +394,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.verbose and args.quiet:
+        parser.error("-v/--verbose and -q/--quiet do not go together")
+    command = " ".join(filter(None, (args.command, getattr(args, "cache_command", None))))
     try:
-        return COMMANDS[args.command](args)
+        with _logging(args.verbose, args.quiet):
+            return COMMANDS[args.command](args)
     except FlowgraphError as exc:
-        sys.stderr.write(f"flowgraph {args.command}: error: {exc}\n")
+        sys.stderr.write(f"flowgraph {command}: error: {exc}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 
 import flowgraph
 import flowgraph.screen
-from flowgraph._args import COMMANDS, build_parser
+from flowgraph._args import CACHE_COMMANDS, COMMANDS, SOURCE_COMMANDS, build_parser
 from flowgraph.cli import main
 from tests.conftest import ROOT, example, fixture
 
@@ -114,15 +115,28 @@ def test_stdin_through_the_entry_point() -> None:
     assert [b["node"] for b in json.loads(result.stdout)] == ["approve", "upscale", "remove-bg"]
 
 
-def test_every_command_has_help_with_an_example_and_is_in_the_readme() -> None:
-    readme = (ROOT / "README.md").read_text()
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    return dict(action.choices) if action is not None else {}
+
+
+def test_every_command_has_help_with_an_example() -> None:
     parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == set(COMMANDS)  # type: ignore[union-attr]
-    for name, subparser in sub.choices.items():  # type: ignore[union-attr]
+    commands = _subparsers(parser)
+    assert set(commands) == set(COMMANDS)
+    assert set(_subparsers(commands["cache"])) == set(CACHE_COMMANDS)
+    helps = {"": parser, **commands, **{f"cache {n}": p for n, p in _subparsers(commands["cache"]).items()}}
+    for name, subparser in helps.items():
         text = subparser.format_help()
-        assert "example:" in text and f"flowgraph {name}" in text
-        assert f"flowgraph {name}" in readme, f"README does not document `flowgraph {name}`"
+        assert "\nexamples:\n  " in text, name
+        examples = text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert any(line.lstrip().startswith(f"flowgraph {name}".strip()) for line in examples), name
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_is_in_the_readme(name: str) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert f"flowgraph {name}" in readme, f"README does not document `flowgraph {name}`"
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -230,7 +244,7 @@ def test_json_output_is_strict(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 #: Every printing command, in one process whose stdout is ASCII (``{node}``: a node id).
 PRINTING = [
     ["show"], ["show", "--json"], ["show", "--expand-loops"], ["blocked"], ["blocked", "--json"],
-    ["summary"], ["summary", "--json"], ["snapshot", "--statuses"], ["critical-path"],
+    ["summary"], ["summary", "--json"], ["snapshot", "--statuses"], ["snapshot", "--json"], ["critical-path"],
     ["critical-path", "--json"], ["lint"], ["lint", "--json"], ["upstream", "{node}"],
     ["downstream", "{node}", "--json"], ["render", "-o", "-", "--format", "dot"],
     ["render", "-o", "-", "--format", "mermaid"], ["render", "-o", "-", "--format", "json"],
@@ -268,7 +282,7 @@ def test_a_stdout_that_is_not_utf8_never_raises(name: str, node: str) -> None:
 
 def test_timeout_is_an_option_of_every_command_that_takes_a_job_id() -> None:
     parser = build_parser()
-    for name in COMMANDS:
+    for name in SOURCE_COMMANDS:
         extra = {"diff": ["b.json"], "upstream": ["n"], "downstream": ["n"], "render": ["-o", "-"],
                  "fetch": ["-o", "-"]}.get(name, [])
         args = parser.parse_args([name, "job_1", *extra, "--timeout", "2.5"])

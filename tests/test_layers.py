@@ -62,6 +62,7 @@ WALLS = {
     "graphviz": "render.dot",
     "syrupy": "pytest_plugin",
     "dataclasses_json": "model",
+    "shtab": "cli",
 }
 #: networkx's internal dicts: read and written in one module only.
 INTERNALS = {"_node", "_succ", "_pred", "_adj"}
