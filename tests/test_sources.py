@@ -150,12 +150,25 @@ def default_recursion_limit() -> Any:
     sys.setrecursionlimit(before)
 
 
-@pytest.mark.parametrize("depth", [1_000, 100_000])
 @pytest.mark.usefixtures("default_recursion_limit")
-def test_deep_nesting_is_a_source_error(depth: int) -> None:
-    text = "[" * depth + "]" * depth
+def test_deep_nesting_is_a_source_error() -> None:
+    text = "[" * 100_000 + "]" * 100_000
     with pytest.raises(SourceError, match="nested too deeply"):
         flowgraph.load(text)
+
+
+@pytest.mark.usefixtures("default_recursion_limit")
+def test_nesting_near_the_limit_is_one_clear_error_on_every_python() -> None:
+    """How deep JSON may nest is the interpreter's (about 1,000 levels on 3.10/3.11, far more
+    from 3.12 on, whose JSON readers no longer count against the recursion limit): 1,000 levels
+    is 'nested too deeply' on one and 'a list, not a job' on the other, a FlowgraphError
+    with one line on both."""
+    text = "[" * 1_000 + "]" * 1_000
+    with pytest.raises(flowgraph.FlowgraphError) as err:
+        flowgraph.load(text)
+    message = str(err.value)
+    assert "\n" not in message
+    assert "nested too deeply" in message or "expected a job object, got a list" in message
 
 
 @pytest.mark.parametrize(
@@ -212,10 +225,18 @@ def test_decoding_accepts_and_returns_what_json_loads_does(raw: Any) -> None:
     assert repr(decode_json(raw)) == repr(json.loads(raw))  # repr: -0.0 != 0.0, 1 != 1.0
 
 
+def _stdlib_error(raw: bytes) -> str:
+    """The standard library's own words for bad JSON (3.13 words a trailing comma differently)."""
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
+    raise AssertionError(f"{raw!r} is valid JSON")
+
+
 @pytest.mark.parametrize("raw, message", [
     (b'{"a": NaN}', "<bytes>: not valid JSON: NaN is not allowed in JSON"),
-    (b'{"a": 1,}', "<bytes>: not valid JSON: Expecting property name enclosed in double quotes"
-                   " (line 1, column 9)"),
+    (b'{"a": 1,}', "<bytes>: not valid JSON: " + _stdlib_error(b'{"a": 1,}')),
     (b"[" * 100_000 + b"]" * 100_000, "<bytes>: JSON nested too deeply to read"),
     (b'"\xff"', "<bytes>: not valid JSON: 'utf-8' codec can't decode byte 0xff in position 1:"
                 " invalid start byte"),
