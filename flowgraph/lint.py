@@ -1,10 +1,10 @@
 """Lint a flow: broken structure, risky logic and values this version does not know.
 
 Codes: ``duplicate-id``, ``dangling-ref``, ``orphan-copy``, ``unmatched-copy``,
-``loop-body-conflict`` (for-each bodies that list themselves or each other, cut back to a tree)
-and ``cycle`` (structure); ``if-else-without-default``, ``required-input-unset``, ``for-each-without-body``
-(logic); ``unknown-type``, ``unknown-status``, ``unknown-job-status``, ``unknown-field``
-(values from a newer API: kept, shown, reported once each).
+``loop-body-conflict`` (for-each bodies that list themselves or each other, cut back to a
+tree) and ``cycle`` (structure); ``if-else-without-default``, ``required-input-unset``,
+``for-each-without-body`` (logic); ``unknown-type``, ``unknown-status``, ``unknown-job-status``,
+``unknown-field`` (values from a newer API: kept, shown, reported once each).
 
 >>> import flowgraph
 >>> fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
