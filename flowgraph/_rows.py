@@ -4,8 +4,9 @@ A row is a node (``node``, or ``missing`` for a ref to a node not in the flow), 
 (``loop``) followed by one ``body`` row per body template, which counts the template's copies
 across iterations by state, names the failed and parked ones and sums up what blocks them.
 With ``expand`` a loop is followed by its ``iteration`` rows instead, each with its ``copy``
-rows (inner loops expanded too). Loops nested in themselves (a broken payload) are listed once,
-and every node ends up in a row or counted in one.
+rows (inner loops expanded too). Each body template gets one row, under the first loop that
+lists it: loops nested in themselves or listing each other (a broken payload) are listed once,
+which keeps the table linear, and every node ends up in a row or counted in one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._graph import GraphData, adjacency
 from .blocked import failed_by_iteration
 from .order import keyed_order
-from .summary import iteration_state
+from .summary import declared_count, iteration_state
 from .vocab import GATE_REASONS, GATE_TYPES
 
 if TYPE_CHECKING:
@@ -182,7 +183,8 @@ class Rows:
             states[state] += 1
             if state in _FAILED:
                 failed.append(index)
-        row["iterations"] = len(loop.iterations)
+        row["iterations"] = len(loop.iterations)  # the iterations started
+        row["declared"] = declared_count(self.g, n)  # a for-each's count, else None
         row["iteration_states"] = ranked(states)
         row["failed_iterations"] = failed
         return row
@@ -252,6 +254,8 @@ class Rows:
             if t in self.nodes and self.nodes[t].get("role") == "node"
         ]
         for template in sorted(body, key=self.key):
+            if template in self.covered:  # shown already (under a loop listing it too): once
+                continue
             self.rows.append(self.body_row(template, loop_id, depth))
             self.covered.add(template)
             self.covered.update(self.by_template.get(template, ()))

@@ -2,9 +2,10 @@
 
 Pure functions that return text; the CLI prints it. Given the graph (``g``), :func:`blocked_text`
 and :func:`summary_text` also print the failed nodes' own errors and hints (from their node
-jobs, when the bundle holds them: one line each, cut at
-:data:`ERROR_WIDTH`), the workflow job's own error and hint, and the run's
-cost as the sum over its node jobs.
+jobs, when the bundle holds them: one line each, cut at :data:`ERROR_WIDTH`) and the workflow
+job's own error and hint; the cost is the run's (:meth:`~flowgraph._graph.GraphData.cost`).
+
+A root cause says what it is, then what it blocks and why, and the longest chain to it:
 
 >>> import flowgraph
 >>> fg = flowgraph.graph("examples/approval-parked.json")
@@ -12,18 +13,36 @@ cost as the sum over its node jobs.
 3 blocked node(s), 1 root cause(s)
 <BLANKLINE>
 approve: parked until a person acts: approve or reject it
-  blocks: upscale, remove-bg
+  blocks (waiting-on-gate): upscale, remove-bg
   approve -> upscale -> remove-bg
+>>> fg = flowgraph.graph({"jobId": "j", "status": "canceled",
+...     "updatedAt": "2026-11-20T09:04:00.000Z", "metadata": {"flow": [
+...     {"id": "ok", "type": "user-approval", "status": "rejected"},
+...     {"id": "up", "status": "pending", "dependsOn": ["ok"]},
+...     {"id": "caption", "status": "processing"}]}})
+>>> print(blocked_text(fg.blocked(), fg), end="")
+2 blocked node(s), 2 root cause(s)
+<BLANKLINE>
+(the job itself): the workflow job was canceled at 2026-11-20 09:04:00 UTC
+  blocks (job-ended): caption
+<BLANKLINE>
+ok: rejected
+  blocks (rejected-upstream): up
+  ok -> up
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._text import one_line, seconds
-from .screen import finite, not_loaded_nodes, shown_id
+from .blocked import is_parked, root_causes
+from .screen import ERROR_WIDTH, finite, job_end, not_loaded_nodes, shown_id, shown_text
+from .summary import cost_parts, cost_text
+from .vocab import is_terminal_job_status
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,7 +52,7 @@ if TYPE_CHECKING:
     from .critical import CriticalPath
     from .findings import Finding
     from .model import Job
-    from .summary import Summary
+    from .summary import LoopSummary, Summary
 
 __all__ = [
     "ERROR_WIDTH",
@@ -53,8 +72,6 @@ __all__ = [
 
 #: Status changes listed per poll of ``flowgraph watch`` before ``... and N more``.
 _WATCH_CHANGES_SHOWN = 20
-#: Where an error or hint line is cut (with an ellipsis) when no narrower width is given.
-ERROR_WIDTH = 160
 #: Node jobs not loaded that are named before ``+N more``.
 _NOT_LOADED_SHOWN = 3
 #: Nodes whose own job's error ``flowgraph show`` prints before ``... and N more``.
@@ -77,7 +94,9 @@ def _table(rows: list[list[str]], right: Iterable[int] = ()) -> list[str]:
 
 
 def critical_path_text(cp: CriticalPath) -> str:
-    """The critical path as a ranked table, Bazel style: time, share, queue vs run."""
+    """The critical path as a ranked table, Bazel style: time, share, queue vs run. When the
+    weight asked for is known for no node (``cp.fallback``), a line under the title says the
+    path counts hops instead (``cp.note``)."""
     if not cp.nodes:
         return "no nodes: the flow is empty\n"
     timed = cp.weight != "hops"
@@ -97,6 +116,7 @@ def critical_path_text(cp: CriticalPath) -> str:
     lines = [
         f"critical path ({cp.weight}): {len(cp.nodes)} node(s), total "
         + (seconds(cp.total) if timed else f"{cp.total:g} hop(s)"),
+        *([f"note: {one_line(cp.note)}"] if cp.fallback and cp.note else []),
         "",
     ]
     lines += _table(rows, right=(0, 4, 5, 6, 7))
@@ -113,44 +133,109 @@ def critical_path_text(cp: CriticalPath) -> str:
 
 
 def blocked_text(items: list[Blocked], g: GraphData | None = None) -> str:
-    """Blocked nodes grouped by root cause, with the chain from cause to node.
+    """Blocked nodes grouped by root cause: what the cause is, then what it blocks and why
+    (``  blocks (<reason>): ...``) and the longest chain from cause to node.
 
-    The count of root causes counts the nodes that are one, and the job itself once when it
-    ended before some nodes ran (``job-ended``, no cause node). With the graph ``g``, a group
-    also says what its failed root causes' own jobs reported (error, hint), and the
-    ``job-ended`` group what the workflow job did."""
+    A cause says what it is itself: ``failed``, ``rejected``, a gate parked for a person (its
+    own message; these come first), ``missing from the flow`` or ``on a cycle``; for the nodes
+    blocked because the job ended (``job-ended``, no cause node), how and when it ended. The
+    count of root causes is ``len(root_causes(items))``. With the graph ``g``, a group also
+    says what its failed root causes' own jobs reported (error, hint), and the ``job-ended``
+    group what the workflow job did; without it, the blocked nodes' reasons tell the causes."""
     if not items:
         return "nothing is blocked\n"
+    own = {b.node: b for b in items}
     by_cause: dict[tuple[str, ...], list[Blocked]] = defaultdict(list)
-    gates = {b.node: b for b in items if b.causes == [b.node]}
     for b in items:
-        if b.node in gates:
-            continue
         by_cause[tuple(b.causes)].append(b)
-    roots = len(set(gates) | {c for key in by_cause for c in key}) + (() in by_cause)
-    lines = [f"{len(items)} blocked node(s), {roots} root cause(s)"]
-    done: set[tuple[str, ...]] = set()
-    for gate, b in sorted(gates.items()):
-        lines += ["", f"{one_line(gate)}: {b.message}"]
-        victims = by_cause.get((gate,), [])
-        done.add((gate,))
-        if victims:
-            lines.append("  blocks: " + ", ".join(one_line(v.node) for v in victims))
-            longest = max(victims, key=lambda v: len(v.chain))
-            lines.append("  " + " -> ".join(map(one_line, longest.chain)))
-    for key, victims in sorted(by_cause.items()):
-        if key in done:
-            continue
-        first = victims[0]
-        cause = ", ".join(map(one_line, key)) or "(the job itself)"
-        lines += ["", f"{cause}: {first.reason}: {first.message}"]
-        if g is not None:
-            lines += _cause_errors(g, key)
-        lines.append("  blocks: " + ", ".join(one_line(v.node) for v in victims))
-        longest = max(victims, key=lambda v: len(v.chain))
-        if len(longest.chain) > 1:
+    known = {c: k for c in root_causes(items) if c is not None and (k := _cause_kind(c, own, g))}
+    for key, group in by_cause.items():  # with one cause, a reason names its kind
+        if len(key) == 1 and key[0] not in known and group[0].reason in _REASON_KINDS:
+            known[key[0]] = _REASON_KINDS[group[0].reason]
+    lines = [f"{len(items)} blocked node(s), {len(root_causes(items))} root cause(s)"]
+    gates = {k for k in by_cause if len(k) == 1 and known.get(k[0]) == "gate"}
+    for key in sorted(by_cause, key=lambda k: (k not in gates, k)):  # parked gates first
+        group = by_cause[key]
+        lines += ["", _cause_line(key, group, own, known, g)]
+        lines += _cause_errors(g, key) if g is not None else []
+        victims = [b for b in group if b.node not in key]  # a cause is not its own victim
+        for reason in dict.fromkeys(b.reason for b in victims):
+            names = ", ".join(one_line(b.node) for b in victims if b.reason == reason)
+            lines.append(f"  blocks ({one_line(reason)}): {names}")
+        longest = max(victims, key=lambda v: len(v.chain), default=None)
+        if longest is not None and len(longest.chain) > 1:
             lines.append("  " + " -> ".join(map(one_line, longest.chain)))
     return "\n".join(lines) + "\n"
+
+
+#: What a root cause is, by kind, worst first (``""``: unknown).
+_CAUSE_WORDS = {
+    "failure": "failed",
+    "rejected": "rejected",
+    "missing": "missing from the flow",
+    "cycle": "on a cycle",
+    "gate": "a gate parked for a person",
+    "": "a root cause",
+}
+#: The kind of root cause a blocked node's reason names (the worst among its causes).
+_REASON_KINDS = {
+    "failed-upstream": "failure",
+    "rejected-upstream": "rejected",
+    "missing-dependency": "missing",
+    "cycle": "cycle",
+    "waiting-on-gate": "gate",
+}
+
+
+def _cause_line(
+    key: tuple[str, ...],
+    group: list[Blocked],
+    own: dict[str, Blocked],
+    known: dict[str, str],
+    g: GraphData | None,
+) -> str:
+    """``b: failed``, ``approve: parked until a person acts: ...``, ``a, ghost: failed (a);
+    missing from the flow (ghost)``, or how the job ended for a ``job-ended`` group."""
+    if not key:
+        return "(the job itself): " + _job_end(group, g)
+    if len(key) == 1 and known.get(key[0]) == "gate":
+        return f"{one_line(key[0])}: {own[key[0]].message}"
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for c in key:
+        kinds[known.get(c, "")].append(c)
+    worst = _REASON_KINDS.get(group[0].reason, "")
+    if len(kinds.get("", ())) == 1 and worst not in kinds:  # the one cause the reason names
+        kinds[worst] = kinds.pop("")
+    names = ", ".join(map(one_line, key))
+    if len(kinds) == 1:
+        (kind,) = kinds
+        word = "root causes" if not kind and len(key) > 1 else _CAUSE_WORDS[kind]
+        return f"{names}: {word}"
+    parts = [
+        f"{w} ({', '.join(map(one_line, kinds[k]))})" for k, w in _CAUSE_WORDS.items() if k in kinds
+    ]
+    return f"{names}: " + "; ".join(parts)
+
+
+def _cause_kind(c: str, own: dict[str, Blocked], g: GraphData | None) -> str | None:
+    """What the root cause ``c`` is (a key of :data:`_CAUSE_WORDS`): from its own blocked
+    entry (a parked gate, a node on a cycle), else from the graph; None when unknown."""
+    b = own.get(c)
+    if b is not None:
+        return "gate" if is_parked(b) else "cycle" if b.reason == "cycle" else None
+    attrs = g.nx.nodes[c] if g is not None and c in g.nx else {}
+    if attrs.get("role") == "missing":
+        return "missing"
+    return str(attrs["status"]) if attrs.get("status") in ("failure", "rejected") else None
+
+
+def _job_end(group: list[Blocked], g: GraphData | None) -> str:
+    """``the workflow job was canceled at 2026-11-20 09:04:00 UTC`` (from the graph), else
+    what the blocked nodes' messages say of it (``ended (canceled at ...)``)."""
+    if g is not None and is_terminal_job_status(g.job.status):
+        return "the workflow job " + job_end(g.job)
+    said = (re.search(r"the workflow job ended \([^)]*\)", b.message) for b in group)
+    return next((m.group(0) for m in said if m), "the workflow job ended")
 
 
 def _cause_errors(g: GraphData, causes: tuple[str, ...]) -> list[str]:
@@ -201,25 +286,17 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
     else:
         status = one_line(s.status) if s.status is not None else "status unknown"
         lines = [f"job {one_line(s.job_id)}: {status}, {s.nodes} node(s)"]
-        lines.append("statuses: " + ", ".join(f"{_key(k)} {v}" for k, v in s.statuses.items()))
-    lines.append("types: " + ", ".join(f"{_key(k)} {v}" for k, v in s.types.items()))
+        lines.append("statuses: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.statuses.items()))
+    lines.append("types: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.types.items()))
     for loop in s.loops:
-        states = " / ".join(f"{v} {k}" for k, v in loop.states.items()) or "not started"
-        line = f"loop {one_line(loop.id)}: {loop.iterations} iteration(s): {states}"
-        if loop.failed_iterations:
-            line += f" (failed: {', '.join(map(str, loop.failed_iterations))})"
-        lines.append(line)
+        lines.append(_loop_line(loop))
     lines.append("outputs: " + (", ".join(map(one_line, s.outputs)) or "-"))
-    if g is not None:
-        cost = cost_parts(g.cost().as_dict())
-        if cost:
-            lines.append("cost: " + " ".join(cost))
-    elif finite(s.cost) is not None or finite(s.node_cost) is not None:
-        own, node_cost = finite(s.cost), finite(s.node_cost)
-        lines.append(
-            f"cost: {own if own is not None else '-'} CU"
-            + (f" (node jobs: {node_cost:g} CU)" if node_cost is not None else "")
-        )
+    detail = s.cost_detail or (g.cost().as_dict() if g is not None else None)
+    cost = cost_parts(detail) if detail else []
+    if not detail and finite(s.cost) is not None:  # a Summary made by hand
+        cost = [f"{s.cost:g} CU"]
+    if cost:
+        lines.append("cost: " + " ".join(cost))
     if s.not_loaded:
         names = f": {not_loaded_text(not_loaded_nodes(g.job))}" if g is not None else ""
         lines.append(f"node jobs not loaded: {s.not_loaded}{names}")
@@ -231,9 +308,20 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _key(value: object) -> str:
-    """A status or type as a count's key: ``unknown`` for a missing one (never ``None``)."""
-    return "unknown" if value in (None, "None") else one_line(value)
+def _loop_line(loop: LoopSummary) -> str:
+    """``loop each: 2 of 5 iteration(s) started: 1 processing / 1 success`` (a for-each with a
+    ``count``), else ``loop each: 3 iteration(s): 1 failure / 2 success (failed: 1)``."""
+    states = " / ".join(f"{v} {one_line(k)}" for k, v in loop.states.items())
+    if loop.declared is not None:
+        line = f"loop {one_line(loop.id)}: {loop.started} of {loop.declared} iteration(s) started"
+        line += f": {states}" if states else ""
+    else:
+        line = (
+            f"loop {one_line(loop.id)}: {loop.iterations} iteration(s): {states or 'not started'}"
+        )
+    if loop.failed_iterations:
+        line += f" (failed: {', '.join(map(str, loop.failed_iterations))})"
+    return line
 
 
 def _shown(value: object) -> str:
@@ -244,57 +332,6 @@ def _shown(value: object) -> str:
 def _percent(share: float | None) -> str:
     value = finite(share)
     return "-" if value is None else f"{value * 100:.0f}%"
-
-
-def shown_text(text: Any, width: int | None = ERROR_WIDTH) -> str:
-    """Untrusted text (an error, a hint) on one line, cut with ``…`` at ``width`` characters
-    (None: not cut).
-
-    >>> shown_text("bad\\nthings  happened", 12)
-    'bad things …'
-    """
-    flat = " ".join(one_line(part) for part in str(text).split())
-    if width is None or len(flat) <= width:
-        return flat
-    return flat[: max(0, width - 1)] + "…"
-
-
-def cost_text(cost: dict[str, Any]) -> str | None:
-    """What a run cost, for people, saying where the figure comes from (``cost`` is
-    :meth:`Cost.as_dict() <flowgraph._graph.Cost>`); None when nothing says anything about it.
-
-    >>> from flowgraph._graph import Cost
-    >>> cost_text(Cost(12.0, "node-jobs", 3, 3, 0, 0.0).as_dict())
-    'cost 12 CU (sum of 3 node jobs; the job itself says 0)'
-    >>> print(cost_text(Cost(None, "unknown", 0, 0, 2, 0.0).as_dict()))
-    cost unknown (the job itself says 0 CU; its node jobs carry the cost: load them, --node-jobs)
-    """
-    parts = cost_parts(cost)
-    return " ".join(["cost " + parts[0], *parts[1:]]) if parts else None
-
-
-def cost_parts(cost: dict[str, Any]) -> list[str]:
-    """:func:`cost_text` in parts: the figure (``12 CU``, ``at least 12 CU``, ``unknown``) and,
-    when there is more to say, where it comes from in brackets (a screen may put it on the
-    next line); ``[]`` when nothing says anything about the cost."""
-    value, job = cost["value"], cost["job"]
-    if cost["source"] == "node-jobs":
-        count = cost["node_jobs"]
-        where = f"sum of {count} node job{'s' if count != 1 else ''}"
-        if cost["not_loaded"]:
-            where += f", {cost['not_loaded']} not loaded"
-        if job is not None:
-            where += f"; the job itself says {job:g}"
-        at_least = "at least " if cost["not_loaded"] else ""
-        return [f"{at_least}{value:g} CU", f"({where})"]
-    if cost["source"] == "job":
-        return [f"{value:g} CU"]
-    if job is None and not cost["loaded"] and not cost["not_loaded"]:
-        return []
-    says = f"the job itself says {job:g} CU; " if job is not None else ""
-    if cost["loaded"]:
-        return ["unknown", f"({says}its {cost['loaded']} node job(s) carry no cost)"]
-    return ["unknown", f"({says}its node jobs carry the cost: load them, --node-jobs)"]
 
 
 def not_loaded_text(missing: list[dict[str, Any]], width: int | None = 80) -> str:

@@ -37,17 +37,22 @@ if TYPE_CHECKING:
     from .model import Job
 
 __all__ = [
+    "ERROR_WIDTH",
     "Row",
     "ended_at_of",
     "finite",
+    "job_end",
     "not_loaded_nodes",
     "resume_call",
     "show_data",
     "shown_id",
     "shown_ids",
+    "shown_text",
     "shown_time",
 ]
 
+#: Where an error or hint line is cut (with an ellipsis) when no narrower width is given.
+ERROR_WIDTH = 160
 #: Nodes named in a ``next`` step before ``+N more``.
 _LIST_SHOWN = 3
 #: How a terminal job status reads after "the job".
@@ -63,7 +68,8 @@ def show_data(
     Keys: ``job`` (header fields), ``statuses`` (counts, templates excluded), ``order``
     (``topological``, or ``sorted`` when the graph has a cycle), ``rows`` (flat, each with a
     ``depth`` and a ``kind``: node, missing, loop, body, iteration or copy; a body row counts
-    its copies, listed in ``nodes``), ``gates`` (parked gates with the call that resumes
+    its copies, listed in ``nodes``; a loop row its ``iterations`` started and, with a
+    ``count``, the ones ``declared``), ``gates`` (parked gates with the call that resumes
     them; none once the job has ended), ``errors`` (the node jobs' own ``error`` and ``hint``,
     in full), ``findings`` and ``next`` (``action`` and ``text``).
     ``project_id`` goes into the resume calls (the SDK requires one).
@@ -80,34 +86,11 @@ def show_data(
     return _Screen(g, expand_loops, project_id).data()
 
 
-def _ended_gates(g: GraphData, found: list[Blocked]) -> list[Blocked]:
-    """``found`` with the gates of a job that has ended as ``job-ended`` (nothing can resume
-    them), and the nodes that only waited for such a gate too.
-
-    :func:`~flowgraph.blocked.blocked` says so itself (issue 13); this keeps an older one from
-    handing out resume calls for a run that is over, and changes nothing otherwise."""
-    job = g.job
-    if not is_terminal_job_status(job.status):
-        return found
-    ended = {b.node for b in found if b.reason in GATE_REASONS}
-    if not ended:
-        return found
-    message = f"the workflow job ended ({job.status}) while this gate waited for a person"
-    out = []
-    for b in found:
-        if b.node in ended:
-            b = Blocked(b.node, "job-ended", [], message)
-        elif b.reason == "waiting-on-gate" and set(b.causes) <= ended:
-            b = Blocked(b.node, "job-ended", [], f"the workflow job ended ({job.status})")
-        out.append(b)
-    return out
-
-
 class _Screen:
     def __init__(self, g: GraphData, expand: bool, project_id: str | None) -> None:
         self.g = g
         self.project_id = project_id
-        self.blocked = {b.node: b for b in _ended_gates(g, blocked(g))}
+        self.blocked = {b.node: b for b in blocked(g)}
         self.table = Rows(g, self.blocked, expand)
         self.nodes = self.table.nodes
         self.key = self.table.key
@@ -163,18 +146,11 @@ class _Screen:
             return _step("fix-failed", failed, f"fix {what} and re-run the workflow")
         if gates:
             return _step("resolve-gate", [c["node"] for c in gates], self._gate_text(gates))
-        rejected = having("rejected")
+        # a loop rejected because of an iteration is not the gate a person rejected
+        rejected = [n for n in having("rejected") if not failed_by_iteration(g, n)]
         ended_at = shown_time(ended_at_of(job))
         if rejected:
-            gate = f"the gate {self._where(rejected[0])} was rejected"
-            if is_terminal_job_status(job.status):
-                text = (
-                    f"{gate} and the job {_ended(job.status, ended_at)}: "
-                    "start a new run if that was a mistake"
-                )
-            else:
-                text = f"{gate}, which cancels the run: start a new run if that was a mistake"
-            return _step("re-run", rejected, text)
+            return _step("re-run", rejected, self._rejected_text(rejected, waiting, ended_at))
         broken = sorted(
             {c for b in waiting if b.reason in ("missing-dependency", "cycle") for c in b.causes},
             key=lambda n: self.table.pos.get(n, 0),
@@ -217,6 +193,28 @@ class _Screen:
         pending = sum(1 for n in execution if nodes[n].get("status") == "pending")
         text = f"wait: the job is {one_line(job.status or 'unknown')}, {pending} node(s) pending"
         return _step("wait", [], text)
+
+    def _rejected_text(
+        self, rejected: list[str], waiting: list[Blocked], ended_at: str | None
+    ) -> str:
+        """What a rejection did: the job ended, or (it runs on) what it cut off."""
+        job = self.g.job
+        if len(rejected) == 1:
+            gate = f"the gate {self._where(rejected[0])} was rejected"
+        else:
+            gate = f"{len(rejected)} gates ({shown_ids(rejected, _LIST_SHOWN)}) were rejected"
+        again = "start a new run if that was a mistake"
+        if is_terminal_job_status(job.status):
+            return f"{gate} and the job {_ended(job.status, ended_at)}: {again}"
+        cut, it = set(rejected), "it" if len(rejected) == 1 else "they"
+        lost = [b.node for b in waiting if cut.intersection(b.causes)]
+        if not lost:
+            return f"{gate} (nothing waited on {it}); the job runs on: {again}"
+        lost.sort(key=self.key)
+        return (
+            f"{gate}; the job runs on without {_plural(len(lost), 'node')} {it} cut off "
+            f"({shown_ids(lost, _LIST_SHOWN)}): {again}"
+        )
 
     def _gate_text(self, gates: list[dict[str, Any]]) -> str:
         first = gates[0]["node"]
@@ -362,6 +360,12 @@ def not_loaded_nodes(job: Job) -> list[dict[str, Any]]:
     ]
 
 
+def job_end(job: Job) -> str:
+    """How and when an ended job ended, after "the job": ``was canceled at 2026-11-20 09:04:00
+    UTC`` (its end from :func:`ended_at_of`)."""
+    return _ended(job.status, shown_time(ended_at_of(job)))
+
+
 def _ended(status: str | None, when: str | None) -> str:
     """``was canceled at 2026-11-20 09:04:00 UTC``."""
     verb = _ENDED.get(status or "", f"ended ({one_line(status)})")
@@ -372,6 +376,19 @@ def shown_id(text: Any) -> str:
     """An untrusted id on one line, ``""`` when it is empty (so it stays visible)."""
     shown = one_line(text)
     return shown if shown else '""'
+
+
+def shown_text(text: Any, width: int | None = ERROR_WIDTH) -> str:
+    """Untrusted text (an error, a hint) on one line, cut with ``…`` at ``width`` characters
+    (None: not cut).
+
+    >>> shown_text("bad\\nthings  happened", 12)
+    'bad things …'
+    """
+    flat = " ".join(one_line(part) for part in str(text).split())
+    if width is None or len(flat) <= width:
+        return flat
+    return flat[: max(0, width - 1)] + "…"
 
 
 def shown_ids(ids: list[str], limit: int = 2) -> str:

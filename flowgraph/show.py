@@ -6,8 +6,9 @@ dependency order with a status symbol, type, model, time and the root cause of a
 them), the exact call that resumes a gate parked for a person (none once the job has ended: its
 gates can no longer be resolved), and a closing ``next:`` line. The cost is the sum over the
 node jobs when the bundle holds them (a workflow job bills 0 itself), and says so. Loops are
-collapsed to one row per body template with per-state counts and the failed iterations, so a
-10,000-node run still fits on a screen; ``expand_loops=True`` lists every copy under its
+collapsed to one row per body template with per-state counts and the failed iterations (a
+for-each with a ``count`` says how many started: ``2 of 5 started``), so a 10,000-node run still
+fits on a screen; ``expand_loops=True`` lists every copy under its
 iteration. This module lays the screen out (columns, wrapping, symbols, colours);
 :mod:`flowgraph.screen` works out what is on it, and :func:`show_data` is that data as is
 (``flowgraph show --json``).
@@ -300,9 +301,12 @@ def _note(r: Row, width: int, job: dict[str, Any]) -> list[str]:
         else:
             parts.append(f"{shown_ids(b['causes'])} ({b['reason']})")
     if r["kind"] == "loop" and r["state"] != "not-run":
-        n = r["iterations"]
+        n, declared = r["iterations"], r.get("declared")
         counts = f": {_counts(r['iteration_states'])}" if n else ""
-        parts.append(f"{n} iteration{'s' if n != 1 else ''}{counts}")
+        if declared is not None:  # a for-each with a count: copies appear as iterations start
+            parts.append(f"{n} of {declared} started{counts}")
+        else:
+            parts.append(f"{n} iteration{'s' if n != 1 else ''}{counts}")
     elif r["kind"] in ("body", "iteration") and r.get("states"):
         parts.append(_counts(r["states"]))
     for label in ("failed", "parked"):

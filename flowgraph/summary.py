@@ -4,8 +4,14 @@
 >>> s = flowgraph.graph({"jobId": "j", "billing": {"cuCost": 12.5}, "metadata": {"flow": [
 ...     {"id": "a", "type": "model", "status": "success"},
 ...     {"id": "b", "type": "model", "status": "failure", "dependsOn": ["a"]}]}}).summary()
->>> s.statuses, s.outputs, s.cost
-({'failure': 1, 'success': 1}, ['b'], 12.5)
+>>> s.statuses, s.outputs, s.cost, s.cost_detail["source"]
+({'failure': 1, 'success': 1}, ['b'], 12.5, 'job')
+
+``cost`` is the run's figure, :meth:`GraphData.cost() <flowgraph._graph.GraphData.cost>`: the
+sum over its node jobs when the bundle holds them (a workflow job bills 0 itself), and
+``cost_detail`` says where it comes from (:class:`~flowgraph._graph.Cost` as a dict), which
+:func:`cost_text` puts in words for ``summary`` and ``show``. A node without a status or a type
+counts as ``unknown``.
 
 A for-each with a ``count`` says how many iterations it will run; copies appear as iterations
 start, so a loop tells how many ``started`` of how many were ``declared``:
@@ -34,7 +40,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._graph import GraphData
 
-__all__ = ["LoopSummary", "Summary", "summarize"]
+__all__ = [
+    "LoopSummary",
+    "Summary",
+    "cost_parts",
+    "cost_text",
+    "declared_count",
+    "iteration_state",
+    "summarize",
+]
 
 
 @dataclass
@@ -55,7 +69,12 @@ class LoopSummary:
 
 @dataclass
 class Summary:
-    """Counts of the run's nodes (templates excluded), loops, outputs and cost (CU)."""
+    """Counts of the run's nodes (templates excluded), loops, outputs and cost (CU).
+
+    ``cost`` is the run's figure (None when unknown) and ``cost_detail`` where it comes from
+    (:meth:`Cost.as_dict() <flowgraph._graph.Cost.as_dict>`: ``source``, ``node_jobs``,
+    ``not_loaded``, the job's own figure); ``node_cost`` the sum over the node jobs, None when
+    none carries a cost."""
 
     job_id: str
     status: str | None
@@ -67,6 +86,7 @@ class Summary:
     cost: float | None
     node_cost: float | None
     not_loaded: int
+    cost_detail: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -111,15 +131,16 @@ def loop_summaries(fg: GraphData) -> list[LoopSummary]:
                 started,
                 dict(sorted(states.items())),
                 failed,
-                _declared(fg, loop_id),
+                declared_count(fg, loop_id),
                 started,
             )
         )
     return out
 
 
-def _declared(fg: GraphData, loop_id: str) -> int | None:
-    """The for-each's ``count`` (a loop copy's, else its template's), when it is one."""
+def declared_count(fg: GraphData, loop_id: str) -> int | None:
+    """The for-each ``loop_id``'s ``count`` (a loop copy's, else its template's): how many
+    iterations it runs; None when it iterates over its array input."""
     nodes = fg.nx.nodes
     for n in (loop_id, nodes[loop_id].get("template")):
         count = getattr(nodes[n].get("node"), "count", None) if n is not None else None
@@ -134,21 +155,16 @@ def summarize(fg: GraphData) -> Summary:
     types: Counter[str] = Counter()
     outputs = []
     count = 0
-    node_cost = 0.0
-    costed = False
     job = fg.job
     for n, d in fg.nx.nodes(data=True):
         if d.get("role") != "node" or n in fg.templates:
             continue
         count += 1
-        statuses["not-run" if job.definition else str(d.get("status"))] += 1
-        types[str(d.get("type"))] += 1
+        statuses["not-run" if job.definition else _key(d.get("status"))] += 1
+        types[_key(d.get("type"))] += 1
         if d.get("output"):
             outputs.append(n)
-        child = job.node_jobs.get(d.get("job_id") or "")
-        if child is not None and child.billing is not None and child.billing.cu_cost is not None:
-            node_cost += child.billing.cu_cost
-            costed = True
+    cost = fg.cost()
     return Summary(
         job_id=job.job_id,
         status=job.status,
@@ -157,7 +173,51 @@ def summarize(fg: GraphData) -> Summary:
         types=dict(sorted(types.items())),
         loops=loop_summaries(fg),
         outputs=sorted(outputs),
-        cost=job.billing.cu_cost if job.billing else None,
-        node_cost=round(node_cost, 6) if costed else None,
+        cost=cost.value,
+        node_cost=cost.value if cost.source == "node-jobs" else None,
         not_loaded=len(job.not_loaded),
+        cost_detail=cost.as_dict(),
     )
+
+
+def _key(value: str | None) -> str:
+    """A status or type as a count's key: ``unknown`` when the node has none."""
+    return "unknown" if value is None else str(value)
+
+
+def cost_text(cost: dict[str, Any]) -> str | None:
+    """What a run cost, for people, saying where the figure comes from (``cost`` is
+    :meth:`Cost.as_dict() <flowgraph._graph.Cost>`); None when nothing says anything about it.
+
+    >>> from flowgraph._graph import Cost
+    >>> cost_text(Cost(12.0, "node-jobs", 3, 3, 0, 0.0).as_dict())
+    'cost 12 CU (sum of 3 node jobs; the job itself says 0)'
+    >>> print(cost_text(Cost(None, "unknown", 0, 0, 2, 0.0).as_dict()))
+    cost unknown (the job itself says 0 CU; its node jobs carry the cost: load them, --node-jobs)
+    """
+    parts = cost_parts(cost)
+    return " ".join(["cost " + parts[0], *parts[1:]]) if parts else None
+
+
+def cost_parts(cost: dict[str, Any]) -> list[str]:
+    """:func:`cost_text` in parts: the figure (``12 CU``, ``at least 12 CU``, ``unknown``) and,
+    when there is more to say, where it comes from in brackets (a screen may put it on the
+    next line); ``[]`` when nothing says anything about the cost."""
+    value, job = cost["value"], cost["job"]
+    if cost["source"] == "node-jobs":
+        count = cost["node_jobs"]
+        where = f"sum of {count} node job{'s' if count != 1 else ''}"
+        if cost["not_loaded"]:
+            where += f", {cost['not_loaded']} not loaded"
+        if job is not None:
+            where += f"; the job itself says {job:g}"
+        at_least = "at least " if cost["not_loaded"] else ""
+        return [f"{at_least}{value:g} CU", f"({where})"]
+    if cost["source"] == "job":
+        return [f"{value:g} CU"]
+    if job is None and not cost["loaded"] and not cost["not_loaded"]:
+        return []
+    says = f"the job itself says {job:g} CU; " if job is not None else ""
+    if cost["loaded"]:
+        return ["unknown", f"({says}its {cost['loaded']} node job(s) carry no cost)"]
+    return ["unknown", f"({says}its node jobs carry the cost: load them, --node-jobs)"]

@@ -4,11 +4,12 @@ cost, and texts that never print ``None`` (the rest is checked through the CLI).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import flowgraph
-from flowgraph.blocked import Blocked
+from flowgraph.blocked import Blocked, root_causes
 from flowgraph.model import Job
 from flowgraph.report import (
     blocked_text,
@@ -18,7 +19,7 @@ from flowgraph.report import (
     watch_header,
     watch_lines,
 )
-from tests.conftest import fixture
+from tests.conftest import example, fixture
 
 
 def test_watch_lines_say_the_time_status_progress_and_changes() -> None:
@@ -58,10 +59,11 @@ def test_blocked_text_counts_the_job_itself_as_a_root_cause() -> None:
         Blocked("b", "job-ended", [], "the workflow job ended (canceled) before this node ran"),
         Blocked("c", "job-ended", [], "the workflow job ended (canceled) before this node ran"),
     ]
-    assert blocked_text(items).splitlines()[:3] == [
+    assert blocked_text(items).splitlines() == [
         "2 blocked node(s), 1 root cause(s)",
         "",
-        "(the job itself): job-ended: the workflow job ended (canceled) before this node ran",
+        "(the job itself): the workflow job ended (canceled)",
+        "  blocks (job-ended): b, c",
     ]
     items.append(Blocked("d", "failed-upstream", ["a"], "upstream node failed: 'a'", ["a", "d"]))
     assert blocked_text(items).splitlines()[0] == "3 blocked node(s), 2 root cause(s)"
@@ -72,12 +74,12 @@ def test_blocked_text_prints_the_failed_root_causes_own_error_and_hint() -> None
     assert blocked_text(fg.blocked(), fg) == (
         "1 blocked node(s), 1 root cause(s)\n"
         "\n"
-        "upscale: failed-upstream: upstream node failed: 'upscale'\n"
+        "upscale: failed\n"
         "  error: Upscale failed: the input image is 6144x6144, above the 4096x4096 limit of "
         "model_upscale-v3 (request req_7Hc2; the model's worker returned HTTP 422 af…\n"
         "  hint: Resize the image below 4096 px per side, or pick an upscaler that takes larger "
         "images.\n"
-        "  blocks: remove-bg\n"
+        "  blocks (failed-upstream): remove-bg\n"
         "  upscale -> remove-bg\n"
     )
     # without the graph (or node jobs): as before
@@ -91,9 +93,11 @@ def test_blocked_text_of_an_ended_job_says_what_the_job_said() -> None:
     data["job"]["metadata"]["error"] = "Canceled by the user"
     fg = flowgraph.graph(data)
     items = [Blocked("remove-bg", "job-ended", [], "the workflow job ended (canceled)")]
-    assert blocked_text(items, fg).splitlines()[2:4] == [
-        "(the job itself): job-ended: the workflow job ended (canceled)",
+    assert blocked_text(items, fg).splitlines()[2:] == [
+        "(the job itself): the workflow job was canceled at 2026-11-22 10:03:10 UTC",
         "  error: Canceled by the user",
+        "  hint: Open the node's job for details, then run the workflow again.",
+        "  blocks (job-ended): remove-bg",
     ]
 
 
@@ -156,3 +160,113 @@ def test_summary_text_never_prints_an_infinite_cost() -> None:
     )
     for text in (summary_text(fg.summary()), summary_text(fg.summary(), fg)):
         assert "inf" not in text and "nan" not in text
+
+
+# -- follow-up: what a root cause is, fallbacks, counted loops ------------------------------------
+def test_a_failed_root_cause_says_it_failed_not_its_victims_reason() -> None:
+    fg = flowgraph.graph(
+        {"jobId": "j", "status": "in-progress", "metadata": {"flow": [
+            {"id": "a", "status": "success"},
+            {"id": "b", "status": "failure", "dependsOn": ["a"]},
+            {"id": "c", "status": "pending", "dependsOn": ["b"]}]}}
+    )
+    expected = [
+        "1 blocked node(s), 1 root cause(s)",
+        "",
+        "b: failed",
+        "  blocks (failed-upstream): c",
+        "  b -> c",
+    ]
+    assert blocked_text(fg.blocked(), fg).splitlines() == expected
+    assert blocked_text(fg.blocked()).splitlines() == expected  # the reason tells, alone
+
+
+def test_each_kind_of_root_cause_says_what_it_is() -> None:
+    fg = flowgraph.graph(fixture("followup-mixed-causes.json"))
+    assert blocked_text(fg.blocked(), fg).splitlines() == [
+        "4 blocked node(s), 4 root cause(s)",
+        "",
+        "ok: parked until a person acts: approve or reject it",
+        "",
+        "gen, ghost, no: failed (gen); rejected (no); missing from the flow (ghost)",
+        "  blocks (failed-upstream): thumb",
+        "  gen -> thumb",
+        "",
+        "gen, ok: failed (gen); a gate parked for a person (ok)",
+        "  blocks (failed-upstream): upscale, remove-bg",
+        "  gen -> upscale -> remove-bg",
+    ]
+
+
+def test_a_cycle_is_a_root_cause_that_names_its_members() -> None:
+    fg = flowgraph.graph(fixture("broken.json"))
+    assert blocked_text(fg.blocked(), fg).splitlines() == [
+        "5 blocked node(s), 4 root cause(s)",
+        "",
+        "c1, c2: on a cycle",
+        "",
+        "c2: on a cycle",
+        "  blocks (cycle): after-cycle",
+        "  c2 -> after-cycle",
+        "",
+        "ghost: missing from the flow",
+        "  blocks (missing-dependency): needs-ghost",
+        "  ghost -> needs-ghost",
+        "",
+        "self: on a cycle",
+    ]
+
+
+RUNS = sorted(fixture("x").parent.glob("*.json")) + sorted(example("x").parent.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", RUNS, ids=lambda p: p.name)
+def test_the_count_of_root_causes_is_root_causes_and_each_is_named(path: Path) -> None:
+    fg = flowgraph.graph(path)
+    items = fg.blocked()
+    text = blocked_text(items, fg)
+    causes = root_causes(items)
+    if not items:
+        assert text == "nothing is blocked\n"
+        return
+    assert text.splitlines()[0] == f"{len(items)} blocked node(s), {len(causes)} root cause(s)"
+    heads = [line.split(": ", 1)[0] for line in text.splitlines() if line and line[0] != " "]
+    named = {c for head in heads[1:] for c in head.split(", ")}
+    assert {"(the job itself)" if c is None else c for c in causes} <= named
+    assert "failed-upstream:" not in text and "None" not in text
+
+
+def test_critical_path_text_says_when_it_fell_back_to_hops() -> None:
+    fg = flowgraph.graph(fixture("real-foreach-count.json"))
+    cp = fg.critical_path("duration")
+    assert cp.fallback == "duration"
+    assert critical_path_text(cp).splitlines()[:3] == [
+        "critical path (hops): 4 node(s), total 4 hop(s)",
+        (
+            "note: no node has a known duration time (they come from the node jobs: "
+            "`flowgraph fetch --node-jobs` saves them): counted hops instead"
+        ),
+        "",
+    ]
+    # asked for hops, or duration known: no note
+    assert "note:" not in critical_path_text(fg.critical_path("hops"))
+    timed = flowgraph.graph(example("timed-bundle.json")).critical_path("duration")
+    assert "note:" not in critical_path_text(timed)
+
+
+def test_summary_text_says_how_many_iterations_of_a_counted_loop_started() -> None:
+    fg = flowgraph.graph(fixture("real-foreach-count.json"))
+    lines = summary_text(fg.summary(), fg).splitlines()
+    loops = [line for line in lines if line.startswith("loop")]
+    assert loops == ["loop variations: 2 of 5 iteration(s) started: 1 processing / 1 success"]
+    # a loop over its array input: as before
+    fg = flowgraph.graph(example("foreach-failed.json"))
+    assert "loop each-style: 3 iteration(s): 1 failure / 2 success (failed: 1)" in (
+        summary_text(fg.summary()).splitlines())
+
+
+def test_summary_text_keys_a_missing_status_or_type_as_unknown() -> None:
+    fg = flowgraph.graph({"jobId": "j", "status": "in-progress", "metadata": {"flow": [
+        {"id": "a"}, {"id": "b", "type": "model", "status": "success"}]}})
+    assert summary_text(fg.summary(), fg).splitlines()[1:3] == [
+        "statuses: success 1, unknown 1", "types: model 1, unknown 1"]

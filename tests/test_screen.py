@@ -113,24 +113,64 @@ def test_the_gates_of_an_ended_job_are_never_parked() -> None:
     ]
 
 
-def test_the_screen_copes_with_a_blocked_that_still_calls_an_ended_gate_parked(
+def test_the_screen_takes_blocked_s_word_for_what_is_parked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Whichever ``blocked()`` runs, an ended job's gate is not parked (one place decides)."""
+    """One place decides whether a gate is parked: blocked() (it says job-ended for an ended
+    job's gate itself); the screen rewrites nothing."""
     import flowgraph.screen as screen
     from flowgraph.blocked import Blocked
 
-    def old_blocked(_g: GraphData) -> list[Blocked]:
-        return [
-            Blocked("approve", "awaiting-approval", ["approve"]),
-            Blocked("upscale", "waiting-on-gate", ["approve"], chain=["approve", "upscale"]),
-        ]
+    def said(_g: GraphData) -> list[Blocked]:
+        return [Blocked("approve", "awaiting-approval", ["approve"])]
 
-    monkeypatch.setattr(screen, "blocked", old_blocked)
+    monkeypatch.setattr(screen, "blocked", said)
     out = data(fixture("show-canceled-gate.json"))
-    assert out["gates"] == [] and "parked" not in out["statuses"]
-    assert [r["blocked_by"]["reason"] for r in out["rows"][1:]] == ["job-ended", "job-ended"]
-    assert out["next"]["action"] == "re-run"
+    assert [(gate["node"], gate["reason"]) for gate in out["gates"]] == [
+        ("approve", "awaiting-approval")
+    ]
+    assert not hasattr(screen, "_ended_gates")
+
+
+def test_a_rejection_in_a_loop_of_a_running_job_says_what_it_cut_off() -> None:
+    """The loop rejected because of an iteration is not the gate; the job runs on."""
+    step = data(fixture("real-foreach-reject-running.json"))["next"]
+    assert (step["action"], step["nodes"]) == ("re-run", ["review-Qz8m"])
+    assert step["text"] == (
+        "the gate review-Qz8m (each-shot iteration 1) was rejected; the job runs on without "
+        "6 nodes it cut off (upscale-Qz8m, review-Wd2r, upscale-Wd2r +3 more): "
+        "start a new run if that was a mistake"
+    )
+
+
+def test_a_rejection_in_a_loop_of_a_canceled_job_says_the_job_ended() -> None:
+    step = data(fixture("ended-foreach-reject-canceled.json"))["next"]
+    assert (step["action"], step["nodes"]) == ("re-run", ["review-Qz8m"])
+    assert step["text"] == (
+        "the gate review-Qz8m (each-shot iteration 1) was rejected and the job was canceled at "
+        "2026-11-20 09:06:41 UTC: start a new run if that was a mistake"
+    )
+
+
+def test_a_rejected_gate_nothing_waited_on_leaves_the_job_running() -> None:
+    g = build_graph(
+        load(
+            {
+                "jobId": "j",
+                "status": "in-progress",
+                "metadata": {
+                    "flow": [
+                        {"id": "ok", "type": "user-approval", "status": "rejected"},
+                        {"id": "gen", "type": "model", "status": "processing"},
+                    ]
+                },
+            }
+        )
+    )
+    assert show_data(g)["next"]["text"] == (
+        "the gate ok was rejected (nothing waited on it); the job runs on: "
+        "start a new run if that was a mistake"
+    )
 
 
 def test_the_header_says_where_the_cost_comes_from_and_names_what_did_not_load() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 import flowgraph
 from flowgraph.show import resume_call, show_data, show_text
-from tests.conftest import example, fixture
+from tests.conftest import ROOT, example, fixture
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -844,3 +844,54 @@ def test_a_gate_an_ended_job_never_reached_is_not_said_to_have_waited() -> None:
     assert "curl" not in out and "waited" not in out
     assert cells(row(out, "approve"))[-1] == "the job ended (job-ended)"
     assert out.splitlines()[-1].startswith("next: the job ended (canceled) before ")
+
+
+# -- follow-up: counted loops, tangled loops, opaque if/else values ------------------------------
+def test_a_counted_loop_row_says_how_many_iterations_started() -> None:
+    fg = flowgraph.graph(fixture("real-foreach-count.json"))
+    assert cells(row(show_text(fg), "variations"))[-1] == "2 of 5 started: 1 ok / 1 running"
+    (loop,) = [r for r in show_data(fg)["rows"] if r["kind"] == "loop"]
+    assert (loop["iterations"], loop["declared"]) == (2, 5)
+    # a loop over its array input: as before
+    out = text("foreach-failed.json")
+    assert cells(row(out, "each-style"))[-1].startswith("3 iterations: 2 ok / 1 failed")
+
+
+def test_loops_listing_each_other_show_each_body_template_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """200 for-each nodes listing each other: every loop copy's body was expanded again
+    (159,400 calls, seconds); now each template has one row."""
+    import time
+
+    from flowgraph import _rows
+    from tests.test_blocked import _tangled
+
+    calls = 0
+    collapsed = _rows.Rows.collapsed
+
+    def counting(self: _rows.Rows, loop_id: str, depth: int) -> None:
+        nonlocal calls
+        calls += 1
+        collapsed(self, loop_id, depth)
+
+    monkeypatch.setattr(_rows.Rows, "collapsed", counting)
+    for k in (9, 200):
+        calls = 0
+        fg = flowgraph.graph(_tangled(k))
+        start = time.perf_counter()
+        rows = show_data(fg)["rows"]
+        elapsed = time.perf_counter() - start
+        assert calls <= 5 * k, calls  # linear: about one per loop and per template
+        assert elapsed < 1.0, elapsed
+        bodies = [r["id"] for r in rows if r["kind"] == "body" and r["type"] is not None]
+        assert len(bodies) == len(set(bodies))  # each template once
+        counted = {c for r in rows for c in r.get("nodes", [])}
+        assert set(fg.nx) - {r["id"] for r in rows} - counted == set()  # every node shown
+
+
+@pytest.mark.parametrize("module", ["show.py", "screen.py", "_rows.py", "summary.py", "report.py"])
+def test_no_text_module_assumes_if_else_case_values(module: str) -> None:
+    """if/else values are opaque (the editor's '2', '3', default '1'): never 'if1'/'else'."""
+    source = (ROOT / "flowgraph" / module).read_text()
+    assert not re.search(r"""["']if\d*["']|["']else["']|\bif1\b""", source)

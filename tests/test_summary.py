@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -56,3 +57,25 @@ def test_a_definition_ran_nothing_whatever_status_its_nodes_carry() -> None:
     assert (s.nodes, s.statuses) == (1, {"not-run": 1})
     s = flowgraph.graph(fixture("real-definition-foreach.json")).summary()
     assert s.statuses == {"not-run": 5}
+
+
+# -- follow-up: the run's cost, unknown keys ----------------------------------------------------
+def test_the_cost_is_the_runs_figure_and_says_where_it_comes_from() -> None:
+    s = flowgraph.graph(fixture("show-failed-bundle.json")).summary()
+    assert (s.cost, s.node_cost) == (21.0, 21.0)  # the job itself bills 0
+    detail = s.as_dict()["cost_detail"]
+    assert (detail["source"], detail["node_jobs"], detail["not_loaded"], detail["job"]) == (
+        "node-jobs", 3, 1, 0.0)
+    # node jobs not loaded and the job says 0: unknown, not 0
+    s = flowgraph.graph(fixture("real-foreach-count.json")).summary()
+    assert (s.cost, s.cost_detail["source"], s.cost_detail["job"]) == (None, "unknown", 0.0)
+    # no node job ids at all: the job's own figure
+    s = flowgraph.graph(example("foreach-failed.json")).summary()
+    assert (s.cost, s.cost_detail["source"]) == (42.5, "job")
+
+
+def test_a_missing_status_or_type_counts_as_unknown() -> None:
+    s = flowgraph.graph({"jobId": "j", "status": "in-progress", "metadata": {"flow": [
+        {"id": "a"}, {"id": "b", "type": "model", "status": "success"}]}}).summary()
+    assert (s.statuses, s.types) == ({"success": 1, "unknown": 1}, {"model": 1, "unknown": 1})
+    assert "None" not in json.dumps(s.as_dict()["statuses"]) + json.dumps(s.as_dict()["types"])
