@@ -365,3 +365,14 @@ def iter_chain(exc: BaseException) -> Iterator[BaseException]:
             seen.add(id(item))
             yield item
             stack += [x for x in (item.__cause__, item.__context__) if x is not None]
+
+
+def point_env_at(server: ApiServer, env: Any, cache: Any) -> None:
+    """Point the SDK's variables (key and secret, no JWT, the base URL) at ``server`` and
+    flowgraph's cache at ``cache``, through a ``pytest.MonkeyPatch`` ``env``: what a CLI run or
+    ``open_source`` against the local server needs."""
+    env.setenv("SCENARIO_SDK_API_KEY", KEY)
+    env.setenv("SCENARIO_SDK_API_SECRET", SECRET)
+    env.delenv("SCENARIO_SDK_JWT", raising=False)
+    env.setenv("SCENARIO_BASE_URL", server.base)
+    env.setenv("FLOWGRAPH_CACHE_DIR", str(cache))

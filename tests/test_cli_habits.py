@@ -20,10 +20,17 @@ from pathlib import Path
 import pytest
 
 import flowgraph
-from flowgraph._args import CACHE_COMMANDS, COMMANDS, EXAMPLES, SHELLS, SOURCE_COMMANDS, build_parser
+from flowgraph._args import (
+    CACHE_COMMANDS,
+    COMMANDS,
+    EXAMPLES,
+    SHELLS,
+    SOURCE_COMMANDS,
+    build_parser,
+)
 from flowgraph.api import JobCache
 from flowgraph.cli import color_enabled, main
-from tests.apiserver import KEY, SECRET, ApiServer, Reply, secret_leaks
+from tests.apiserver import KEY, SECRET, ApiServer, Reply, point_env_at, secret_leaks
 from tests.conftest import ROOT, example, fixture
 
 BUNDLE = json.loads(example("timed-bundle.json").read_text())
@@ -54,11 +61,7 @@ def serve(server: ApiServer) -> ApiServer:
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ApiServer]:
     with ApiServer() as server:
-        monkeypatch.setenv("SCENARIO_SDK_API_KEY", KEY)
-        monkeypatch.setenv("SCENARIO_SDK_API_SECRET", SECRET)
-        monkeypatch.delenv("SCENARIO_SDK_JWT", raising=False)
-        monkeypatch.setenv("SCENARIO_BASE_URL", server.base)
-        monkeypatch.setenv("FLOWGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+        point_env_at(server, monkeypatch, tmp_path / "cache")
         yield serve(server)
 
 

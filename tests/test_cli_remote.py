@@ -13,7 +13,7 @@ import pytest
 
 import flowgraph
 from flowgraph.cli import main
-from tests.apiserver import KEY, SECRET, ApiServer, Reply, secret_leaks
+from tests.apiserver import KEY, SECRET, ApiServer, Reply, point_env_at, secret_leaks
 from tests.conftest import example
 
 BUNDLE = json.loads(example("timed-bundle.json").read_text())
@@ -24,11 +24,7 @@ JOB_ID = BUNDLE["job"]["jobId"]
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ApiServer]:
     with ApiServer() as server:
-        monkeypatch.setenv("SCENARIO_SDK_API_KEY", KEY)
-        monkeypatch.setenv("SCENARIO_SDK_API_SECRET", SECRET)
-        monkeypatch.delenv("SCENARIO_SDK_JWT", raising=False)
-        monkeypatch.setenv("SCENARIO_BASE_URL", server.base)
-        monkeypatch.setenv("FLOWGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+        point_env_at(server, monkeypatch, tmp_path / "cache")
         server.route(f"/v1/jobs/{JOB_ID}", Reply(body={"job": BUNDLE["job"]}))
         for child_id, child in BUNDLE["nodeJobs"].items():
             server.route(f"/v1/jobs/{child_id}", Reply(body=child))

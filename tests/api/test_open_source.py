@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apiserver import KEY, SECRET, ApiServer, Reply, job, job_reply
+from apiserver import ApiServer, Reply, job, job_reply, point_env_at
 
 from flowgraph.api import Client, JobCache, fetch, is_job_id, open_source, watch
 from flowgraph.errors import ConfigurationError, NotFoundError, SourceError
@@ -23,11 +23,7 @@ FLOW = [
 def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ApiServer]:
     """The server, with credentials, base URL and cache folder in the SDK's variables."""
     with ApiServer() as server:
-        monkeypatch.setenv("SCENARIO_SDK_API_KEY", KEY)
-        monkeypatch.setenv("SCENARIO_SDK_API_SECRET", SECRET)
-        monkeypatch.delenv("SCENARIO_SDK_JWT", raising=False)
-        monkeypatch.setenv("SCENARIO_BASE_URL", server.base)
-        monkeypatch.setenv("FLOWGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+        point_env_at(server, monkeypatch, tmp_path / "cache")
         server.route("/v1/jobs/job_1", job_reply("job_1", flow=FLOW))
         server.route("/v1/jobs/job_gen", job_reply("job_gen", flow=None))
         server.route("/v1/jobs/job_up", job_reply("job_up", flow=None))
