@@ -39,12 +39,13 @@ no reader walks a loop twice.
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict, deque
+from collections import defaultdict
 from typing import Any, TypeVar
 
 import networkx as nx
 
 from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, own_dicts
+from .bodies import MAX_LOOP_NESTING, untangle_bodies
 from .findings import Finding
 from .model import FlowNode, Input, Job, canonical_json
 from .parse import gc_paused
@@ -55,10 +56,6 @@ __all__ = ["build_graph"]
 
 _RANK = EDGE_RANK
 G = TypeVar("G", bound=GraphData)
-
-#: The deepest nesting of loops followed: a for-each listed deeper in bodies, or a copy spawned
-#: deeper in copies, is left out of its loop (and reported). Real runs nest two or three.
-MAX_LOOP_NESTING = 64
 
 
 def _node_attrs(
@@ -171,7 +168,7 @@ class _Builder:
                 self.loops[key] = Loop(key, list(node.loop_body_node_ids))
         copies = [k for k, n in nodes.items() if n.loop_node_id is not None]
         self.copies = set(copies)
-        self.untangle_bodies()
+        self.findings += untangle_bodies(self.loops, self.copies)
         depth: dict[str, int] = {}
         for key in copies:
             chain: list[str] = []
@@ -247,95 +244,6 @@ class _Builder:
                 if template in attrs and loop_id not in self.template_of:
                     attrs[template].setdefault("loop_template_of", loop_id)
             attrs[loop_id]["iterations"] = len(loop.iterations)
-
-    def untangle_bodies(self) -> None:
-        """Make the loops' bodies a forest, as nesting is, whatever the payload lists.
-
-        A for-each's body keeps each id once and drops itself, loop copies, ids already in
-        another for-each's body and the for-each nodes that contain it (several for-each nodes
-        listing each other would otherwise nest forever): each template ends in exactly one
-        body. Bodies are handed out from the outermost for-each nodes (those in no body, by
-        id) inward, so the result does not depend on the order of the flow; a for-each that
-        would nest deeper than :data:`MAX_LOOP_NESTING` stays out. A copy's body drops itself
-        and other copies. What a for-each lists in vain is one ``loop-body-conflict`` warning.
-        """
-        loops, copies = self.loops, self.copies
-        owner: dict[str, str] = {}  # template -> the for-each whose body it is in
-        dropped: dict[str, list[str]] = defaultdict(list)  # loop -> what it lists in vain
-
-        def drop(loop_id: str, item: str, why: str) -> None:
-            dropped[loop_id].append(f"{item!r} ({why})")
-
-        def own_body(loop_id: str) -> list[str]:
-            body: list[str] = []
-            for item in dict.fromkeys(loops[loop_id].body):
-                if item == loop_id:
-                    drop(loop_id, item, "itself")
-                elif item in copies:
-                    drop(loop_id, item, "a loop copy")
-                else:
-                    body.append(item)
-            return body
-
-        for loop_id in loops:
-            if loop_id in copies:
-                loops[loop_id].body = own_body(loop_id)
-        templates = sorted(k for k in loops if k not in copies)
-        bodies = {k: own_body(k) for k in templates}
-        listed = {item for body in bodies.values() for item in body}
-        entered: set[str] = set()
-        level: dict[str, int] = {}  # how deep a for-each nests: 1 for an outermost one
-        todo: deque[str] = deque(k for k in templates if k not in listed)
-        rest = iter(templates)  # for-each nodes that only nest in each other: smallest id first
-        while True:
-            if not todo:
-                root = next((k for k in rest if k not in entered), None)
-                if root is None:
-                    break
-                todo.append(root)
-            loop_id = todo.popleft()
-            if loop_id in entered:
-                continue
-            entered.add(loop_id)
-            level[loop_id] = level.get(loop_id, 1)
-            kept: list[str] = []
-            for item in bodies[loop_id]:
-                if item in bodies and item not in owner and level[loop_id] >= MAX_LOOP_NESTING:
-                    drop(loop_id, item, f"a for-each nested more than {MAX_LOOP_NESTING} deep")
-                    continue
-                if item in owner or item in entered:
-                    inside, up = False, owner.get(loop_id)
-                    while up is not None and not inside:
-                        inside = up == item
-                        up = owner.get(up)
-                    where = owner.get(item)
-                    if inside:
-                        why = "which contains it"
-                    elif where is not None:
-                        why = f"already in the body of {where!r}"
-                    else:
-                        why = "a for-each already shown outside it"
-                    drop(loop_id, item, why)
-                    continue
-                owner[item] = loop_id
-                kept.append(item)
-                if item in bodies:
-                    level[item] = level[loop_id] + 1
-                    todo.append(item)
-            loops[loop_id].body = kept
-        for loop_id in sorted(dropped):
-            items = dropped[loop_id]
-            more = f" and {len(items) - 10} more" if len(items) > 10 else ""
-            self.findings.append(
-                Finding(
-                    "warning",
-                    "loop-body-conflict",
-                    loop_id,
-                    f"for-each {loop_id!r}: loopBodyNodeIds entries ignored: "
-                    + ", ".join(items[:10])
-                    + more,
-                )
-            )
 
     def _body_via_template(self, loop_id: str) -> list[str]:
         template = self.template_of.get(loop_id)

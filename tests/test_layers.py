@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "api": 3,
     "_graph": 3,
     "order": 4,
+    "bodies": 4,
     "builder": 4,
     "blocked": 5,
     "critical": 5,
