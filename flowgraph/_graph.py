@@ -1,9 +1,10 @@
 """The built graph's data: :class:`GraphData`, its attribute types, and networkx's dicts.
 
-Everything the queries read lives here, below them: the job, the networkx ``DiGraph`` (node and
-edge attributes typed by :class:`NodeAttrs` and :class:`EdgeAttrs`), the loops, the findings of
-the build, the workflow inputs, the gates, the loop templates and the executed graph. This is
-the only module that touches networkx's internal dicts (``_node``, ``_succ``, ``_pred``).
+Everything the queries read lives here, below them: the job, flowgraph's own networkx
+``DiGraph`` (``graph``: node and edge attributes typed by :class:`NodeAttrs` and
+:class:`EdgeAttrs`; users get a plain-data copy, ``nx``), the loops, the findings of the build,
+the workflow inputs, the gates, the loop templates and the executed graph. This is the only
+module that touches networkx's internal dicts (``_node``, ``_succ``, ``_pred``).
 
 >>> import networkx as nx
 >>> g = nx.DiGraph([("a", "b")])
@@ -37,7 +38,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
 import networkx as nx
+from networkx import DiGraph
 
+from ._plain import plain
 from .errors import NodeNotFoundError
 
 if TYPE_CHECKING:
@@ -68,7 +71,7 @@ Role = Literal["node", "input", "missing"]
 
 
 class NodeAttrs(TypedDict, total=False):
-    """The attributes of a node in :attr:`GraphData.nx` (flow nodes have all of the first
+    """The attributes of a node in :attr:`GraphData.graph` (flow nodes have all of the first
     group; inputs and missing placeholders only ``role``, ``type``, ``status``, ``name``)."""
 
     role: Role
@@ -267,11 +270,12 @@ def _frozen(g: nx.DiGraph[str]) -> nx.DiGraph[str]:
 
 
 class GraphData:
-    """The graph of one job, as built: what every query reads. ``nx`` is the networkx
-    ``DiGraph``; see :mod:`flowgraph.builder` for its node and edge attributes.
+    """The graph of one job, as built: what every query reads.
 
-    Read ``nx`` freely, and copy it (``g.nx.copy()``) to change it: the queries keep what they
-    worked out (the graph without templates, its order) beside it."""
+    ``nx`` is for users: a networkx ``DiGraph`` whose attributes are plain data (built on first
+    access; see :mod:`flowgraph.builder`), theirs to change or write out. ``graph`` is
+    flowgraph's own graph, which the queries read (model objects and tuples in its attributes:
+    :class:`NodeAttrs`): not for users, and never to be changed."""
 
     def __init__(
         self,
@@ -283,7 +287,7 @@ class GraphData:
         gates: list[str],
     ) -> None:
         self.job = job
-        self.nx = graph
+        self.graph = graph
         self.loops = loops
         self.build_findings = findings
         self.inputs = inputs
@@ -292,7 +296,7 @@ class GraphData:
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} job={self.job.job_id!r} status={self.job.status!r} "
-            f"nodes={self.nx.number_of_nodes()} edges={self.nx.number_of_edges()}>"
+            f"nodes={self.graph.number_of_nodes()} edges={self.graph.number_of_edges()}>"
         )
 
     def node(self, node_id: str) -> FlowNode:
@@ -300,13 +304,25 @@ class GraphData:
         graph has no such node; :class:`NotAFlowNodeError` (a subclass) when the id is a
         workflow input (``input:NAME``) or a missing-node placeholder, which have attributes
         (:meth:`attrs`) but no flow node."""
-        attrs = self.nx.nodes.get(node_id)
+        attrs = self.graph.nodes.get(node_id)
         if attrs is None:
             raise NodeNotFoundError(node_id)
         node: FlowNode | None = attrs.get("node")
         if node is None:
             raise NotAFlowNodeError(node_id, str(attrs.get("role")), attrs.get("name"))
         return node
+
+    def timing(self, node_id: str) -> Timing | None:
+        """The queue, run and total seconds of the node's own job, when the bundle holds it
+        (None otherwise, and for inputs and placeholders)."""
+        self.check(node_id)
+        return node_attrs(self.graph, node_id).get("timing")
+
+    @cached_property
+    def nx(self) -> DiGraph[str]:
+        """The networkx ``DiGraph`` of the run with plain-data attributes (str, int, float,
+        bool), built on first use from ``graph``: see :mod:`flowgraph._plain`."""
+        return plain(self.graph)
 
     def error(self, node_id: str) -> NodeError | None:
         """The error and hint of the node's own job, when the bundle holds that job and it says
@@ -318,7 +334,7 @@ class GraphData:
         node_jobs = self.job.node_jobs
         if not node_jobs:
             return None
-        job_id = node_attrs(self.nx, node_id).get("job_id")
+        job_id = node_attrs(self.graph, node_id).get("job_id")
         child = node_jobs.get(job_id) if job_id is not None else None
         if child is None:
             return None
@@ -333,7 +349,7 @@ class GraphData:
         if not self.job.node_jobs:
             return []
         found = []
-        for n, d in self.nx.nodes(data=True):
+        for n, d in self.graph.nodes(data=True):
             if d.get("role") == "node" and n not in self.templates:
                 e = self.error(n)
                 if e is not None:
@@ -348,7 +364,7 @@ class GraphData:
         own = _cu(job.billing.cu_cost) if job.billing is not None else None
         seen: set[str] = set()
         total, summed, missing = 0.0, 0, 0
-        for n, d in self.nx.nodes(data=True):
+        for n, d in self.graph.nodes(data=True):
             job_id = d.get("job_id")
             if d.get("role") != "node" or job_id is None or job_id in seen or n in self.templates:
                 continue
@@ -371,11 +387,11 @@ class GraphData:
     def attrs(self, node_id: str) -> NodeAttrs:
         """The attributes of a graph node (flow node, input or placeholder), typed."""
         self.check(node_id)
-        return node_attrs(self.nx, node_id)
+        return node_attrs(self.graph, node_id)
 
     def check(self, node_id: str) -> None:
         """Raise :class:`~flowgraph.errors.NodeNotFoundError` unless the graph has the node."""
-        if node_id not in self.nx:
+        if node_id not in self.graph:
             raise NodeNotFoundError(node_id)
 
     @cached_property
@@ -384,12 +400,12 @@ class GraphData:
         if self.job.definition:
             return frozenset()
         return frozenset(
-            n for n, d in self.nx.nodes(data=True) if d.get("loop_template_of") is not None
+            n for n, d in self.graph.nodes(data=True) if d.get("loop_template_of") is not None
         )
 
     @cached_property
-    def execution(self) -> nx.DiGraph[str]:
-        """The graph the run executes: ``nx`` without templates (in a definition, all of it)."""
+    def execution(self) -> DiGraph[str]:
+        """The graph the run executes: ``graph`` without templates (in a definition, all of it)."""
         if not self.templates:
-            return self.nx
-        return without(self.nx, self.templates)
+            return self.graph
+        return without(self.graph, self.templates)

@@ -44,7 +44,7 @@ class Rows:
 
     def __init__(self, g: GraphData, blocked: dict[str, Blocked], expand: bool) -> None:
         self.g = g
-        self.nodes = adjacency(g.nx)[0]  # node -> attributes (the dict: views cost 2x here)
+        self.nodes = adjacency(g.graph)[0]  # node -> attributes (the dict: views cost 2x here)
         self.expand = expand
         self.blocked = blocked
         self.pos, self.cyclic = self._order()
@@ -89,10 +89,10 @@ class Rows:
                 index = -1 if nodes[n].get("role") == "input" else _LAST
             return (index, n)
 
-        order = keyed_order(self.g.nx, key)
+        order = keyed_order(self.g.graph, key)
         cyclic = order is None
         if order is None:
-            order = sorted(self.g.nx)
+            order = sorted(self.g.graph)
         return {n: i for i, n in enumerate(order)}, cyclic
 
     def key(self, n: str) -> int:

@@ -196,7 +196,7 @@ def _iteration_roots(fg: GraphData, n: str, memo: dict[str, dict[str, str]]) -> 
     status}`` (in its iterations or in loops nested in them; a copy that is a loop failed by
     its own iterations is not one, its copies are). ``memo`` keeps each loop's, so each is
     worked out once, without recursion: loops that list each other cannot make it loop."""
-    loops, nodes = fg.loops, adjacency(fg.nx)[0]
+    loops, nodes = fg.loops, adjacency(fg.graph)[0]
     stack, opened = [n], {n}
     while n not in memo:  # post order: a loop once the loops among its copies are done
         top = stack[-1]

@@ -21,6 +21,25 @@ are not passed around. Splitting it would spread one algorithm over files.
 Several relations between the same two nodes share one edge: ``kinds`` lists them all,
 ``kind`` is the strongest (in the order of the table) and ``inputs`` the input names.
 
+The graph built here is flowgraph's own (``fg.graph``, what the queries read: tuples, None
+values, the ``FlowNode`` as ``node`` and its ``Timing`` as ``timing``). Users get ``fg.nx``, a
+copy built on first use whose attributes are all str, int, float or bool, so that
+``nx.write_graphml``, ``nx.write_gexf``, ``nx.node_link_data`` and pydot take it as it is:
+
+=================  ===========================================================================
+node attributes    ``role``, ``type``, ``status``, ``model_id``, ``workflow_id``, ``job_id``,
+                   ``loop_node_id``, ``iteration_index``, ``flow_index``, ``template``,
+                   ``loop_template_of``, ``iterations``, ``output``, ``name``,
+                   ``duplicate_of``: each only when it is not None
+timings            ``queue_seconds``, ``run_seconds``, ``total_seconds`` (floats, each when
+                   known); the ``Timing`` itself is ``fg.timing(id)``, the flow node
+                   ``fg.node(id)``
+``kind``           as here
+``kinds``          joined with ``+``: ``"data+depends_on"``
+``inputs``         joined with ``,``: ``"image,prompt"`` (``""`` when none)
+``equal``          the case value when a string, else its JSON text (``"1"``, ``"true"``)
+=================  ===========================================================================
+
 Loops nest as a tree whatever the payload says: a for-each listed in its own body, for-each
 nodes listing each other, a template in two bodies or nesting deeper than
 :data:`MAX_LOOP_NESTING` are cut back to one place each (``loop-body-conflict`` warnings), so
@@ -34,6 +53,8 @@ no reader walks a loop twice.
 ...      "inputs": [{"name": "prompt", "ref": {"node": "prompt", "name": "text"}}]}]}}))
 >>> sorted((u, v, d["kind"]) for u, v, d in fg.nx.edges(data=True))
 [('input:idea', 'prompt', 'data'), ('prompt', 'image', 'data')]
+>>> fg.graph.edges["prompt", "image"]["inputs"], fg.nx.edges["prompt", "image"]["inputs"]
+(('prompt',), 'prompt')
 """
 
 from __future__ import annotations

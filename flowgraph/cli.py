@@ -242,7 +242,7 @@ def cmd_blocked(args: argparse.Namespace) -> int:
 
 def _blocked_data(fg: FlowGraph, items: list[Blocked]) -> list[dict[str, Any]]:
     """Each blocked item with its root causes' own errors (node, job_id, status, error, hint)."""
-    errors = {c: fg.error(c) if c in fg.nx else None for b in items for c in b.causes}
+    errors = {c: fg.error(c) if c in fg.graph else None for b in items for c in b.causes}
     return [
         {**b.as_dict(), "errors": [e.as_dict() for c in b.causes if (e := errors[c]) is not None]}
         for b in items

@@ -114,7 +114,7 @@ def _structure_diff(sa: Structure, sb: Structure, d: Diff) -> None:
 
 # -- runs --------------------------------------------------------------------------------------
 def _has_timings(fg: GraphData) -> bool:
-    return any(_total(d) is not None for _, d in fg.nx.nodes(data=True))
+    return any(_total(d) is not None for _, d in fg.graph.nodes(data=True))
 
 
 def _total(d: dict[str, Any]) -> float | None:
@@ -125,7 +125,7 @@ def _total(d: dict[str, Any]) -> float | None:
 def _durations(fg: GraphData, s: Structure) -> dict[str, float | None]:
     """Seconds per structure node: its own node job's total, or the sum over its copies."""
     sums: dict[str, float | None] = {}
-    for n, d in fg.nx.nodes(data=True):
+    for n, d in fg.graph.nodes(data=True):
         key = s.folded.get(n, n)
         total = _total(d)
         if total is None:

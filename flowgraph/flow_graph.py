@@ -46,12 +46,12 @@ __all__ = ["Cost", "FlowGraph", "NodeError", "NotAFlowNodeError", "build", "diff
 
 
 class FlowGraph(GraphData):
-    """The graph of one job. ``nx`` is the networkx ``DiGraph``; see :mod:`flowgraph.builder`
-    for its node and edge attributes. Queries are methods; each calls one query function
-    (they take the graph's data, :class:`~flowgraph._graph.GraphData`, which this is).
-
-    Read ``nx`` freely, and copy it (``fg.nx.copy()``) to change it: the queries keep what they
-    worked out (the graph without templates, its order) beside it."""
+    """The graph of one job. ``nx`` is a networkx ``DiGraph`` with plain-data attributes (str,
+    int, float, bool: networkx's writers take it), built on first use and yours to change; see
+    :mod:`flowgraph.builder` for its node and edge attributes. The objects behind them are
+    ``fg.node(id)`` (the flow node) and ``fg.timing(id)``. Queries are methods; each calls one
+    query function (they take the graph's data, :class:`~flowgraph._graph.GraphData`, which
+    this is) and reads flowgraph's own graph (``graph``, not for users), never ``nx``."""
 
     # -- lookups -----------------------------------------------------------------------------
     # node(), attrs(), error(), errors() and cost() come from GraphData
@@ -76,12 +76,12 @@ class FlowGraph(GraphData):
     def upstream(self, node_id: str) -> list[str]:
         """Every node ``node_id`` depends on, directly or not (sorted ids)."""
         self.check(node_id)
-        return sorted(nx.ancestors(self.nx, node_id))
+        return sorted(nx.ancestors(self.graph, node_id))
 
     def downstream(self, node_id: str) -> list[str]:
         """Every node that depends on ``node_id``, directly or not (sorted ids)."""
         self.check(node_id)
-        return sorted(nx.descendants(self.nx, node_id))
+        return sorted(nx.descendants(self.graph, node_id))
 
     def critical_path(self, weight: str = "auto") -> CriticalPath:
         """The longest chain of dependencies; see :func:`flowgraph.critical.critical_path`."""

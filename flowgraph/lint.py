@@ -32,7 +32,7 @@ __all__ = ["lint"]
 
 def _cycles(fg: GraphData) -> list[Finding]:
     out: list[Finding] = []
-    g = fg.nx
+    g = fg.graph
     if execution_order(g) is not None:  # (cached) no cycle, nothing to find
         return out
     for comp in nx.strongly_connected_components(g):
@@ -59,7 +59,7 @@ def _unknown_values(fg: GraphData) -> list[Finding]:
     statuses: Counter[str] = Counter()
     first: dict[tuple[str, str], str] = {}  # smallest node id per unknown value
 
-    for n, d in fg.nx.nodes(data=True):
+    for n, d in fg.graph.nodes(data=True):
         if d.get("role") != "node":
             continue
         t, s = d.get("type"), d.get("status")
@@ -106,7 +106,7 @@ def _unknown_values(fg: GraphData) -> list[Finding]:
 
 def _logic(fg: GraphData) -> list[Finding]:
     out = []
-    for n, d in fg.nx.nodes(data=True):
+    for n, d in fg.graph.nodes(data=True):
         node = d.get("node")
         if node is None or node.loop_node_id is not None:
             continue

@@ -223,7 +223,7 @@ def _cause_kind(c: str, own: dict[str, Blocked], g: GraphData | None) -> str | N
     b = own.get(c)
     if b is not None:
         return "gate" if is_parked(b) else "cycle" if b.reason == "cycle" else None
-    attrs = g.nx.nodes[c] if g is not None and c in g.nx else {}
+    attrs = g.graph.nodes[c] if g is not None and c in g.graph else {}
     if attrs.get("role") == "missing":
         return "missing"
     return str(attrs["status"]) if attrs.get("status") in ("failure", "rejected") else None
@@ -246,7 +246,7 @@ def _cause_errors(g: GraphData, causes: tuple[str, ...]) -> list[str]:
         return _error_lines("  ", "", meta.error, meta.hint)
     lines = []
     for c in causes[:5]:
-        e = g.error(c) if c in g.nx else None
+        e = g.error(c) if c in g.graph else None
         if e is not None:
             who = f" ({shown_id(c)})" if len(causes) > 1 else ""
             lines += _error_lines("  ", who, e.error, e.hint)

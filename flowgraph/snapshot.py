@@ -265,7 +265,7 @@ class Structure:
 
 
 def _fold_map(fg: GraphData) -> dict[str, str]:
-    return {n: d["template"] for n, d in fg.nx.nodes(data=True) if "template" in d}
+    return {n: d["template"] for n, d in fg.graph.nodes(data=True) if "template" in d}
 
 
 def _node_shape(
@@ -308,7 +308,7 @@ def _node_shape(
     if d.get("duplicate_of"):
         attrs.append(("duplicate-of", d["duplicate_of"]))
     if copies_of:
-        states = Counter(str(fg.nx.nodes[c].get("status")) for c in copies_of)
+        states = Counter(str(fg.graph.nodes[c].get("status")) for c in copies_of)
         status: str | None = ",".join(f"{k}:{v}" for k, v in sorted(states.items()))
     else:
         status = d.get("status")
@@ -328,7 +328,7 @@ def structure(fg: GraphData, *, copies: bool = False) -> Structure:
     >>> s.edges["each-product", "each-angle"].line()
     'each-product -> each-angle: data+loop_body (product)'
     """
-    g = fg.nx
+    g = fg.graph
     fold = {} if copies else _fold_map(fg)
     copies_of: dict[str, list[str]] = defaultdict(list)
     for c, t in fold.items():

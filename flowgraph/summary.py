@@ -112,7 +112,7 @@ def iteration_state(statuses: list[str | None]) -> str:
 def loop_summaries(fg: GraphData) -> list[LoopSummary]:
     """Per-loop iteration counts by state (an iteration's state is its worst copy's)."""
     out = []
-    g = fg.nx
+    g = fg.graph
     for loop_id in sorted(fg.loops):
         if loop_id in fg.templates:
             continue
@@ -141,7 +141,7 @@ def loop_summaries(fg: GraphData) -> list[LoopSummary]:
 def declared_count(fg: GraphData, loop_id: str) -> int | None:
     """The for-each ``loop_id``'s ``count`` (a loop copy's, else its template's): how many
     iterations it runs; None when it iterates over its array input."""
-    nodes = fg.nx.nodes
+    nodes = fg.graph.nodes
     for n in (loop_id, nodes[loop_id].get("template")):
         count = getattr(nodes[n].get("node"), "count", None) if n is not None else None
         if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
@@ -156,7 +156,7 @@ def summarize(fg: GraphData) -> Summary:
     outputs = []
     count = 0
     job = fg.job
-    for n, d in fg.nx.nodes(data=True):
+    for n, d in fg.graph.nodes(data=True):
         if d.get("role") != "node" or n in fg.templates:
             continue
         count += 1

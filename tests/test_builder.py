@@ -28,8 +28,8 @@ def test_approval_run_edges_exactly() -> None:
         ("prompt", "gen", "data"),
         ("upscale", "remove-bg", "data"),
     ]
-    assert fg.nx.edges["gen", "approve"]["kinds"] == ("data", "depends_on")
-    assert fg.nx.edges["gen", "upscale"]["inputs"] == ("image",)
+    assert fg.graph.edges["gen", "approve"]["kinds"] == ("data", "depends_on")
+    assert fg.graph.edges["gen", "upscale"]["inputs"] == ("image",)
     assert fg.nx.nodes["input:idea"]["role"] == "input"
     assert fg.inputs == {"idea": "input:idea", "style": "input:style"}
     assert [n for n, d in fg.nx.nodes(data=True) if d.get("output")] == ["remove-bg"]
@@ -40,8 +40,8 @@ def test_if_else_branch_and_conditional_edges() -> None:
     assert fg.nx.edges["classify", "portrait"]["kind"] == "branch"
     assert fg.nx.edges["classify", "portrait"]["equal"] == "if1"
     assert fg.nx.edges["classify", "landscape"]["equal"] == "else"
-    assert fg.nx.edges["portrait", "remove-bg"]["kinds"] == ("data", "conditional")
-    assert fg.nx.edges["landscape", "remove-bg"]["kinds"] == ("conditional",)
+    assert fg.graph.edges["portrait", "remove-bg"]["kinds"] == ("data", "conditional")
+    assert fg.graph.edges["landscape", "remove-bg"]["kinds"] == ("conditional",)
 
 
 def test_foreach_copies_grouped_by_loop_and_iteration_not_by_id() -> None:
@@ -58,7 +58,7 @@ def test_foreach_copies_grouped_by_loop_and_iteration_not_by_id() -> None:
     assert fg.nx.has_edge("render-Lm2p", "upscale-Lm2p")
     assert not fg.nx.has_edge("render", "upscale-Lm2p")
     # a ref to the for-each from the body: the current item
-    assert fg.nx.edges["each-style", "render-Lm2p"]["kinds"] == ("data", "iteration")
+    assert fg.graph.edges["each-style", "render-Lm2p"]["kinds"] == ("data", "iteration")
     # the consumer of the loop depends on every iteration's last copy
     assert edges(fg, "loop_result") == [
         ("upscale-Lm2p", "contact-sheet", "loop_result"),

@@ -67,7 +67,7 @@ def test_render_node_link_json(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     target = tmp_path / "g.json"
     code, _, _ = cli(capsys, "render", str(example("foreach-failed.json")), "-o", str(target))
     doc = json.loads(target.read_text())
-    assert code == 0
+    assert code == 0 and doc["directed"] is True  # networkx's node-link key: edges go one way
     copy = next(n for n in doc["nodes"] if n["id"] == "render-Lm2p")
     assert (copy["type"], copy["status"], copy["loop_node_id"], copy["iteration_index"]) == (
         "custom-model", "failure", "each-style", 1)

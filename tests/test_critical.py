@@ -58,8 +58,8 @@ def test_a_nan_timing_weighs_nothing_whatever_the_flow_order() -> None:
             {"id": "c", "dependsOn": ["a"]}]
     for ordered in (flow, flow[::-1]):
         fg = run(ordered)
-        fg.nx.nodes["a"]["timing"] = Timing(float("nan"), float("nan"), float("nan"))
-        fg.nx.nodes["b"]["timing"] = Timing(1.0, 4.0, 5.0)
+        fg.graph.nodes["a"]["timing"] = Timing(float("nan"), float("nan"), float("nan"))
+        fg.graph.nodes["b"]["timing"] = Timing(1.0, 4.0, 5.0)
         cp = fg.critical_path("duration")
         assert (cp.nodes, cp.total, cp.slack["a"]) == (["b"], 5.0, 5.0)
 
@@ -140,7 +140,7 @@ def test_a_definition_with_nested_loops() -> None:
         {"id": "post", "type": "transform", "inputs": [{"name": "x", "ref": {"node": "I"}}]},
         {"id": "sheet", "type": "transform", "inputs": [{"name": "x", "ref": {"node": "O"}}]}]}})
     assert fg.critical_path().nodes == ["O", "I", "t1", "t2", "post", "sheet"]
-    assert not any(d["kind"] == "loop_result" for _, _, d in fg.nx.edges(data=True))  # a view
+    assert not any(d["kind"] == "loop_result" for _, _, d in fg.graph.edges(data=True))  # a view
 
 
 def test_a_branch_not_taken_weighs_nothing() -> None:

@@ -94,12 +94,12 @@ def check_json(value: Any, what: str) -> None:
 
 def check_graph(fg: flowgraph.FlowGraph) -> None:
     """No lone surrogate in the graph: ids, attribute texts, the job's ids."""
-    for n, d in fg.nx.nodes(data=True):
+    for n, d in fg.graph.nodes(data=True):
         check_text(n, "node id")
         for key, value in d.items():
             if isinstance(value, str):
                 check_text(value, f"node attribute {key}")
-    for _, _, d in fg.nx.edges(data=True):
+    for _, _, d in fg.graph.edges(data=True):
         for name in d.get("inputs", ()):
             check_text(name, "edge input")
     check_text(fg.job.job_id, "job id")

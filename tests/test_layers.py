@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "sources": 2,
     "api": 3,
     "_graph": 3,
+    "_plain": 3,
     "order": 4,
     "bodies": 4,
     "builder": 4,

@@ -66,7 +66,7 @@ def work(size: int) -> tuple[int, dict[str, int]]:
     out["scene"], _ = lines_run(lambda: scene.build_scene(
         fg, highlight_critical=True, highlight_blocked=True))
     out["mermaid"], _ = lines_run(lambda: mermaid.to_mermaid(fg))
-    return fg.nx.number_of_nodes(), out
+    return fg.graph.number_of_nodes(), out
 
 
 @pytest.fixture(scope="module")

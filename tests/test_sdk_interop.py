@@ -62,7 +62,7 @@ def test_every_sdk_form_gives_the_snapshot_of_the_camelcase_file(path: Path, nam
     got = flowgraph.graph(form(response(path), name))
     assert got.snapshot() == expected.snapshot()
     assert got.snapshot(statuses=True, copies=True) == expected.snapshot(statuses=True, copies=True)
-    assert sorted(got.nx.edges(data="kinds")) == sorted(expected.nx.edges(data="kinds"))
+    assert sorted(got.graph.edges(data="kinds")) == sorted(expected.graph.edges(data="kinds"))
 
 
 def test_model_dump_really_is_snake_case_with_the_sdks_own_names() -> None:

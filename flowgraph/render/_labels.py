@@ -110,7 +110,7 @@ class Labels:
         self, g: GraphData, path: Callable[[str], tuple[int, ...]], highlight_blocked: bool
     ) -> None:
         self.g = g
-        self.nodes: Nodes = adjacency(g.nx)[0]  # the dict: views cost 2x here
+        self.nodes: Nodes = adjacency(g.graph)[0]  # the dict: views cost 2x here
         self.path = path
         self.highlight_blocked = highlight_blocked
         try:

@@ -44,9 +44,9 @@ class Families:
     family with copies is drawn copy by copy (``expand_loops`` and at most ``max_copies``)."""
 
     def __init__(self, g: GraphData, expand_loops: bool, max_copies: int) -> None:
-        self.nx = g.nx
+        self.graph = g.graph
         self.loops = g.loops
-        self.nodes: Nodes = adjacency(g.nx)[0]  # the dict: views cost 2x here
+        self.nodes: Nodes = adjacency(g.graph)[0]  # the dict: views cost 2x here
         self.root = self._roots()
         self.copies_in: Counter[str] = Counter()
         for n, r in self.root.items():
@@ -63,7 +63,7 @@ class Families:
 
     def _roots(self) -> dict[str, str | None]:
         root: dict[str, str | None] = {}
-        for n in self.nx:
+        for n in self.graph:
             chain: list[str] = []
             seen: set[str] = set()
             cur = n
@@ -77,7 +77,7 @@ class Families:
                 seen.add(cur)
                 chain.append(cur)
                 p = self._parent(cur)
-                if p is None or p not in self.nx:
+                if p is None or p not in self.graph:
                     r = cur if p is None and cur in self.loops else None
                     break
                 cur = p
@@ -92,7 +92,7 @@ class Families:
         out: list[int] = []
         seen: set[str] = set()
         cur: str | None = n
-        while cur is not None and cur in self.nx and cur not in seen:
+        while cur is not None and cur in self.graph and cur not in seen:
             seen.add(cur)
             d = self.nodes[cur]
             if d.get("loop_node_id") is None:
@@ -122,14 +122,14 @@ class Families:
         d = self.nodes[x]
         if self.expanded_family(x):
             outer = d.get("loop_node_id")
-            if outer is None or outer not in self.nx:
+            if outer is None or outer not in self.graph:
                 return None
             i = d.get("iteration_index")
             return self.iteration_key(outer, i if i is not None else -1)
         p = d.get("loop_template_of")
         if (
             p is not None
-            and p in self.nx
+            and p in self.graph
             and p != x
             and p in self.loops
             and self.root.get(p) == self.root.get(x)
@@ -146,11 +146,11 @@ class Families:
             return ("loop", n)
         if self.expanded_family(n):
             x, i = d.get("loop_node_id"), d.get("iteration_index")
-            if x is None or x not in self.nx:
+            if x is None or x not in self.graph:
                 return None
             return self.iteration_key(x, i if i is not None else -1)
         p = d.get("loop_template_of")
-        return ("loop", p) if p in self.nx and p in self.loops else None
+        return ("loop", p) if p in self.graph and p in self.loops else None
 
     def describe(self, key: Key) -> tuple[str, list[str], str | None]:
         """``(kind, label lines, state)`` of the cluster ``key``: a loop has no state, an

@@ -3,8 +3,9 @@
 >>> import flowgraph
 >>> doc = node_link(flowgraph.graph({"jobId": "j", "metadata": {"flow": [
 ...     {"id": "a", "type": "model"}, {"id": "b", "dependsOn": ["a"]}]}}))
->>> doc["edges"]
-[{'source': 'a', 'target': 'b', 'kind': 'depends_on', 'kinds': ['depends_on'], 'inputs': []}]
+>>> doc["directed"], doc["edges"]
+(True, [{'source': 'a', 'target': 'b', 'kind': 'depends_on', 'kinds': ['depends_on'], \
+'inputs': []}])
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ _NODE_KEYS = (
 
 
 def node_link(g: GraphData) -> dict[str, Any]:
-    """``{"job": {...}, "nodes": [...], "edges": [...]}`` sorted by id, JSON-ready."""
-    graph = g.nx
+    """``{"directed": true, "job": {...}, "nodes": [...], "edges": [...]}`` sorted by id,
+    JSON-ready (``directed`` as networkx's node-link format says it: edges go one way)."""
+    graph = g.graph
     nodes = []
     for n in sorted(graph):
         d = graph.nodes[n]
@@ -63,6 +65,7 @@ def node_link(g: GraphData) -> dict[str, Any]:
         edges.append(edge)
     job = g.job
     return {
+        "directed": True,
         "job": {"id": job.job_id, "status": job.status, "definition": job.definition},
         "nodes": nodes,
         "edges": edges,

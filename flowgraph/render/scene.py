@@ -182,7 +182,7 @@ def _boxes(
     rep: dict[str, Key | None] = {}
     folds: dict[str, list[str]] = defaultdict(list)
     groups: dict[Key, list[str]] = defaultdict(list)
-    for n in sorted(g.nx):
+    for n in sorted(g.graph):
         r = fam.root.get(n)
         d = nodes[n]
         if r is None or not fam.copies_in[r]:
@@ -191,7 +191,7 @@ def _boxes(
             rep[n] = None if d.get("loop_node_id") is None and n != r else ("0", n)
         elif d.get("loop_node_id") is None:
             rep[n] = ("0", n)
-        elif d.get("template") in g.nx and fam.root.get(d["template"]) == r:
+        elif d.get("template") in g.graph and fam.root.get(d["template"]) == r:
             rep[n] = ("0", d["template"])
             folds[d["template"]].append(n)
         else:
@@ -200,7 +200,7 @@ def _boxes(
             groups[group].append(n)
 
     boxes: dict[Key, Box] = {}
-    for n in sorted(g.nx):
+    for n in sorted(g.graph):
         own = rep[n]
         if own is None or own != ("0", n) or own in boxes:
             continue
@@ -262,9 +262,9 @@ def _links(
     g: GraphData, rep: dict[str, Key | None], boxes: dict[Key, Box]
 ) -> dict[tuple[Key, Key], Link]:
     """The graph's edges folded onto the boxes (a real self-loop stays)."""
-    nodes, pred, _ = adjacency(g.nx)
+    nodes, pred, _ = adjacency(g.graph)
     links: dict[tuple[Key, Key], Link] = {}
-    for u, v, d in g.nx.edges(data=True):
+    for u, v, d in g.graph.edges(data=True):
         ru, rv = rep[u], rep[v]
         if ru is None or rv is None or (ru == rv and u != v):
             continue  # folded inside one box
