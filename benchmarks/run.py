@@ -190,6 +190,16 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
     rows["bundle"] = best_of(repeat, bundle_pipeline)
     rows["bundle_mb"] = len(bundle) / 1e6
 
+    # the timeline of the bundle: the trace document, what-if's top 10, against its critical path
+    from flowgraph.render.trace import trace_events
+    from flowgraph.whatif import top
+
+    timed = flowgraph.build(flowgraph.load(bundle))
+    rows["bundle cp"] = best_of(repeat, lambda: timed.critical_path("duration"))
+    rows["trace"] = best_of(repeat, lambda: trace_events(timed))
+    rows["what-if top"] = best_of(min(repeat, 3), lambda: top(timed, 10))
+    del timed
+
     # the peer: the official SDK's pydantic models
     try:
         from scenario_sdk.types.job_retrieve_response import JobRetrieveResponse
@@ -326,6 +336,9 @@ ROWS = [
     ("pipeline: load+build+cp+blocked", "pipeline"),
     ("collector: one full pass, run loaded", "gc pass"),
     ("bundle: load+build+cp(duration)", "bundle"),
+    ("bundle: critical_path(duration)", "bundle cp"),
+    ("bundle: trace document", "trace"),
+    ("bundle: what-if top 10", "what-if top"),
     ("SDK model_validate (peer)", "sdk"),
     ("SDK model_validate, collector on", "sdk gc on"),
     ("dataclasses-json from_dict", "dcj"),

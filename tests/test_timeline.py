@@ -179,3 +179,47 @@ def test_critical_path_text_lists_slack_off_the_path(capsys: pytest.CaptureFixtu
     lines = capsys.readouterr().out.splitlines()
     i = next(i for i, line in enumerate(lines) if line.startswith("off the path"))
     assert lines[i + 1].split() == ["gen-0", "21.0s", "11.0s"]
+
+
+def _random_bundle(seed: int, n: int = 40) -> dict[str, object]:
+    """A random DAG of ``n`` timed nodes (queue 1-4 s, run 1-39 s)."""
+    import random
+
+    def t(s: int) -> str:
+        return f"2026-01-01T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000Z"
+
+    rng = random.Random(seed)
+    flow, jobs = [], {}
+    for i in range(n):
+        deps = sorted({f"n{rng.randrange(i)}" for _ in range(rng.randrange(3))}) if i else []
+        flow.append({"id": f"n{i}", "type": "model", "status": "success", "jobId": f"j{i}",
+                     "dependsOn": deps})
+        c, q, r = rng.randrange(3000), rng.randrange(1, 5), rng.randrange(1, 40)
+        history = [("pending", c), ("in-progress", c + q), ("success", c + q + r)]
+        jobs[f"j{i}"] = {"job": {"jobId": f"j{i}", "status": "success", "statusHistory": [
+            {"status": status, "date": t(when)} for status, when in history]}}
+    return {"job": {"jobId": "w", "status": "success", "metadata": {"flow": flow}},
+            "nodeJobs": jobs}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_top_agrees_with_a_what_if_per_node(seed: int) -> None:
+    """The one-pass ranking is what one what-if per node of the run would say."""
+    fg = flowgraph.graph(_random_bundle(seed))
+    brute = sorted(
+        ((g, n) for n in fg.execution if (g := what_if(fg, {n: 0.5}).gain) > 0),
+        key=lambda t: (-t[0], t[1]),
+    )
+    assert [(r["gain"], r["node"]) for r in top(fg, 1000)] == brute
+    assert top(fg, 3) == [{"node": n, "gain": g} for g, n in brute[:3]]
+
+
+@pytest.mark.parametrize("path", TIMED, ids=lambda p: p.stem)
+def test_top_agrees_with_what_if_on_the_examples(path: Path) -> None:
+    fg = flowgraph.graph(path)
+    keys = set(fg.execution) | {d["template"] for _, d in fg.execution.nodes(data=True)
+                                if d.get("template")}
+    keys = {k for k in keys if fg.graph.nodes[k].get("role") == "node"}
+    brute = sorted(((g, k) for k in keys if (g := what_if(fg, {k: 0.5}).gain) > 0),
+                   key=lambda t: (-t[0], t[1]))
+    assert [(r["gain"], r["node"]) for r in top(fg, 1000)] == brute

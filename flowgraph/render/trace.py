@@ -35,6 +35,7 @@ def trace_events(fg: GraphData) -> dict[str, Any]:
     slices: list[dict[str, Any]] = []
     pids: dict[str, int] = {"": 1}
     tids: dict[tuple[int, str], int] = {}
+    threads: dict[int, int] = {}  # pid -> its number of threads so far
 
     def name(ph: str, pid: int, tid: int | None, what: str, value: str) -> None:
         event: dict[str, Any] = {"ph": ph, "name": what, "pid": pid, "args": {"name": value}}
@@ -54,7 +55,7 @@ def trace_events(fg: GraphData) -> dict[str, Any]:
             nodes_lane = str(fg.execution.nodes[n].get("iteration_index")) if row.group else n
             key = (pid, nodes_lane)
             if key not in tids:
-                tids[key] = len([k for k in tids if k[0] == pid]) + 1
+                tids[key] = threads[pid] = threads.get(pid, 0) + 1
                 label = f"iteration {nodes_lane}" if row.group else n
                 name("M", pid, tids[key], "thread_name", label)
             args = details(fg, n)
