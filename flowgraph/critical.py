@@ -72,6 +72,11 @@ class CriticalPath:
     note: str = ""
     #: every node's weight (not in :meth:`as_dict`): what the slack column ranks by
     weights: dict[str, float] = field(default_factory=dict, repr=False)
+    #: the pass itself (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`): the topological
+    #: order, each node's earliest finish and the longest chain after it (unrounded)
+    order: list[str] = field(default_factory=list, repr=False)
+    finish: dict[str, float] = field(default_factory=dict, repr=False)
+    after: dict[str, float] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON printed by ``flowgraph critical-path --json``."""
@@ -267,4 +272,7 @@ def critical_path(
         fallback=fallback,
         note=note,
         weights=w,
+        order=order,
+        finish=finish,
+        after={n: total - x for n, x in latest.items()},
     )

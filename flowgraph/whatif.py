@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._graph import adjacency
-from .critical import _definition_graph, critical_path
+from .critical import CriticalPath, _definition_graph, critical_path
 from .errors import FlowgraphError
-from .order import execution_order
 
 if TYPE_CHECKING:
     from ._graph import GraphData
@@ -133,45 +132,49 @@ def what_if(fg: GraphData, changes: Mapping[str, float | str], queue: str = "kee
     return WhatIf(base.total, new.total, gain + 0.0, base.nodes, new.nodes)
 
 
-def _avoiding(
-    fg: GraphData, w: dict[str, float], path: list[str]
-) -> tuple[float, dict[str, float]]:
+def _avoiding(fg: GraphData, base: CriticalPath, path: list[str]) -> tuple[float, dict[str, float]]:
     """The longest chain's length, and for each node of ``path`` the longest chain without it.
 
     In a topological order a chain that misses the node at position ``k`` lies before ``k``,
     after it, or jumps over it with one edge (u before, v after): the longest chain ending at
-    u plus the longest starting at v. Prefix and suffix maxima and one sweep over the edges
-    give every node's answer in one pass."""
-    g = _definition_graph(fg)
-    _, pred, succ = adjacency(g)
-    ordered = execution_order(g)
-    order = ordered.nodes if ordered is not None else []
-    head: dict[str, float] = {}
-    for n in order:
-        head[n] = max((head[p] for p in pred[n]), default=0.0) + w.get(n, 0.0)
-    tail: dict[str, float] = {}
-    for n in reversed(order):
-        tail[n] = max((tail[x] for x in succ[n]), default=0.0) + w.get(n, 0.0)
+    u plus the longest starting at v. The critical path's pass gives both (``finish``,
+    ``after`` + weight); one pass forward (with a heap of the edges jumping the next node of
+    the path) and one back give every node's answer."""
+    succ = adjacency(_definition_graph(fg))[2]
+    order, head, after, w = base.order, base.finish, base.after, base.weights
     pos = {n: i for i, n in enumerate(order)}
-    before = [0.0] * (len(order) + 1)  # before[i]: the longest chain ending before position i
-    for i, n in enumerate(order):
-        before[i + 1] = max(before[i], head[n])
-    after = [0.0] * (len(order) + 1)  # after[i]: the longest chain starting after position i
-    for i in range(len(order) - 1, -1, -1):
-        after[i] = max(after[i + 1], tail[order[i + 1]] if i + 1 < len(order) else 0.0)
-    edges = sorted((pos[u], pos[v], head[u] + tail[v]) for u in order for v in succ[u])
+    marks = sorted(pos[n] for n in path if n in pos)
+    best = [0.0] * len(marks)
+    # forward: the longest chain ending before each mark, or jumping it (a heap of the edges
+    # that jump the next mark, by value, dropped once they end before the mark asked about)
     heap: list[tuple[float, int]] = []
-    out: dict[str, float] = {}
-    e = 0
-    for n in sorted((n for n in path if n in pos), key=pos.__getitem__):
-        k = pos[n]
-        while e < len(edges) and edges[e][0] < k:
-            heapq.heappush(heap, (-edges[e][2], edges[e][1]))
-            e += 1
-        while heap and heap[0][1] <= k:
-            heapq.heappop(heap)
-        jump = -heap[0][0] if heap else 0.0
-        out[n] = max(before[k], after[k], jump)
+    high, j = 0.0, 0
+    for i, u in enumerate(order):
+        if j < len(marks) and i == marks[j]:
+            while heap and heap[0][1] <= i:
+                heapq.heappop(heap)
+            best[j] = max(high, -heap[0][0]) if heap else high
+            j += 1
+        hu = head[u]
+        if hu > high:
+            high = hu
+        if j < len(marks):
+            m = marks[j]
+            for v in succ[u]:
+                pv = pos[v]
+                if pv > m:
+                    heapq.heappush(heap, (-(hu + after[v] + w[v]), pv))
+    # backward: the longest chain starting after each mark
+    low, j = 0.0, len(marks) - 1
+    for i in range(len(order) - 1, -1, -1):
+        if j >= 0 and i == marks[j]:
+            best[j] = max(best[j], low)
+            j -= 1
+        n = order[i]
+        t = after[n] + w[n]
+        if t > low:
+            low = t
+    out = {order[k]: best[j] for j, k in enumerate(marks)}
     return max(head.values(), default=0.0), out
 
 
@@ -195,7 +198,7 @@ def top(fg: GraphData, k: int = 10, queue: str = "keep") -> list[dict[str, Any]]
         template = nodes[n].get("template")
         for key in (n, template) if template else (n,):
             bounds[key] = bounds.get(key, 0.0) + cut
-    longest, avoiding = _avoiding(fg, base.weights, list(cuts))
+    longest, avoiding = _avoiding(fg, base, list(cuts))
     ranked: list[tuple[float, str]] = []
     for key in sorted(bounds, key=lambda c: (-bounds[c], c)):
         if bounds[key] <= 0 or (len(ranked) >= k and bounds[key] < ranked[k - 1][0]):

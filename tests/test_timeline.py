@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -223,3 +224,31 @@ def test_top_agrees_with_what_if_on_the_examples(path: Path) -> None:
     brute = sorted(((g, k) for k in keys if (g := what_if(fg, {k: 0.5}).gain) > 0),
                    key=lambda t: (-t[0], t[1]))
     assert [(r["gain"], r["node"]) for r in top(fg, 1000)] == brute
+
+
+def _loop_bundle() -> dict[str, Any]:
+    return json.loads(LOOP.read_text())
+
+
+def test_a_gates_own_timestamps_win() -> None:
+    bundle = _loop_bundle()
+    gate = next(n for n in bundle["job"]["metadata"]["flow"] if n["id"] == "approve")
+    gate.update(startedAt="2026-11-20T10:00:40.000Z", completedAt="2026-11-20T10:00:45.000Z")
+    a = accounting(flowgraph.graph(bundle))
+    assert a.gates == {"approve": 5.0}
+    assert a.idle == pytest.approx(2.2 + 9.0)  # 36..40 and 45..50 are nobody's now
+
+
+def test_a_run_still_going_ends_at_the_last_time_known() -> None:
+    bundle = _loop_bundle()
+    job = bundle["job"]
+    job.update(status="in-progress", updatedAt="2026-11-20T10:00:40.000Z")
+    job["statusHistory"] = job["statusHistory"][:2]
+    for node in job["metadata"]["flow"]:
+        if node["id"] in ("approve", "final"):
+            node["status"] = "pending"
+    del bundle["nodeJobs"]["job_f"]
+    a = accounting(flowgraph.graph(bundle))
+    # the gate has waited since collect ended (36 s) and still does at 40 s
+    assert (a.elapsed, a.gates) == (40.0, {"approve": 4.0})
+    assert (a.running, a.queued_only, a.idle) == pytest.approx((33.0, 1.8, 1.2))

@@ -3,7 +3,7 @@ gantt``.
 
 One row per node (loop copies: one row per loop iteration when the run has more than
 :data:`COLLAPSE_ABOVE` of them), in order of first start; queued spans light, running spans
-dark, gate waits hatched in amber; the bars of the critical path's nodes carry
+dark, gate waits amber; the bars of the critical path's nodes carry
 ``class="... critical"`` and a red outline. A time axis runs along the top. Every text is
 escaped (:func:`xml.sax.saxutils.escape`), so any id is safe; the same run gives the same bytes.
 
@@ -105,8 +105,9 @@ def to_gantt(fg: GraphData) -> str:
 
 
 def _lane_label(loop: str, lane: str, nodes: tuple[str, ...]) -> str:
-    if len(nodes) == 1 and nodes[0] == lane:
-        return lane
+    """A row's label: the node, or the loop and iteration with its one node or how many."""
+    if len(nodes) == 1:
+        return nodes[0] if nodes[0] == lane else f"{loop} [{lane}] {nodes[0]}"
     return f"{loop} [{lane}] ({len(nodes)} nodes)"
 
 

@@ -127,3 +127,16 @@ def test_the_cli_picks_them_by_format_or_name(tmp_path: Path) -> None:
 def test_the_readme_picture_is_the_clis() -> None:
     picture = ROOT / "docs" / "timed-bundle-gantt.svg"
     assert picture.read_text() == flowgraph.graph(TIMED[0]).render("gantt").decode()
+
+
+def test_many_loop_copies_share_a_row_per_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flowgraph.render import gantt
+
+    fg = flowgraph.graph(TIMED[2])
+    rows = ET.fromstring(gantt.to_gantt(fg)).iter(SVG + "g")
+    assert [r.get("data-row") for r in rows if r.get("class") == "row"] == [
+        "prep", "gen-0", "gen-1", "collect", "approve", "final"]
+    monkeypatch.setattr(gantt, "COLLAPSE_ABOVE", 1)
+    root = ET.fromstring(gantt.to_gantt(fg))
+    labels = [r.get("data-row") for r in root.iter(SVG + "g") if r.get("class") == "row"]
+    assert labels == ["prep", "loop [0] gen-0", "loop [1] gen-1", "collect", "approve", "final"]
