@@ -119,6 +119,8 @@ def _run_bounds(job: Job, seen: list[datetime]) -> tuple[datetime | None, dateti
 
 def timeline(fg: GraphData) -> Timeline:
     """Every node's queued and running spans and every gate's wait (see the module doc)."""
+    if fg.job.definition:
+        return Timeline(None, 0, note="a workflow definition: nothing has run")
     nodes = adjacency(fg.execution)[0]
     times: dict[str, tuple[datetime | None, datetime | None, datetime | None]] = {}
     for n, d in nodes.items():

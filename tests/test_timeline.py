@@ -61,6 +61,8 @@ def test_without_node_jobs_only_the_elapsed_time_is_known() -> None:
     a = accounting(flowgraph.graph(ROOT / "examples" / "approval-parked.json"))
     assert (a.running, a.queued_only, a.idle) == (None, None, None)
     assert "no node jobs" in a.note and a.as_dict()["note"] == a.note
+    definition = accounting(flowgraph.graph(ROOT / "tests" / "fixtures" / "real-docs-definition.json"))
+    assert (definition.elapsed, definition.note) == (0.0, "a workflow definition: nothing has run")
 
 
 def test_two_gates_parked_at_once_count_for_the_first() -> None:
