@@ -60,6 +60,7 @@ PIPELINE_VS_JSON = 2.0  # load + build + critical path + blocked <= 2x json.load
 SDK_SPEEDUP = 5.0  # ... and >= 5x faster than the SDK's model_validate alone (10k)
 GROWTH = 11.0  # 10x more nodes costs at most 11x the time
 SVG_SECONDS = 3.0  # collapsed SVG of a 10k-node run
+WHAT_IF_VS_CP = 2.0  # what-if top 10 <= 2x the duration critical path (10k bundle)
 HELP_SECONDS = 0.3  # flowgraph --help
 FETCH_SECONDS = 1.5  # 200 node jobs, 50 ms latency per request
 DCJ_PREFIX = 1000  # dataclasses-json: nodes timed beyond which the time is scaled
@@ -189,6 +190,16 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
 
     rows["bundle"] = best_of(repeat, bundle_pipeline)
     rows["bundle_mb"] = len(bundle) / 1e6
+
+    # the timeline of the bundle: the trace document, what-if's top 10, against its critical path
+    from flowgraph.render.trace import trace_events
+    from flowgraph.whatif import top
+
+    timed = flowgraph.build(flowgraph.load(bundle))
+    rows["bundle cp"] = best_of(repeat, lambda: timed.critical_path("duration"))
+    rows["trace"] = best_of(repeat, lambda: trace_events(timed))
+    rows["what-if top"] = best_of(min(repeat, 3), lambda: top(timed, 10))
+    del timed
 
     # the peer: the official SDK's pydantic models
     try:
@@ -326,6 +337,9 @@ ROWS = [
     ("pipeline: load+build+cp+blocked", "pipeline"),
     ("collector: one full pass, run loaded", "gc pass"),
     ("bundle: load+build+cp(duration)", "bundle"),
+    ("bundle: critical_path(duration)", "bundle cp"),
+    ("bundle: trace document", "trace"),
+    ("bundle: what-if top 10", "what-if top"),
     ("SDK model_validate (peer)", "sdk"),
     ("SDK model_validate, collector on", "sdk gc on"),
     ("dataclasses-json from_dict", "dcj"),
@@ -418,6 +432,10 @@ def main(argv: list[str] | None = None) -> int:
         name = f"10k: load+build+critical_path+blocked <= {PIPELINE_VS_JSON:g}x json.loads"
         verdicts.append((name, ratio <= PIPELINE_VS_JSON,
                          f"{fmt(r['pipeline'])} = {ratio:.2f}x {fmt(r['json.loads'])}"))
+        ratio = r["what-if top"] / r["bundle cp"]
+        verdicts.append((f"10k bundle: what-if top 10 <= {WHAT_IF_VS_CP:g}x critical_path",
+                         ratio <= WHAT_IF_VS_CP,
+                         f"{fmt(r['what-if top'])} = {ratio:.2f}x {fmt(r['bundle cp'])}"))
         if r.get("sdk"):
             speedup = r["sdk"] / r["pipeline"]
             on = r["sdk gc on"] / r["pipeline"]

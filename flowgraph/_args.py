@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 
+from ._helptext import CACHE_COMMANDS, COMMANDS, EXAMPLES, TIME_RULE
 from .config import ENV_BASE_URL, ENV_CACHE_DIR
 from .vocab import RENDER_FORMATS, WEIGHTS
 
@@ -36,176 +37,6 @@ _FILE = {
     "zsh": "_files",
     "fish": "(__fish_complete_path (commandline -ct))",
     "tcsh": "f",
-}
-
-#: ``flowgraph --help``'s examples; lines starting with ``#`` say what the next ones do.
-EXAMPLES = (
-    "# one screen on a run from the API (credentials: SCENARIO_SDK_* variables)",
-    "flowgraph show JOB_ID",
-    "# saved once with every node's own job, then asked questions offline",
-    "flowgraph fetch JOB_ID --node-jobs -o run.json",
-    "flowgraph blocked run.json",
-    "flowgraph critical-path run.json",
-)
-
-#: command -> (one-line help, examples), in the order ``--help`` lists them.
-COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "show": (
-        "one screen: what happened, what failed and why, what is blocked, what to do next",
-        (
-            "# a run straight from the API (credentials: SCENARIO_SDK_* variables)",
-            "flowgraph show JOB_ID",
-            "# saved with every node's own job (timings, cost, errors), then read offline",
-            "flowgraph fetch JOB_ID --node-jobs -o run.json",
-            "flowgraph show run.json --expand-loops",
-        ),
-    ),
-    "summary": (
-        "counts per status and type, loops, outputs, cost (summed over node jobs), errors",
-        (
-            "flowgraph summary JOB_ID --node-jobs",
-            "# from a saved run, as JSON",
-            "flowgraph fetch JOB_ID --node-jobs -o run.json",
-            "flowgraph summary run.json --json",
-        ),
-    ),
-    "blocked": (
-        (
-            "what cannot progress without someone acting, why, and the failed nodes' errors "
-            "(exit 1 if any)"
-        ),
-        (
-            "flowgraph blocked JOB_ID",
-            "# from a pipe, as JSON",
-            "flowgraph fetch JOB_ID -o - | flowgraph blocked - --json",
-        ),
-    ),
-    "critical-path": (
-        "the chain of nodes that decided the run's duration",
-        (
-            "# where the time went: every node's own job gives the real timings",
-            "flowgraph critical-path JOB_ID --node-jobs",
-            "# by hops (no timings needed), from a saved run, as JSON",
-            "flowgraph fetch JOB_ID -o run.json",
-            "flowgraph critical-path run.json --weight hops --json",
-        ),
-    ),
-    "lint": (
-        "structural and data findings (exit 1 on any error)",
-        (
-            "# a workflow definition (wflow_...), before it runs",
-            "flowgraph lint WORKFLOW_ID",
-            "# a run, as JSON",
-            "flowgraph lint JOB_ID --json",
-        ),
-    ),
-    "render": (
-        "a picture of the run: svg, png, pdf, dot, mermaid or node-link json",
-        (
-            "flowgraph fetch JOB_ID -o run.json",
-            "# an SVG, critical path and blocked nodes marked (needs Graphviz's dot)",
-            "flowgraph render run.json --highlight critical,blocked -o run.svg",
-            "# Mermaid text on stdout (for Markdown), no Graphviz needed",
-            "flowgraph render run.json --format mermaid -o -",
-        ),
-    ),
-    "snapshot": (
-        "the canonical structure text (for snapshot tests and reviews)",
-        (
-            "flowgraph fetch JOB_ID -o run.json",
-            "# the structure text, for a review or a snapshot file",
-            "flowgraph snapshot run.json > run.snapshot",
-            "# with the statuses, as JSON",
-            "flowgraph snapshot run.json --statuses --json",
-        ),
-    ),
-    "fetch": (
-        "save a job (with --node-jobs: every node's own job) as a bundle for offline use",
-        (
-            "# a run with every node's own job, as a bundle that loads back offline",
-            "flowgraph fetch JOB_ID --node-jobs -o run.json",
-            "# to stdout, into another command",
-            "flowgraph fetch JOB_ID -o - | flowgraph show -",
-            "# what was saved, as JSON",
-            "flowgraph fetch JOB_ID --node-jobs -o run.json --json",
-        ),
-    ),
-    "watch": (
-        "follow a running job until it ends, then print what is blocked and the critical path",
-        (
-            "# poll every 5 s until the job ends (Ctrl-C to stop)",
-            "flowgraph watch JOB_ID --interval 5",
-            "# a JSON object a line per poll, then one with the blocked nodes and critical path",
-            "flowgraph watch JOB_ID --json > watch.jsonl",
-        ),
-    ),
-    "diff": (
-        "what changed between two runs or definitions (exit 1 if they differ)",
-        (
-            "# two runs: structure, then critical path, durations and statuses",
-            "flowgraph diff JOB_ID OTHER_JOB_ID --runs",
-            "# saved runs, as JSON",
-            "flowgraph fetch JOB_ID -o before.json",
-            "flowgraph fetch OTHER_JOB_ID -o after.json",
-            "flowgraph diff before.json after.json --json",
-        ),
-    ),
-    "upstream": (
-        "every node a node depends on",
-        (
-            "flowgraph upstream JOB_ID NODE_ID",
-            "# from a saved run, as JSON",
-            "flowgraph fetch JOB_ID -o run.json",
-            "flowgraph upstream run.json NODE_ID --json",
-        ),
-    ),
-    "downstream": (
-        "every node that depends on a node",
-        (
-            "flowgraph downstream JOB_ID NODE_ID",
-            "# from a saved run, as JSON",
-            "flowgraph fetch JOB_ID -o run.json",
-            "flowgraph downstream run.json NODE_ID --json",
-        ),
-    ),
-    "cache": (
-        f"the cache of finished jobs (${ENV_CACHE_DIR}, else the platform's cache folder)",
-        (
-            "flowgraph cache info",
-            "# entries not used for 30 days",
-            "flowgraph cache clear --older-than 30d",
-        ),
-    ),
-    "completion": (
-        "print a shell completion script: bash, zsh or fish",
-        (
-            "# bash: put this line in ~/.bashrc",
-            'eval "$(flowgraph completion bash)"',
-            "# zsh: and fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc",
-            "mkdir -p ~/.zfunc",
-            "flowgraph completion zsh > ~/.zfunc/_flowgraph",
-            "# fish",
-            "mkdir -p ~/.config/fish/completions",
-            "flowgraph completion fish > ~/.config/fish/completions/flowgraph.fish",
-        ),
-    ),
-}
-
-#: ``flowgraph cache`` action -> (one-line help, examples).
-CACHE_COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "info": (
-        "the cache's folder, entries, size and cap, oldest and newest use",
-        ("flowgraph cache info", "flowgraph cache info --json"),
-    ),
-    "clear": (
-        "remove the cached jobs: all, or those not used for a while (--older-than)",
-        (
-            "# entries neither written nor read for 30 days (units: s, m, h, d, w)",
-            "flowgraph cache clear --older-than 30d",
-            "# every entry",
-            "flowgraph cache clear",
-        ),
-    ),
 }
 
 #: The commands whose first argument is a SOURCE (a file, '-' or a job id).
@@ -334,7 +165,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour (auto: on a terminal or with FORCE_COLOR set, not with NO_COLOR set or "
         "TERM=dumb)",
     )
+    p["time"].epilog = TIME_RULE + "\n\n" + (p["time"].epilog or "")
+    p["what-if"].add_argument(
+        "--faster",
+        action="append",
+        default=[],
+        metavar="NODE=SPEED",
+        help="NODE (or a loop template: all its copies) 2x (twice as fast) or 30s (30 s less)",
+    )
+    p["what-if"].add_argument(
+        "--queue",
+        choices=("keep", "scale"),
+        default="keep",
+        help="keep the queue time (default: only run time changes) or scale it too",
+    )
+    p["what-if"].add_argument(
+        "--top", type=int, metavar="N", help="rank the N nodes whose 2x speed-up gains most"
+    )
     for name in ("show", "summary", "blocked", "critical-path", "lint", "snapshot", "fetch"):
+        _json(p[name])
+    for name in ("time", "what-if"):
         _json(p[name])
     p["critical-path"].add_argument(
         "--weight",

@@ -10,8 +10,6 @@ not encode.
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import os
 import shutil
 import sys
@@ -20,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._args import build_parser
+from ._output import json_text, safe_streams
 from .errors import FlowgraphError
 
 if TYPE_CHECKING:
@@ -34,44 +33,6 @@ __all__ = ["main"]
 
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _safe_streams() -> None:
-    """Make stdout and stderr replace what their encoding cannot carry instead of raising
-    (``UnicodeEncodeError`` from a legacy console or a lone surrogate in an id)."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
-            with contextlib.suppress(ValueError, OSError):  # closed or detached: leave it
-                reconfigure(errors="replace")
-
-
-def _finite(data: Any) -> Any:
-    """``data`` with every NaN and infinity as None (JSON ``null``)."""
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [_finite(v) for v in data]
-    return data
-
-
-def json_text(data: Any, *, indent: int | None = 2, stream: TextIO | None = None) -> str:
-    """``data`` as strict JSON (non-finite numbers as ``null``), UTF-8 text where the target
-    can take it: ``stream``'s encoding (None: a file, written as UTF-8); ``\\u`` escapes when
-    it cannot (a legacy console, a lone surrogate)."""
-    try:
-        text = json.dumps(data, indent=indent, ensure_ascii=False, default=str, allow_nan=False)
-    except ValueError:  # NaN or an infinity somewhere: null, in this one place
-        data = _finite(data)
-        text = json.dumps(data, indent=indent, ensure_ascii=False, default=str, allow_nan=False)
-    encoding = (getattr(stream, "encoding", None) if stream is not None else None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        text = json.dumps(data, indent=indent, ensure_ascii=True, default=str, allow_nan=False)
-    return text
 
 
 def _print_json(data: Any, indent: int | None = 2) -> None:
@@ -257,6 +218,19 @@ def cmd_critical_path(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_time(args: argparse.Namespace) -> int:
+    """``time`` and ``what-if``: their answers as JSON or text (:mod:`flowgraph._timetext`)."""
+    from ._timetext import time_answer, what_if_answer
+
+    fg = open_graph(args)
+    if args.command == "time":
+        data, text = time_answer(fg)
+    else:
+        data, text = what_if_answer(fg, args.faster, args.top, args.queue)
+    _print_json(data) if args.json else _print(text)
+    return 0
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
     from .report import lint_text
 
@@ -342,6 +316,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary,
     "blocked": cmd_blocked,
     "critical-path": cmd_critical_path,
+    "time": cmd_time,
+    "what-if": cmd_time,
     "lint": cmd_lint,
     "render": cmd_render,
     "snapshot": cmd_snapshot,
@@ -383,7 +359,7 @@ def _logging(verbose: int, quiet: bool) -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 fine, 1 findings, 2 bad input or usage)."""
-    _safe_streams()
+    safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:

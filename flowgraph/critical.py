@@ -35,6 +35,7 @@ networkx's ``dag_longest_path`` weighs edges only, so this is one pass over a to
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,13 @@ class CriticalPath:
     entries: list[dict[str, Any]] = field(default_factory=list)
     fallback: str | None = None
     note: str = ""
+    #: every node's weight (not in :meth:`as_dict`): what the slack column ranks by
+    weights: dict[str, float] = field(default_factory=dict, repr=False)
+    #: the pass itself (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`): the topological
+    #: order, each node's earliest finish and the longest chain after it (unrounded)
+    order: list[str] = field(default_factory=list, repr=False)
+    finish: dict[str, float] = field(default_factory=dict, repr=False)
+    after: dict[str, float] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON printed by ``flowgraph critical-path --json``."""
@@ -163,8 +171,12 @@ def _definition_graph(fg: GraphData) -> nx.DiGraph[str]:
     return h if execution_order(h) is not None else g
 
 
-def critical_path(fg: GraphData, weight: str = "auto") -> CriticalPath:
-    """Compute the critical path of ``fg`` with node weights ``weight`` (see module doc)."""
+def critical_path(
+    fg: GraphData, weight: str = "auto", *, override: Mapping[str, float] | None = None
+) -> CriticalPath:
+    """Compute the critical path of ``fg`` with node weights ``weight`` (see module doc);
+    ``override`` replaces the weights of the nodes it names (what :mod:`flowgraph.whatif`
+    changes)."""
     if weight not in WEIGHTS:
         raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
     g = fg.execution
@@ -186,6 +198,8 @@ def critical_path(fg: GraphData, weight: str = "auto") -> CriticalPath:
     assert ordered is not None  # _definition_graph adds no cycle
     order = ordered.nodes  # any topological order gives the same answer (see the module doc)
     w, unknown, others, skipped = _weights(g, weight, fg.job.definition, not_taken(fg))
+    if override:
+        w.update((n, float(v)) for n, v in override.items() if n in w and n not in skipped)
     finish: dict[str, float] = {}
     # the tie-break of the best chain to a node: its nodes not skipped, then minus all its
     # nodes, as one number (_LIVE per node not skipped, -1 per node)
@@ -257,4 +271,8 @@ def critical_path(fg: GraphData, weight: str = "auto") -> CriticalPath:
         entries=entries,
         fallback=fallback,
         note=note,
+        weights=w,
+        order=order,
+        finish=finish,
+        after={n: total - x for n, x in latest.items()},
     )

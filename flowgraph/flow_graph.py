@@ -22,6 +22,7 @@ attributes (``fg.attrs``) but no flow node.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -38,6 +39,9 @@ from .render import node_link, render, to_dot, to_mermaid
 from .snapshot import snapshot
 from .sources import load
 from .summary import Summary, summarize
+from .timeline import Accounting, Timeline, accounting, timeline
+from .whatif import WhatIf, what_if
+from .whatif import top as whatif_top
 
 if TYPE_CHECKING:
     from .findings import Finding
@@ -98,6 +102,24 @@ class FlowGraph(GraphData):
     def summary(self) -> Summary:
         """Counts per status and type, loops, outputs and cost; see :mod:`flowgraph.summary`."""
         return summarize(self)
+
+    def time_accounting(self) -> Accounting:
+        """The run's elapsed time split: running, queued only, gates, idle; see
+        :mod:`flowgraph.timeline`."""
+        return accounting(self)
+
+    def timeline(self) -> Timeline:
+        """Every node's queued and running spans, and the gates' waits."""
+        return timeline(self)
+
+    def what_if(self, changes: Mapping[str, float | str], queue: str = "keep") -> WhatIf:
+        """The run with some nodes faster (``{"gen": 0.5}``: half the run time); see
+        :mod:`flowgraph.whatif`."""
+        return what_if(self, changes, queue)
+
+    def what_if_top(self, k: int = 10, queue: str = "keep") -> list[dict[str, Any]]:
+        """The ``k`` nodes (or templates) whose 2x speed-up would shorten the run most."""
+        return whatif_top(self, k, queue)
 
     def snapshot(self, *, statuses: bool = False, copies: bool = False) -> str:
         """The canonical structure text; see :mod:`flowgraph.snapshot`."""

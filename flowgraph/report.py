@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._text import one_line, seconds
+from ._timetext import slack_lines
 from .blocked import is_parked, root_causes
 from .screen import ERROR_WIDTH, finite, job_end, not_loaded_nodes, shown_id, shown_text
 from .summary import cost_parts, cost_text
@@ -129,6 +130,7 @@ def critical_path_text(cp: CriticalPath) -> str:
             "where the time went: "
             + ", ".join(f"{one_line(e['node'])} {_percent(e['share'])}" for e in ranked),
         ]
+        lines += slack_lines(cp)
     return "\n".join(lines) + "\n"
 
 

@@ -54,8 +54,10 @@ from typing import Any
 from ._graph import GraphData
 from ._resume import call_lines
 from ._text import one_line, seconds
+from ._timetext import time_line
 from .report import ERROR_WIDTH, cost_parts, node_error_lines, not_loaded_text
 from .screen import Row, resume_call, show_data, shown_id, shown_ids, shown_time
+from .timeline import accounting
 from .vocab import (
     GATE_REASONS,
     RUNNING_JOB_STATUSES,
@@ -134,6 +136,8 @@ def show_text(
     limited = width is not None
     cols = max(width, 40) if width is not None else _UNLIMITED
     lines = _header(data, paint, cols)
+    if g.job.node_jobs and not g.job.definition:  # where the time went, in one line
+        lines.append(one_line(time_line(accounting(g))))
     lines.append("")
     if data["order"] == "sorted":
         note = "note: the graph has a cycle, so rows are sorted by id (`flowgraph lint` names it)"

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from .model import Job
 from .vocab import RUNNING_JOB_STATUSES, TERMINAL_JOB_STATUSES
 
-__all__ = ["Timing", "job_timing", "parse_time"]
+__all__ = ["Timing", "job_times", "job_timing", "parse_time"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ def _seconds(a: datetime | None, b: datetime | None) -> float | None:
     return max(0.0, (b - a).total_seconds())
 
 
-def job_timing(job: Job) -> Timing:
-    """The :class:`Timing` of one job, from its ``statusHistory`` (and ``createdAt``)."""
+def job_times(job: Job) -> tuple[datetime | None, datetime | None, datetime | None]:
+    """When a job was created, started running and ended (each None when unknown), from its
+    ``statusHistory`` (and ``createdAt``); a job that ended without running started then."""
     created = parse_time(job.created_at)
     start = end = None
     for change in job.status_history:
@@ -73,8 +74,12 @@ def job_timing(job: Job) -> Timing:
             end = when
     if end is not None and start is None:
         start = end
+    return created, start, end
+
+
+def job_timing(job: Job) -> Timing:
+    """The :class:`Timing` of one job, from its ``statusHistory`` (and ``createdAt``)."""
+    created, start, end = job_times(job)
     return Timing(
-        queue=_seconds(created, start if start is not None else None),
-        run=_seconds(start, end),
-        total=_seconds(created, end),
+        queue=_seconds(created, start), run=_seconds(start, end), total=_seconds(created, end)
     )

@@ -21,6 +21,7 @@ __all__ = [
     "PICTURE_FORMATS",
     "RENDER_FORMATS",
     "RUNNING_JOB_STATUSES",
+    "SUFFIX_FORMATS",
     "TERMINAL_JOB_STATUSES",
     "WAITING_JOB_STATUSES",
     "WEIGHTS",
@@ -83,12 +84,15 @@ DEPENDENCY_KINDS = frozenset({"branch", "data", "item", "conditional", "depends_
 #: Node weights of the critical path (:mod:`flowgraph.critical`); ``auto`` picks one.
 WEIGHTS = ("auto", "duration", "queue", "run", "hops")
 
-#: What ``flowgraph render`` writes; the first three run Graphviz's ``dot``.
-RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "json")
+#: What ``flowgraph render`` writes; the first three run Graphviz's ``dot``; trace (Chrome
+#: Trace Event JSON) and gantt (an SVG) are the run's timeline, from its node jobs.
+RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "json", "trace", "gantt")
 #: The formats that need Graphviz's ``dot`` binary.
 PICTURE_FORMATS = ("svg", "png", "pdf")
 #: File extensions whose format is not their own name.
 EXTENSION_FORMATS = {"gv": "dot", "mmd": "mermaid"}
+#: File name endings that pick a format before the extension does (``run.trace.json``).
+SUFFIX_FORMATS = {".trace.json": "trace", ".gantt.svg": "gantt"}
 
 
 def is_terminal_job_status(status: str | None) -> bool:

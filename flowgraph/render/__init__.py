@@ -3,7 +3,9 @@
 svg, png and pdf are the DOT text (:func:`~flowgraph.render.dot.to_dot`) run through Graphviz's
 ``dot`` (by :mod:`flowgraph.render._dot_exec`, the only module that runs a program); dot is that
 text, mermaid the Mermaid text (:func:`~flowgraph.render.mermaid.to_mermaid`), json the
-node-link document (:func:`~flowgraph.render.nodelink.node_link`). All of them draw one scene
+node-link document (:func:`~flowgraph.render.nodelink.node_link`); trace and gantt the run's
+timeline (:mod:`flowgraph.render.trace`, :mod:`flowgraph.render.gantt`: from the node jobs,
+drawn without Graphviz). The graph pictures draw one scene
 (:func:`flowgraph.render.scene.build_scene`) in one style (:mod:`flowgraph.render.styles`).
 Importing this package does not import ``graphviz``: only drawing does.
 
@@ -26,11 +28,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FlowgraphError, RenderError
-from ..vocab import EXTENSION_FORMATS, PICTURE_FORMATS, RENDER_FORMATS
+from ..vocab import EXTENSION_FORMATS, PICTURE_FORMATS, RENDER_FORMATS, SUFFIX_FORMATS
 from ._dot_exec import DEFAULT_TIMEOUT, run_dot
 from .dot import to_dot
+from .gantt import to_gantt
 from .mermaid import to_mermaid
 from .nodelink import node_link
+from .trace import to_trace
 
 if TYPE_CHECKING:
     from .._graph import GraphData
@@ -58,18 +62,19 @@ HIGHLIGHTS = {"critical": "highlight_critical", "blocked": "highlight_blocked"}
 
 def format_for(path: str, format: str | None = None) -> str:
     """The format to write ``path`` in: ``format`` when given, else the file's extension
-    (``.gv`` is dot, ``.mmd`` mermaid). :class:`~flowgraph.errors.FlowgraphError` when it is
-    not one of :data:`FORMATS`.
+    (``.gv`` is dot, ``.mmd`` mermaid; ``.trace.json`` is trace, ``.gantt.svg`` gantt).
+    :class:`~flowgraph.errors.FlowgraphError` when it is not one of :data:`FORMATS`.
 
-    >>> format_for("out/run.GV"), format_for("run.svg", "png")
-    ('dot', 'png')
+    >>> format_for("out/run.GV"), format_for("run.svg", "png"), format_for("run.trace.json")
+    ('dot', 'png', 'trace')
     >>> format_for("run.gif")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
         ...
     flowgraph.errors.FlowgraphError: cannot tell the format of 'run.gif': use --format svg|png|...
     """
     ext = os.path.splitext(path)[1].lstrip(".").lower()
-    fmt = format or EXTENSION_FORMATS.get(ext, ext)
+    suffix = next((f for end, f in SUFFIX_FORMATS.items() if path.lower().endswith(end)), None)
+    fmt = format or suffix or EXTENSION_FORMATS.get(ext, ext)
     if fmt not in FORMATS:
         raise FlowgraphError(
             f"cannot tell the format of {path!r}: use --format {'|'.join(FORMATS)}"
@@ -119,12 +124,22 @@ def _json(g: GraphData, _fmt: str, _options: dict[str, Any], _timeout: float) ->
     return (json.dumps(node_link(g), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _trace(g: GraphData, _fmt: str, _options: dict[str, Any], _timeout: float) -> bytes:
+    return to_trace(g).encode("utf-8")
+
+
+def _gantt(g: GraphData, _fmt: str, _options: dict[str, Any], _timeout: float) -> bytes:
+    return to_gantt(g).encode("utf-8")
+
+
 #: Format -> its renderer: one per format of :data:`FORMATS`.
 _RENDERERS: dict[str, _Renderer] = {
     **dict.fromkeys(PICTURE_FORMATS, _picture),
     "dot": _dot,
     "mermaid": _mermaid,
     "json": _json,
+    "trace": _trace,
+    "gantt": _gantt,
 }
 
 

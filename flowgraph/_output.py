@@ -1,0 +1,54 @@
+"""What the command line writes: streams that never fail on their encoding, and strict JSON.
+
+stdout and stderr replace what they cannot encode (a legacy console, ``PYTHONIOENCODING=ascii``,
+lone surrogates in ids); JSON has no ``NaN`` (a non-finite number is ``null``) and falls back
+to ``\\u`` escapes when the text would not encode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import sys
+from typing import Any, TextIO
+
+__all__ = ["json_text", "safe_streams"]
+
+
+def safe_streams() -> None:
+    """Make stdout and stderr replace what their encoding cannot carry instead of raising
+    (``UnicodeEncodeError`` from a legacy console or a lone surrogate in an id)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):  # closed or detached: leave it
+                reconfigure(errors="replace")
+
+
+def _finite(data: Any) -> Any:
+    """``data`` with every NaN and infinity as None (JSON ``null``)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return data
+
+
+def json_text(data: Any, *, indent: int | None = 2, stream: TextIO | None = None) -> str:
+    """``data`` as strict JSON (non-finite numbers as ``null``), UTF-8 text where the target
+    can take it: ``stream``'s encoding (None: a file, written as UTF-8); ``\\u`` escapes when
+    it cannot (a legacy console, a lone surrogate)."""
+    try:
+        text = json.dumps(data, indent=indent, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # NaN or an infinity somewhere: null, in this one place
+        data = _finite(data)
+        text = json.dumps(data, indent=indent, ensure_ascii=False, default=str, allow_nan=False)
+    encoding = (getattr(stream, "encoding", None) if stream is not None else None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(data, indent=indent, ensure_ascii=True, default=str, allow_nan=False)
+    return text
