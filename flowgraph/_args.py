@@ -243,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one JSON object a line per poll, then one with what is blocked and the critical path",
     )
-    for name in ("upstream", "downstream"):
+    for name in ("node", "upstream", "downstream"):
         p[name].add_argument("node", metavar="NODE", help="a node id")
         _json(p[name])
     actions = p["cache"].add_subparsers(dest="cache_command", metavar="ACTION", required=True)

@@ -311,6 +311,12 @@ def _relatives(args: argparse.Namespace, down: bool) -> int:
     return 0
 
 
+def cmd_node(args: argparse.Namespace) -> int:
+    info = open_graph(args).describe(args.node)
+    _print_json(info.as_dict()) if args.json else _print(info.text())
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": cmd_show,
     "summary": cmd_summary,
@@ -324,6 +330,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fetch": cmd_fetch,
     "diff": cmd_diff,
     "watch": cmd_watch,
+    "node": cmd_node,
     "upstream": lambda a: _relatives(a, down=False),
     "downstream": lambda a: _relatives(a, down=True),
     "cache": cmd_cache,

@@ -33,6 +33,8 @@ from .builder import build_graph
 from .changes import Diff
 from .compare import diff_graphs
 from .critical import CriticalPath, critical_path
+from .describe import NodeInfo, describe
+from .errors import NodeNotFoundError
 from .lint import lint
 from .model import Job
 from .render import node_link, render, to_dot, to_mermaid
@@ -75,6 +77,24 @@ class FlowGraph(GraphData):
                 return None
             cache[node_id] = build(job)
         return cache[node_id]
+
+    def describe(self, node_id: str) -> NodeInfo:
+        """Everything about one node (:class:`~flowgraph.describe.NodeInfo`). ``parent/child``
+        goes inside the sub-workflow node ``parent`` when the bundle holds its child job."""
+        if node_id in self.graph:
+            return describe(self, node_id)
+        head, sep, rest = node_id.partition("/")
+        while sep:
+            if head in self.graph and self.graph.nodes[head].get("type") == "workflow":
+                inner = self.child(head)
+                if inner is not None:
+                    info = inner.describe(rest)
+                    info.parent = head if info.parent is None else f"{head}/{info.parent}"
+                    info.id = f"{head}/{info.id}"
+                    return info
+            more, sep, rest = rest.partition("/")
+            head = f"{head}/{more}"
+        raise NodeNotFoundError(node_id)
 
     # -- queries -----------------------------------------------------------------------------
     def upstream(self, node_id: str) -> list[str]:

@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "bodies": 4,
     "builder": 4,
     "blocked": 5,
+    "describe": 5,
     "critical": 5,
     "timeline": 5,
     "whatif": 5,
