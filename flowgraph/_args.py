@@ -158,6 +158,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every loop copy instead of one row per body template",
     )
+    view = p["show"].add_mutually_exclusive_group()
+    view.add_argument(
+        "--all",
+        action="store_const",
+        const="all",
+        dest="view",
+        default="auto",
+        help="every row, however many (default: a big run fits one screen, problems first)",
+    )
+    view.add_argument(
+        "--problems",
+        action="store_const",
+        const="problems",
+        dest="view",
+        help="only the problems: failed, parked, blocked, running",
+    )
     p["show"].add_argument(
         "--color",
         choices=("auto", "always", "never"),

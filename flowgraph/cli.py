@@ -175,7 +175,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
         color = color_enabled(args.color, isatty=sys.stdout.isatty())
         loops, project = args.expand_loops, args.project_id
-        _print(show_text(fg, color=color, expand_loops=loops, width=width, project_id=project))
+        text = show_text(
+            fg, color=color, expand_loops=loops, width=width, project_id=project, view=args.view
+        )
+        _print(text)
     return 0
 
 
