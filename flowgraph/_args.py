@@ -255,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p["watch"].add_argument("--max-polls", type=int, metavar="N", help="stop after N polls")
     p["watch"].add_argument(
+        "--exit-status",
+        action="store_true",
+        help="exit 1 when the job fails, is canceled or stops at a gate (0 on success)",
+    )
+    p["watch"].add_argument(
         "--json",
         action="store_true",
         help="one JSON object a line per poll, then one with what is blocked and the critical path",

@@ -84,12 +84,14 @@ def open_graph(args: argparse.Namespace, source: str | None = None) -> FlowGraph
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    from .api import require_job_id
     from .files import write_output
     from .report import not_loaded_text
     from .screen import not_loaded_nodes
 
     if args.json and args.output == "-":
         raise FlowgraphError("--json needs -o FILE: with -o - the bundle itself is the output")
+    require_job_id(args.source, "fetch")
     job = _open(args, args.source)
     write_output(args.output, json_text(job.to_bundle(), stream=_target(args.output)) + "\n")
     missing = not_loaded_nodes(job)
@@ -107,43 +109,49 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from .api import watch
+    """A one-screen summary, then the changes of each poll, until the job ends or parks at a
+    gate (:mod:`flowgraph._watch`); ``--exit-status``: 1 unless it succeeded."""
+    from ._watch import EXIT, end_lines, outcome, poll_text
+    from .api import require_job_id, watch
     from .flow_graph import build
-    from .report import blocked_text, critical_path_text, watch_header, watch_lines
+    from .report import watch_header
 
+    require_job_id(args.source, "watch")
     if args.json:  # stdout carries JSON lines only: the header is a note
         _note(args, watch_header(args.source))
     elif not args.quiet:
         _print(watch_header(args.source))
+    tty, job, state, fg = sys.stdout.isatty() and not args.json, None, None, None
     options = _client_options(args)
-    job = None
-    polls = watch(args.source, interval=args.interval, max_polls=args.max_polls, **options)
-    for job, changes in polls:
+    for job, changes in watch(
+        args.source, interval=args.interval, max_polls=args.max_polls, **options
+    ):
+        fg = build(job)
+        state, clock = outcome(fg), time.strftime("%H:%M:%S")
         if args.json:
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             moves = [{"node": node, "old": old, "new": new} for node, old, new in changes]
             _print_json(_event("poll", job, time=now, progress=job.progress, changes=moves), None)
         else:
-            _print("\n".join(watch_lines(job, changes, time.strftime("%H:%M:%S"))))
+            sys.stdout.write(poll_text(fg, changes, clock, tty=tty, project_id=args.project_id))
         sys.stdout.flush()
-    if job is None:
+        if state is not None:
+            break  # leaving the loop closes the watch and its client
+    if job is None or fg is None:
         return 0
-    if args.node_jobs:
-        job = _open(args, args.source)
-    fg = build(job)
-    items = fg.blocked()
+    fg = build(_open(args, args.source)) if args.node_jobs else fg
+    code = EXIT.get(state or "", 0) if args.exit_status else 0
+    if not args.json:
+        _print(("\n" if tty else "") + "\n".join(end_lines(fg, state, args.project_id)))
+        return code
     try:
         cp, why = fg.critical_path(), None
     except FlowgraphError as exc:
         cp, why = None, str(exc)
-    if args.json:
-        path = {"critical_path": cp.as_dict() if cp else None, "critical_path_error": why}
-        _print_json(_event("end", job, blocked=_blocked_data(fg, items), **path), None)
-        return 0
-    _print(f"job {job.status}")
-    _print(blocked_text(items, fg))
-    _print(critical_path_text(cp) if cp else f"no critical path: {why}")
-    return 0
+    path = {"critical_path": cp.as_dict() if cp else None, "critical_path_error": why}
+    blocked = _blocked_data(fg, fg.blocked())
+    _print_json(_event("end", job, outcome=state, blocked=blocked, **path), None)
+    return code
 
 
 def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:

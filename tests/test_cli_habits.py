@@ -202,6 +202,7 @@ def test_fetch_json_says_what_was_saved(api: ApiServer, capsys: pytest.CaptureFi
 def test_watch_json_is_one_object_a_line(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
     running = json.loads(json.dumps(PARKED["job"]))
     done = json.loads(json.dumps(running))
+    running["metadata"]["flow"][1]["status"] = "processing"  # not parked yet: gen still runs
     done["status"] = "success"
     for node in done["metadata"]["flow"]:
         node["status"] = "success"
@@ -215,7 +216,7 @@ def test_watch_json_is_one_object_a_line(api: ApiServer, capsys: pytest.CaptureF
     assert (first["job_id"], first["status"], second["status"]) == (OTHER_JOB_ID, "in-progress", "success")
     assert {"node": "approve", "old": "pending", "new": "success"} in second["changes"]
     assert end["blocked"] == [] and end["critical_path"]["weight"] == "hops"
-    assert end["critical_path_error"] is None
+    assert end["critical_path_error"] is None and end["outcome"] == "success"
 
 
 @pytest.mark.parametrize(("argv", "shape"), [

@@ -50,6 +50,7 @@ LAYERS: dict[str, int] = {
     "flow_graph": 7,
     "screen": 8,
     "_resume": 8,
+    "_watch": 8,
     "_compact": 8,
     "_rows": 8,
     "report": 8,
