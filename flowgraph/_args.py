@@ -181,6 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour (auto: on a terminal or with FORCE_COLOR set, not with NO_COLOR set or "
         "TERM=dumb)",
     )
+    for name in ("show", "critical-path"):
+        p[name].add_argument(
+            "--focus",
+            metavar="NODE",
+            help="only NODE, what it depends on and what depends on it (critical-path: the "
+            "longest chain through NODE)",
+        )
+        p[name].add_argument(
+            "--depth", type=int, metavar="N", help="with --focus: at most N steps out"
+        )
     p["time"].epilog = TIME_RULE + "\n\n" + (p["time"].epilog or "")
     p["what-if"].add_argument(
         "--faster",
@@ -220,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p["render"].add_argument(
         "--expand-loops", action="store_true", help="draw every loop copy, grouped by iteration"
+    )
+    p["render"].add_argument(
+        "--max-copies",
+        type=int,
+        metavar="N",
+        help="with --expand-loops: a loop with more than N copies stays collapsed (default 300)",
     )
     p["render"].add_argument(
         "--highlight",

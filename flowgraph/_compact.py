@@ -19,7 +19,7 @@ from collections import Counter
 
 from ._rows import Row, ranked
 
-__all__ = ["SCREEN_LINES", "fold", "is_problem", "pick"]
+__all__ = ["SCREEN_LINES", "focused", "fold", "is_problem", "pick"]
 
 #: The lines of one terminal screen: what ``flowgraph show`` and ``summary`` fit in by default.
 SCREEN_LINES = 40
@@ -93,3 +93,9 @@ def pick(rows: list[Row], budget: int, problems_only: bool = False) -> tuple[lis
         what += f" and {loops_left} loop{'s' if loops_left != 1 else ''}"
     counts = f": {' / '.join(parts)}" if parts else ""
     return shown, f"... {what} not shown{counts} (--all lists them)"
+
+
+def focused(rows: list[Row], keep: set[str]) -> list[Row]:
+    """The rows of the nodes in ``keep`` (``--focus``): a loop or body row when it or one of
+    its copies is kept."""
+    return [r for r in rows if r["id"] in keep or any(n in keep for n in r.get("nodes", ()))]

@@ -14,11 +14,11 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._args import build_parser
-from ._output import json_text, safe_streams
+from ._output import color_enabled, json_text, safe_streams
 from .errors import FlowgraphError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .flow_graph import FlowGraph
     from .model import Job
 
-__all__ = ["main"]
+__all__ = ["color_enabled", "main"]
 
 
 def _print(text: str) -> None:
@@ -158,20 +158,6 @@ def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
     return {"event": name, "job_id": job.job_id, "status": job.status, **data}  # watch --json
 
 
-def color_enabled(choice: str, *, isatty: bool, env: Mapping[str, str] = os.environ) -> bool:
-    """Whether ``show`` colours its text: ``--color always|never`` wins; else (``auto``) a
-    non-empty ``NO_COLOR`` turns it off, then a non-empty ``FORCE_COLOR`` on (piped too), then
-    ``TERM=dumb`` off, else a terminal has it: no-color.org's, force-color.org's and Python
-    3.13's order. An empty variable counts as unset."""
-    if choice != "auto":
-        return choice == "always"
-    if env.get("NO_COLOR"):
-        return False
-    if env.get("FORCE_COLOR"):
-        return True
-    return env.get("TERM") != "dumb" and isatty
-
-
 def cmd_show(args: argparse.Namespace) -> int:
     from .show import show_data, show_text
 
@@ -183,8 +169,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
         color = color_enabled(args.color, isatty=sys.stdout.isatty())
         loops, project = args.expand_loops, args.project_id
+        keep = None if args.focus is None else fg.around(args.focus, args.depth)
         text = show_text(
-            fg, color=color, expand_loops=loops, width=width, project_id=project, view=args.view
+            fg,
+            color=color,
+            expand_loops=loops,
+            width=width,
+            project_id=project,
+            view=args.view,
+            focus=keep,
         )
         _print(text)
     return 0
@@ -222,10 +215,16 @@ def _blocked_data(fg: FlowGraph, items: list[Blocked]) -> list[dict[str, Any]]:
 
 
 def cmd_critical_path(args: argparse.Namespace) -> int:
+    from ._timetext import chain_answer
     from .report import critical_path_text
 
-    cp = open_graph(args).critical_path(args.weight)
-    _print_json(cp.as_dict()) if args.json else _print(critical_path_text(cp))
+    fg = open_graph(args)
+    if args.focus is not None:  # the longest chain through one node
+        data, text = chain_answer(fg.path_through(args.focus, args.weight))
+    else:
+        cp = fg.critical_path(args.weight)
+        data, text = cp.as_dict(), critical_path_text(cp)
+    _print_json(data) if args.json else _print(text)
     return 0
 
 
@@ -252,7 +251,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .files import write_output
-    from .render import format_for, highlight_options
+    from .render import format_for, highlight_options, too_big_to_expand
 
     fmt = format_for(args.output, args.format)
     highlight = highlight_options(args.highlight)
@@ -261,7 +260,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     if fmt == "json":  # the node-link JSON, strict and encodable wherever it goes
         data = json_text(fg.to_node_link(), stream=_target(args.output)) + "\n"
     else:
-        data = fg.render(fmt, expand_loops=args.expand_loops, **highlight)
+        limit = {} if args.max_copies is None else {"max_copies": args.max_copies}
+        data = fg.render(fmt, expand_loops=args.expand_loops, **limit, **highlight)
+        big = too_big_to_expand(fg, args.max_copies) if args.expand_loops else {}
+        if big:
+            loops = ", ".join(f"{n} ({c} copies)" for n, c in big.items())
+            _note(
+                args,
+                f"--expand-loops: drew collapsed {loops}: over the limit of "
+                f"{args.max_copies or 300}; raise it with --max-copies {max(big.values())}",
+            )
     write_output(args.output, data)
     return 0
 

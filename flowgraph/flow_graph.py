@@ -35,6 +35,7 @@ from .compare import diff_graphs
 from .critical import CriticalPath, critical_path
 from .describe import NodeInfo, describe
 from .errors import NodeNotFoundError
+from .focus import Chain, around, path_through
 from .lint import lint
 from .model import Job
 from .render import node_link, render, to_dot, to_mermaid
@@ -106,6 +107,14 @@ class FlowGraph(GraphData):
         """Every node that depends on ``node_id``, directly or not (sorted ids)."""
         self.check(node_id)
         return sorted(nx.descendants(self.graph, node_id))
+
+    def around(self, node_id: str, depth: int | None = None) -> set[str]:
+        """The node, what it depends on and what depends on it, ``depth`` steps out."""
+        return around(self, node_id, depth)
+
+    def path_through(self, node_id: str, weight: str = "auto") -> Chain:
+        """The longest chain of dependencies through one node; see :mod:`flowgraph.focus`."""
+        return path_through(self, node_id, weight)
 
     def critical_path(self, weight: str = "auto") -> CriticalPath:
         """The longest chain of dependencies; see :func:`flowgraph.critical.critical_path`."""

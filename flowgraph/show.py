@@ -51,7 +51,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from ._compact import SCREEN_LINES, pick
+from ._compact import SCREEN_LINES, focused, pick
 from ._graph import GraphData
 from ._resume import call_lines
 from ._text import clip, join_fields, one_line, seconds, wrap_parts
@@ -123,6 +123,7 @@ def show_text(
     width: int | None = 100,
     project_id: str | None = None,
     view: str = "auto",
+    focus: set[str] | None = None,
 ) -> str:
     """The run as text for people: header, node table, node errors, parked gates, and a
     ``next:`` line.
@@ -134,8 +135,11 @@ def show_text(
     iteration instead of one row per body template. ``view``: ``auto`` fits a big run on one
     screen (problems first, loops one row each, then a line saying what was left out; see
     :mod:`flowgraph._compact`), ``all`` lists every row, ``problems`` only the problems.
+    ``focus``: only the rows of these nodes (:func:`flowgraph.focus.around`).
     """
     data = show_data(g, expand_loops=expand_loops, project_id=project_id)
+    if focus is not None:
+        data["rows"] = focused(data["rows"], focus)
     paint = _painter(color)
     limited = width is not None
     cols = max(width, 40) if width is not None else _UNLIMITED

@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "builder": 4,
     "blocked": 5,
     "describe": 5,
+    "focus": 5,
     "critical": 5,
     "timeline": 5,
     "whatif": 5,
