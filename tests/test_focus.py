@@ -62,3 +62,27 @@ def test_expand_loops_over_the_limit_says_so(capsys: pytest.CaptureFixture[str])
         "with --max-copies 6\n")
     assert main(["render", path, "-o", "-", "--format", "dot", "--expand-loops"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_mermaid_honours_highlight(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(example("foreach-failed.json"))
+    assert main(["render", path, "-o", "-", "--format", "mermaid", "--highlight",
+                 "critical,blocked"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-7:] == [
+        "  classDef hl_critical stroke:#d32f2f,stroke-width:4px",
+        "  class n0,n1,n3,n4,n5 hl_critical",
+        "  classDef hl_blocked stroke:#ef6c00,stroke-width:3px,stroke-dasharray:6 3",
+        "  class n0,n5 hl_blocked",
+        "  classDef hl_root stroke:#b71c1c,stroke-width:4px",
+        "  class n3 hl_root",
+        "  linkStyle 1,3,4,5 stroke:#d32f2f,stroke-width:3px",
+    ]
+    assert main(["render", path, "-o", "-", "--format", "mermaid"]) == 0
+    assert "hl_" not in capsys.readouterr().out
+
+
+def test_no_dot_says_to_use_format_dot_or_mermaid() -> None:
+    from flowgraph.render._dot_exec import INSTALL_HINT
+
+    assert "flowgraph render --format dot|mermaid" in INSTALL_HINT

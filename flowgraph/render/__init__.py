@@ -134,7 +134,8 @@ def _dot(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> b
 
 
 def _mermaid(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> bytes:
-    return to_mermaid(g, expand_loops=bool(options.get("expand_loops", False))).encode()
+    keys = ("expand_loops", "highlight_critical", "highlight_blocked")
+    return to_mermaid(g, **{k: bool(options.get(k, False)) for k in keys}).encode()
 
 
 def _json(g: GraphData, _fmt: str, _options: dict[str, Any], _timeout: float) -> bytes:
