@@ -158,6 +158,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every loop copy instead of one row per body template",
     )
+    view = p["show"].add_mutually_exclusive_group()
+    view.add_argument(
+        "--all",
+        action="store_const",
+        const="all",
+        dest="view",
+        default="auto",
+        help="every row, however many (default: a big run fits one screen, problems first)",
+    )
+    view.add_argument(
+        "--problems",
+        action="store_const",
+        const="problems",
+        dest="view",
+        help="only the problems: failed, parked, blocked, running",
+    )
     p["show"].add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -165,6 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour (auto: on a terminal or with FORCE_COLOR set, not with NO_COLOR set or "
         "TERM=dumb)",
     )
+    for name in ("show", "critical-path"):
+        p[name].add_argument(
+            "--focus",
+            metavar="NODE",
+            help="only NODE, what it depends on and what depends on it (critical-path: the "
+            "longest chain through NODE)",
+        )
+        p[name].add_argument(
+            "--depth", type=int, metavar="N", help="with --focus: at most N steps out"
+        )
     p["time"].epilog = TIME_RULE + "\n\n" + (p["time"].epilog or "")
     p["what-if"].add_argument(
         "--faster",
@@ -206,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--expand-loops", action="store_true", help="draw every loop copy, grouped by iteration"
     )
     p["render"].add_argument(
+        "--max-copies",
+        type=int,
+        metavar="N",
+        help="with --expand-loops: a loop with more than N copies stays collapsed (default 300)",
+    )
+    p["render"].add_argument(
         "--highlight",
         metavar="WHAT",
         default="",
@@ -239,11 +271,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p["watch"].add_argument("--max-polls", type=int, metavar="N", help="stop after N polls")
     p["watch"].add_argument(
+        "--exit-status",
+        action="store_true",
+        help="exit 1 when the job fails, is canceled or stops at a gate (0 on success)",
+    )
+    p["watch"].add_argument(
         "--json",
         action="store_true",
         help="one JSON object a line per poll, then one with what is blocked and the critical path",
     )
-    for name in ("upstream", "downstream"):
+    for name in ("node", "upstream", "downstream"):
         p[name].add_argument("node", metavar="NODE", help="a node id")
         _json(p[name])
     actions = p["cache"].add_subparsers(dest="cache_command", metavar="ACTION", required=True)

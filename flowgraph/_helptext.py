@@ -154,6 +154,15 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "flowgraph diff before.json after.json --json",
         ),
     ),
+    "node": (
+        "everything about one node: its inputs and refs, loop, job, timings, cost, error, slack",
+        (
+            "flowgraph node JOB_ID NODE_ID",
+            "# from a saved run with its node jobs, as JSON (parent/child: inside a sub-workflow)",
+            "flowgraph fetch JOB_ID --node-jobs -o run.json",
+            "flowgraph node run.json NODE_ID --json",
+        ),
+    ),
     "upstream": (
         "every node a node depends on",
         (

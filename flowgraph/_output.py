@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import sys
+from collections.abc import Mapping
 from typing import Any, TextIO
 
-__all__ = ["json_text", "safe_streams"]
+__all__ = ["color_enabled", "json_text", "safe_streams"]
 
 
 def safe_streams() -> None:
@@ -52,3 +54,17 @@ def json_text(data: Any, *, indent: int | None = 2, stream: TextIO | None = None
     except (UnicodeEncodeError, LookupError):
         text = json.dumps(data, indent=indent, ensure_ascii=True, default=str, allow_nan=False)
     return text
+
+
+def color_enabled(choice: str, *, isatty: bool, env: Mapping[str, str] = os.environ) -> bool:
+    """Whether ``show`` colours its text: ``--color always|never`` wins; else (``auto``) a
+    non-empty ``NO_COLOR`` turns it off, then a non-empty ``FORCE_COLOR`` on (piped too), then
+    ``TERM=dumb`` off, else a terminal has it: no-color.org's, force-color.org's and Python
+    3.13's order. An empty variable counts as unset."""
+    if choice != "auto":
+        return choice == "always"
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return env.get("TERM") != "dumb" and isatty

@@ -19,6 +19,7 @@ from ._graph import GraphData, adjacency
 from .blocked import failed_by_iteration
 from .order import keyed_order
 from .summary import declared_count, iteration_state
+from .timing import job_times, parse_time
 from .vocab import GATE_REASONS, GATE_TYPES
 
 if TYPE_CHECKING:
@@ -119,6 +120,26 @@ class Rows:
         total: float | None = getattr(timing, "total", None)
         return total
 
+    def running_for(self, n: str) -> float | None:
+        """How long a running node has run: from its start (its node job's history, else the
+        flow node's own ``startedAt``/``createdAt``) to the job's last update; None when
+        either is unknown."""
+        job = self.g.job
+        now = parse_time(job.updated_at)
+        if now is None:
+            return None
+        job_id = self.nodes[n].get("job_id")
+        child = job.node_jobs.get(job_id) if job_id is not None else None
+        start = None
+        if child is not None:
+            created, began, _ = job_times(child)
+            start = began or created
+        node = self.nodes[n].get("node")
+        for key in ("startedAt", "createdAt") if start is None and node is not None else ():
+            value = node.extra.get(key) if node is not None else None
+            start = start or (parse_time(value) if isinstance(value, str) else None)
+        return max(0.0, (now - start).total_seconds()) if start is not None else None
+
     def blocked_by(self, n: str) -> dict[str, Any] | None:
         """Why ``n`` is blocked; a ``job-ended`` gate also says whether it ``waited`` for a
         person when the job ended (else it never got that far)."""
@@ -164,6 +185,8 @@ class Rows:
             "duration": self.duration(n),
             "blocked_by": self.blocked_by(n),
         }
+        if row["state"] == "processing" and d.get("type") != "for-each":
+            row["running"] = self.running_for(n)
         if d.get("loop_node_id") is not None:
             row["loop"] = d.get("loop_node_id")
             row["iteration"] = d.get("iteration_index")

@@ -15,7 +15,17 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["MAX_TEXT", "clean", "fix_surrogates", "one_line", "seconds", "shorten"]
+__all__ = [
+    "MAX_TEXT",
+    "clean",
+    "clip",
+    "fix_surrogates",
+    "join_fields",
+    "one_line",
+    "seconds",
+    "shorten",
+    "wrap_parts",
+]
 
 #: Default cut for one piece of text (a label line, a tooltip) in characters.
 MAX_TEXT = 1000
@@ -123,3 +133,38 @@ def seconds(value: float | None) -> str:
     if value < 3600:
         return f"{int(value // 60)}m{int(value % 60):02d}s"
     return f"{int(value // 3600)}h{int(value % 3600 // 60):02d}m"
+
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def join_fields(parts: list[str], width: int) -> list[str]:
+    """Header fields two spaces apart, on as few lines of ``width`` as they fit."""
+    lines: list[str] = []
+    size = 0
+    for part in parts:
+        n = len(_SGR.sub("", part))
+        if lines and size + 2 + n <= width:
+            lines[-1] += "  " + part
+            size += 2 + n
+        else:
+            lines.append(part)
+            size = n
+    return lines
+
+
+def wrap_parts(parts: list[str], width: int) -> list[str]:
+    """Note parts on as few lines of ``width`` as they fit; a part is never split."""
+    lines: list[str] = []
+    for part in parts:
+        part = clip(part, width)
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += "; " + part
+        else:
+            lines.append(part)
+    return lines
+
+
+def clip(text: str, n: int) -> str:
+    """``text`` cut to ``n`` characters, an ellipsis last when cut."""
+    return text if len(text) <= n else text[: max(0, n - 1)] + "…"

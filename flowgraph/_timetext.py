@@ -13,11 +13,13 @@ from .whatif import top, what_if
 if TYPE_CHECKING:
     from ._graph import GraphData
     from .critical import CriticalPath
+    from .focus import Chain
     from .timeline import Accounting
     from .whatif import WhatIf
 
 __all__ = [
     "accounting_text",
+    "chain_answer",
     "slack_lines",
     "time_answer",
     "time_line",
@@ -116,3 +118,26 @@ def what_if_answer(
         raise FlowgraphError("give --faster NODE=2x (or NODE=30s), or --top N")
     w = what_if(fg, {key: value for key, _, value in pairs}, queue)
     return w.as_dict(), what_if_text(w)
+
+
+def chain_answer(chain: Chain) -> tuple[dict[str, Any], str]:
+    """``critical-path --focus NODE``: the longest chain through the node, as JSON and text."""
+    data = {
+        "node": chain.node,
+        "weight": chain.weight,
+        "nodes": chain.nodes,
+        "total": chain.total,
+        "slack": chain.slack,
+    }
+    unit = seconds(chain.total) if chain.weight != "hops" else f"{chain.total:g} hop(s)"
+    slack = (
+        ""
+        if chain.slack is None
+        else (
+            "; on the critical path"
+            if chain.slack == 0
+            else f"; slack {seconds(chain.slack) if chain.weight != 'hops' else chain.slack}"
+        )
+    )
+    head = f"longest chain through {one_line(chain.node)} ({chain.weight}): {unit}{slack}"
+    return data, "\n".join([head, *(f"  {i}. {one_line(n)}" for i, n in enumerate(chain.nodes, 1))])

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._text import seconds
+
 if TYPE_CHECKING:
     from .snapshot import EdgeShape, NodeShape
 
@@ -287,12 +289,13 @@ def _round(x: float | None) -> float | None:
 
 
 def _amount(x: float | None, weight: str) -> str:
-    """``133.5s`` (``duration``), ``5 hops``, or ``?`` when unknown."""
+    """``2m13s`` (``duration``, as every other command prints it), ``5 hops``, or ``?`` when
+    unknown."""
     if x is None:
         return "?"
     if weight == "hops":
         return f"{x:g} hops"
-    return f"{x:.2f}s" if abs(x) < 10 else f"{x:.1f}s"
+    return seconds(x)
 
 
 def _delta_text(before: float | None, after: float | None, weight: str) -> str:

@@ -14,11 +14,11 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._args import build_parser
-from ._output import json_text, safe_streams
+from ._output import color_enabled, json_text, safe_streams
 from .errors import FlowgraphError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .flow_graph import FlowGraph
     from .model import Job
 
-__all__ = ["main"]
+__all__ = ["color_enabled", "main"]
 
 
 def _print(text: str) -> None:
@@ -84,12 +84,14 @@ def open_graph(args: argparse.Namespace, source: str | None = None) -> FlowGraph
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    from .api import require_job_id
     from .files import write_output
     from .report import not_loaded_text
     from .screen import not_loaded_nodes
 
     if args.json and args.output == "-":
         raise FlowgraphError("--json needs -o FILE: with -o - the bundle itself is the output")
+    require_job_id(args.source, "fetch")
     job = _open(args, args.source)
     write_output(args.output, json_text(job.to_bundle(), stream=_target(args.output)) + "\n")
     missing = not_loaded_nodes(job)
@@ -107,61 +109,53 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from .api import watch
+    """A one-screen summary, then the changes of each poll, until the job ends or parks at a
+    gate (:mod:`flowgraph._watch`); ``--exit-status``: 1 unless it succeeded."""
+    from ._watch import EXIT, end_lines, outcome, poll_text
+    from .api import require_job_id, watch
     from .flow_graph import build
-    from .report import blocked_text, critical_path_text, watch_header, watch_lines
+    from .report import watch_header
 
+    require_job_id(args.source, "watch")
     if args.json:  # stdout carries JSON lines only: the header is a note
         _note(args, watch_header(args.source))
     elif not args.quiet:
         _print(watch_header(args.source))
+    tty, job, state, fg = sys.stdout.isatty() and not args.json, None, None, None
     options = _client_options(args)
-    job = None
-    polls = watch(args.source, interval=args.interval, max_polls=args.max_polls, **options)
-    for job, changes in polls:
+    for job, changes in watch(
+        args.source, interval=args.interval, max_polls=args.max_polls, **options
+    ):
+        fg = build(job)
+        state, clock = outcome(fg), time.strftime("%H:%M:%S")
         if args.json:
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             moves = [{"node": node, "old": old, "new": new} for node, old, new in changes]
             _print_json(_event("poll", job, time=now, progress=job.progress, changes=moves), None)
         else:
-            _print("\n".join(watch_lines(job, changes, time.strftime("%H:%M:%S"))))
+            sys.stdout.write(poll_text(fg, changes, clock, tty=tty, project_id=args.project_id))
         sys.stdout.flush()
-    if job is None:
+        if state is not None:
+            break  # leaving the loop closes the watch and its client
+    if job is None or fg is None:
         return 0
-    if args.node_jobs:
-        job = _open(args, args.source)
-    fg = build(job)
-    items = fg.blocked()
+    fg = build(_open(args, args.source)) if args.node_jobs else fg
+    code = EXIT.get(state or "", 0) if args.exit_status else 0
+    if not args.json:
+        _print(("\n" if tty else "") + "\n".join(end_lines(fg, state, args.project_id)))
+        return code
     try:
         cp, why = fg.critical_path(), None
     except FlowgraphError as exc:
         cp, why = None, str(exc)
-    if args.json:
-        path = {"critical_path": cp.as_dict() if cp else None, "critical_path_error": why}
-        _print_json(_event("end", job, blocked=_blocked_data(fg, items), **path), None)
-        return 0
-    _print(f"job {job.status}")
-    _print(blocked_text(items, fg))
-    _print(critical_path_text(cp) if cp else f"no critical path: {why}")
-    return 0
+    path = {"critical_path": cp.as_dict() if cp else None, "critical_path_error": why}
+    blocked = _blocked_data(fg, fg.blocked())
+    _print_json(_event("end", job, outcome=state, blocked=blocked, **path), None)
+    return code
 
 
 def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
     return {"event": name, "job_id": job.job_id, "status": job.status, **data}  # watch --json
-
-
-def color_enabled(choice: str, *, isatty: bool, env: Mapping[str, str] = os.environ) -> bool:
-    """Whether ``show`` colours its text: ``--color always|never`` wins; else (``auto``) a
-    non-empty ``NO_COLOR`` turns it off, then a non-empty ``FORCE_COLOR`` on (piped too), then
-    ``TERM=dumb`` off, else a terminal has it: no-color.org's, force-color.org's and Python
-    3.13's order. An empty variable counts as unset."""
-    if choice != "auto":
-        return choice == "always"
-    if env.get("NO_COLOR"):
-        return False
-    if env.get("FORCE_COLOR"):
-        return True
-    return env.get("TERM") != "dumb" and isatty
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -175,7 +169,17 @@ def cmd_show(args: argparse.Namespace) -> int:
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
         color = color_enabled(args.color, isatty=sys.stdout.isatty())
         loops, project = args.expand_loops, args.project_id
-        _print(show_text(fg, color=color, expand_loops=loops, width=width, project_id=project))
+        keep = None if args.focus is None else fg.around(args.focus, args.depth)
+        text = show_text(
+            fg,
+            color=color,
+            expand_loops=loops,
+            width=width,
+            project_id=project,
+            view=args.view,
+            focus=keep,
+        )
+        _print(text)
     return 0
 
 
@@ -211,10 +215,16 @@ def _blocked_data(fg: FlowGraph, items: list[Blocked]) -> list[dict[str, Any]]:
 
 
 def cmd_critical_path(args: argparse.Namespace) -> int:
+    from ._timetext import chain_answer
     from .report import critical_path_text
 
-    cp = open_graph(args).critical_path(args.weight)
-    _print_json(cp.as_dict()) if args.json else _print(critical_path_text(cp))
+    fg = open_graph(args)
+    if args.focus is not None:  # the longest chain through one node
+        data, text = chain_answer(fg.path_through(args.focus, args.weight))
+    else:
+        cp = fg.critical_path(args.weight)
+        data, text = cp.as_dict(), critical_path_text(cp)
+    _print_json(data) if args.json else _print(text)
     return 0
 
 
@@ -241,7 +251,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .files import write_output
-    from .render import format_for, highlight_options
+    from .render import format_for, highlight_options, too_big_to_expand
 
     fmt = format_for(args.output, args.format)
     highlight = highlight_options(args.highlight)
@@ -250,7 +260,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     if fmt == "json":  # the node-link JSON, strict and encodable wherever it goes
         data = json_text(fg.to_node_link(), stream=_target(args.output)) + "\n"
     else:
-        data = fg.render(fmt, expand_loops=args.expand_loops, **highlight)
+        limit = {} if args.max_copies is None else {"max_copies": args.max_copies}
+        data = fg.render(fmt, expand_loops=args.expand_loops, **limit, **highlight)
+        big = too_big_to_expand(fg, args.max_copies) if args.expand_loops else {}
+        if big:
+            loops = ", ".join(f"{n} ({c} copies)" for n, c in big.items())
+            _note(
+                args,
+                f"--expand-loops: drew collapsed {loops}: over the limit of "
+                f"{args.max_copies or 300}; raise it with --max-copies {max(big.values())}",
+            )
     write_output(args.output, data)
     return 0
 
@@ -311,6 +330,12 @@ def _relatives(args: argparse.Namespace, down: bool) -> int:
     return 0
 
 
+def cmd_node(args: argparse.Namespace) -> int:
+    info = open_graph(args).describe(args.node)
+    _print_json(info.as_dict()) if args.json else _print(info.text())
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "show": cmd_show,
     "summary": cmd_summary,
@@ -324,6 +349,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fetch": cmd_fetch,
     "diff": cmd_diff,
     "watch": cmd_watch,
+    "node": cmd_node,
     "upstream": lambda a: _relatives(a, down=False),
     "downstream": lambda a: _relatives(a, down=True),
     "cache": cmd_cache,

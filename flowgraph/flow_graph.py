@@ -33,6 +33,9 @@ from .builder import build_graph
 from .changes import Diff
 from .compare import diff_graphs
 from .critical import CriticalPath, critical_path
+from .describe import NodeInfo, describe
+from .errors import NodeNotFoundError
+from .focus import Chain, around, path_through
 from .lint import lint
 from .model import Job
 from .render import node_link, render, to_dot, to_mermaid
@@ -76,6 +79,24 @@ class FlowGraph(GraphData):
             cache[node_id] = build(job)
         return cache[node_id]
 
+    def describe(self, node_id: str) -> NodeInfo:
+        """Everything about one node (:class:`~flowgraph.describe.NodeInfo`). ``parent/child``
+        goes inside the sub-workflow node ``parent`` when the bundle holds its child job."""
+        if node_id in self.graph:
+            return describe(self, node_id)
+        head, sep, rest = node_id.partition("/")
+        while sep:
+            if head in self.graph and self.graph.nodes[head].get("type") == "workflow":
+                inner = self.child(head)
+                if inner is not None:
+                    info = inner.describe(rest)
+                    info.parent = head if info.parent is None else f"{head}/{info.parent}"
+                    info.id = f"{head}/{info.id}"
+                    return info
+            more, sep, rest = rest.partition("/")
+            head = f"{head}/{more}"
+        raise NodeNotFoundError(node_id)
+
     # -- queries -----------------------------------------------------------------------------
     def upstream(self, node_id: str) -> list[str]:
         """Every node ``node_id`` depends on, directly or not (sorted ids)."""
@@ -86,6 +107,14 @@ class FlowGraph(GraphData):
         """Every node that depends on ``node_id``, directly or not (sorted ids)."""
         self.check(node_id)
         return sorted(nx.descendants(self.graph, node_id))
+
+    def around(self, node_id: str, depth: int | None = None) -> set[str]:
+        """The node, what it depends on and what depends on it, ``depth`` steps out."""
+        return around(self, node_id, depth)
+
+    def path_through(self, node_id: str, weight: str = "auto") -> Chain:
+        """The longest chain of dependencies through one node; see :mod:`flowgraph.focus`."""
+        return path_through(self, node_id, weight)
 
     def critical_path(self, weight: str = "auto") -> CriticalPath:
         """The longest chain of dependencies; see :func:`flowgraph.critical.critical_path`."""

@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 from ._text import one_line, seconds
 from ._timetext import slack_lines
-from .blocked import is_parked, root_causes
+from .blocked import blocked, is_parked, root_causes
 from .screen import ERROR_WIDTH, finite, job_end, not_loaded_nodes, shown_id, shown_text
-from .summary import cost_parts, cost_text
+from .summary import cost_parts, cost_text, fold_loops
 from .vocab import is_terminal_job_status
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from .critical import CriticalPath
     from .findings import Finding
     from .model import Job
-    from .summary import LoopSummary, Summary
+    from .summary import Summary
 
 __all__ = [
     "ERROR_WIDTH",
@@ -77,6 +77,8 @@ _WATCH_CHANGES_SHOWN = 20
 _NOT_LOADED_SHOWN = 3
 #: Nodes whose own job's error ``flowgraph show`` prints before ``... and N more``.
 _NODE_ERRORS_SHOWN = 3
+#: Node errors a summary names before "+N more".
+_NAMED = 10
 #: How a failed node's state reads before its error.
 _FAILED_WORDS = {"failure": "failed", "rejected": "was rejected"}
 
@@ -290,8 +292,7 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
         lines = [f"job {one_line(s.job_id)}: {status}, {s.nodes} node(s)"]
         lines.append("statuses: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.statuses.items()))
     lines.append("types: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.types.items()))
-    for loop in s.loops:
-        lines.append(_loop_line(loop))
+    lines += [loop.text() for loop in fold_loops(g, s.loops)]
     lines.append("outputs: " + (", ".join(map(one_line, s.outputs)) or "-"))
     detail = s.cost_detail or (g.cost().as_dict() if g is not None else None)
     cost = cost_parts(detail) if detail else []
@@ -305,25 +306,17 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
     if g is not None:
         meta = g.job.metadata
         lines += _error_lines("", "", meta.error, meta.hint)
-        for e in g.errors():
+        gates = [b.node for b in blocked(g) if is_parked(b)]
+        if gates:
+            names = ", ".join(shown_id(n) for n in gates[:_NAMED])
+            more = f" +{len(gates) - _NAMED} more" if len(gates) > _NAMED else ""
+            lines.append(f"parked: {names}{more} (`flowgraph show` has the call that resumes it)")
+        errors = g.errors()
+        for e in errors[:_NAMED]:
             lines += _error_lines("", f" ({shown_id(e.node)})", e.error, e.hint)
+        if len(errors) > _NAMED:
+            lines.append(f"... and {len(errors) - _NAMED} more failed node(s): flowgraph blocked")
     return "\n".join(lines) + "\n"
-
-
-def _loop_line(loop: LoopSummary) -> str:
-    """``loop each: 2 of 5 iteration(s) started: 1 processing / 1 success`` (a for-each with a
-    ``count``), else ``loop each: 3 iteration(s): 1 failure / 2 success (failed: 1)``."""
-    states = " / ".join(f"{v} {one_line(k)}" for k, v in loop.states.items())
-    if loop.declared is not None:
-        line = f"loop {one_line(loop.id)}: {loop.started} of {loop.declared} iteration(s) started"
-        line += f": {states}" if states else ""
-    else:
-        line = (
-            f"loop {one_line(loop.id)}: {loop.iterations} iteration(s): {states or 'not started'}"
-        )
-    if loop.failed_iterations:
-        line += f" (failed: {', '.join(map(str, loop.failed_iterations))})"
-    return line
 
 
 def _shown(value: object) -> str:

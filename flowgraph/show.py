@@ -51,9 +51,10 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
+from ._compact import SCREEN_LINES, focused, pick
 from ._graph import GraphData
 from ._resume import call_lines
-from ._text import one_line, seconds
+from ._text import clip, join_fields, one_line, seconds, wrap_parts
 from ._timetext import time_line
 from .report import ERROR_WIDTH, cost_parts, node_error_lines, not_loaded_text
 from .screen import Row, resume_call, show_data, shown_id, shown_ids, shown_time
@@ -121,6 +122,8 @@ def show_text(
     expand_loops: bool = False,
     width: int | None = 100,
     project_id: str | None = None,
+    view: str = "auto",
+    focus: set[str] | None = None,
 ) -> str:
     """The run as text for people: header, node table, node errors, parked gates, and a
     ``next:`` line.
@@ -129,32 +132,64 @@ def show_text(
     ``width`` bounds the table's lines (the resume calls are never cut); ``None`` cuts and
     wraps nothing (the CLI's choice when stdout is not a terminal), but the node errors, cut
     at :data:`~flowgraph.report.ERROR_WIDTH`; ``expand_loops`` lists every loop copy under its
-    iteration instead of one row per body template.
+    iteration instead of one row per body template. ``view``: ``auto`` fits a big run on one
+    screen (problems first, loops one row each, then a line saying what was left out; see
+    :mod:`flowgraph._compact`), ``all`` lists every row, ``problems`` only the problems.
+    ``focus``: only the rows of these nodes (:func:`flowgraph.focus.around`).
     """
     data = show_data(g, expand_loops=expand_loops, project_id=project_id)
+    if focus is not None:
+        data["rows"] = focused(data["rows"], focus)
     paint = _painter(color)
     limited = width is not None
     cols = max(width, 40) if width is not None else _UNLIMITED
-    lines = _header(data, paint, cols)
+    top = _header(data, paint, cols)
     if g.job.node_jobs and not g.job.definition:  # where the time went, in one line
-        lines.append(one_line(time_line(accounting(g))))
-    lines.append("")
+        top.append(one_line(time_line(accounting(g))))
+    table = _table(data["rows"], paint, cols, data["job"], capped=limited)
+    lines = _screen(data, top, table, paint, cols, limited, _GATES_SHOWN)
+    text = "\n".join(lines)
+    if view == "all" or (view == "auto" and (expand_loops or text.count("\n") < SCREEN_LINES)):
+        return text
+    # one screen: the problems first, each loop one row, then what fits (see _compact)
+    fixed = "\n".join(_screen(data, top, [], paint, cols, limited, 1)).count("\n") + 1
+    room = SCREEN_LINES - fixed - 2
+    for _ in range(3):  # a row's note may wrap: fewer rows until the table fits its room
+        rows, more = pick(data["rows"], room, problems_only=view == "problems")
+        table = _table(rows, paint, cols, data["job"], capped=limited)
+        if view == "problems" or len(table) <= room + 1 or room <= 1:
+            break
+        room -= len(table) - room - 1
+    return "\n".join(_screen(data, top, table + [more] * bool(more), paint, cols, limited, 1))
+
+
+def _screen(
+    data: dict[str, Any],
+    top: list[str],
+    table: list[str],
+    paint: Paint,
+    cols: int,
+    limited: bool,
+    gates: int,
+) -> list[str]:
+    """The screen's lines around the node ``table``."""
+    lines = [*top, ""]
     if data["order"] == "sorted":
         note = "note: the graph has a cycle, so rows are sorted by id (`flowgraph lint` names it)"
         lines.append(paint(note, "33"))
-    lines += _table(data["rows"], paint, cols, data["job"], capped=limited)
+    lines += table
     if any(r["kind"] == "body" for r in data["rows"]):
         lines.append(
             "(loops collapsed: one row per body template; --expand-loops lists every copy)"
         )
     lines += node_error_lines(data["errors"], cols if limited else ERROR_WIDTH, paint)
-    lines += _gates(data["gates"], paint)
+    lines += _gates(data["gates"], paint, gates)
     if data["findings"]:
         found = f"{data['findings']} structural finding(s) while building the graph"
         lines += ["", found + ": `flowgraph lint` lists them"]
     wrapped = textwrap.wrap(data["next"]["text"], cols - 6, break_on_hyphens=False) or [""]
     lines += ["", paint("next:", "1") + " " + wrapped[0], *("      " + w for w in wrapped[1:])]
-    return "\n".join(lines)
+    return lines
 
 
 def _header(data: dict[str, Any], paint: Paint, width: int) -> list[str]:
@@ -176,7 +211,7 @@ def _header(data: dict[str, Any], paint: Paint, width: int) -> list[str]:
         parts.append(f"nodes {data['nodes']}: {_counts(data['statuses'])}")
         if data["loops"]:
             parts.append(f"loops {data['loops']}")
-        lines += _join(parts, width)
+        lines += join_fields(parts, width)
         times = []
         if job["created_at"]:
             times.append(f"created {shown_time(job['created_at'])}")
@@ -187,7 +222,7 @@ def _header(data: dict[str, Any], paint: Paint, width: int) -> list[str]:
         cost = cost_parts(job["cost_detail"])
         if cost:
             times.append("cost " + cost[0])
-        lines += _join(times, width)
+        lines += join_fields(times, width)
         if len(cost) > 1:  # where the figure comes from: beside it, or on a line of its own
             if len(_ANSI.sub("", lines[-1])) + 1 + len(cost[1]) <= width:
                 lines[-1] += " " + cost[1]
@@ -214,10 +249,10 @@ def _header(data: dict[str, Any], paint: Paint, width: int) -> list[str]:
     return lines
 
 
-def _gates(gates: list[dict[str, Any]], paint: Paint) -> list[str]:
+def _gates(gates: list[dict[str, Any]], paint: Paint, shown: int = _GATES_SHOWN) -> list[str]:
     """The first gates parked for a person, each with the calls that resume it (never cut)."""
     lines: list[str] = []
-    for call in gates[:_GATES_SHOWN]:
+    for call in gates[:shown]:
         where = ""
         if call["loop"] is not None:
             where = f", {shown_id(call['loop'])} iteration {call['iteration']}"
@@ -226,8 +261,8 @@ def _gates(gates: list[dict[str, Any]], paint: Paint) -> list[str]:
             "waits for a person; resume it with:"
         )
         lines += ["", paint(title, "33;1"), *call_lines(call)]
-    if len(gates) > _GATES_SHOWN:
-        more = len(gates) - _GATES_SHOWN
+    if len(gates) > shown:
+        more = len(gates) - shown
         lines += [
             "",
             f"... and {more} more gate(s) parked; `flowgraph show --json` lists every call",
@@ -261,9 +296,9 @@ def _table(
     for r, c in zip(rows, cells, strict=True):
         state = r.get("state") or ""
         symbol = paint(SYMBOLS.get(state, _UNKNOWN), _COLORS.get(state, "35"))
-        shown = "  ".join(_clip(v, w).ljust(w) for v, w in zip(c, widths, strict=True))
+        shown = "  ".join(clip(v, w).ljust(w) for v, w in zip(c, widths, strict=True))
         line = symbol + "  " + shown
-        notes = _wrap(_note(r, rest, job), rest)
+        notes = wrap_parts(_note(r, rest, job), rest)
         cause = (r.get("blocked_by") or {}).get("reason", "")
         tint = "33" if cause in ("waiting-on-gate", *GATE_REASONS) else "31" if cause else ""
         if notes:
@@ -304,6 +339,8 @@ def _note(r: Row, width: int, job: dict[str, Any]) -> list[str]:
             parts.append("the job ended (job-ended)")
         else:
             parts.append(f"{shown_ids(b['causes'])} ({b['reason']})")
+    if r.get("running") is not None:
+        parts.append(f"running {seconds(r['running'])}")
     if r["kind"] == "loop" and r["state"] != "not-run":
         n, declared = r["iterations"], r.get("declared")
         counts = f": {_counts(r['iteration_states'])}" if n else ""
@@ -351,39 +388,8 @@ def _iterations(label: str, where: list[dict[str, Any]], parent: Any, width: int
 
 
 # -- small helpers ------------------------------------------------------------------------------
-def _join(parts: list[str], width: int) -> list[str]:
-    """Header fields two spaces apart, on as few lines of ``width`` as they fit."""
-    lines: list[str] = []
-    size = 0
-    for part in parts:
-        n = len(_ANSI.sub("", part))
-        if lines and size + 2 + n <= width:
-            lines[-1] += "  " + part
-            size += 2 + n
-        else:
-            lines.append(part)
-            size = n
-    return lines
-
-
-def _wrap(parts: list[str], width: int) -> list[str]:
-    """Note parts on as few lines of ``width`` as they fit; a part is never split."""
-    lines: list[str] = []
-    for part in parts:
-        part = _clip(part, width)
-        if lines and len(lines[-1]) + 2 + len(part) <= width:
-            lines[-1] += "; " + part
-        else:
-            lines.append(part)
-    return lines
-
-
 def _counts(states: dict[str, int]) -> str:
     return " / ".join(f"{k} {_WORDS.get(s, one_line(s))}" for s, k in states.items()) or "-"
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: max(0, n - 1)] + "…"
 
 
 def _job_symbol(status: str | None) -> str:

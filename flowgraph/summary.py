@@ -37,15 +37,22 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._text import one_line
+
+#: Failed iterations a loop line names before "+N more".
+_NAMED = 10
+
 if TYPE_CHECKING:
     from ._graph import GraphData
 
 __all__ = [
+    "LoopGroup",
     "LoopSummary",
     "Summary",
     "cost_parts",
     "cost_text",
     "declared_count",
+    "fold_loops",
     "iteration_state",
     "summarize",
 ]
@@ -136,6 +143,72 @@ def loop_summaries(fg: GraphData) -> list[LoopSummary]:
             )
         )
     return out
+
+
+@dataclass
+class LoopGroup:
+    """The copies of one nested for-each template, folded into one line (``flowgraph summary``):
+    ``copies`` copies of ``template`` (one per iteration of ``parent``), ``iterations`` started
+    in all, their ``states`` summed, and ``failed`` the failed iterations as ``(copy, index)``.
+    A top-level loop is a group of one copy: itself."""
+
+    template: str
+    parent: str | None
+    copies: int
+    iterations: int
+    states: dict[str, int]
+    failed: list[tuple[str, int]]
+    declared: int | None
+
+    def text(self) -> str:
+        """``loop each: 2 of 5 iteration(s) started: 1 processing / 1 success`` (a for-each
+        with a ``count``), else ``loop each: 3 iteration(s): 1 failure / 2 success; failed
+        iterations: #1``; a nested loop's copies in one line: ``loop inner: 40 copies (one
+        per outer iteration), 80 iteration(s): ...``. Failed iterations are named (``#1``), so
+        they never read as a count."""
+        states = " / ".join(f"{v} {one_line(k)}" for k, v in self.states.items())
+        line = f"loop {one_line(self.template)}: "
+        if self.copies > 1 or self.parent is not None:
+            where = f" (one per {one_line(self.parent)} iteration)" if self.parent else ""
+            line += f"{self.copies} cop{'ies' if self.copies != 1 else 'y'}{where}, "
+        if self.declared is not None:
+            line += f"{self.iterations} of {self.declared} iteration(s) started"
+            line += f": {states}" if states else ""
+        else:
+            line += f"{self.iterations} iteration(s): {states or 'not started'}"
+        if self.failed:
+            one = self.copies == 1
+            named = [f"#{i}" if one else f"{one_line(c)} #{i}" for c, i in self.failed]
+            more = f" +{len(named) - _NAMED} more" if len(named) > _NAMED else ""
+            line += f"; failed iterations: {', '.join(named[:_NAMED])}{more}"
+        return line
+
+
+def fold_loops(fg: GraphData | None, loops: list[LoopSummary]) -> list[LoopGroup]:
+    """``loops`` with the copies of each nested for-each folded into one :class:`LoopGroup`
+    (a 10,000-node run has hundreds of copies of an inner loop: one line, not hundreds);
+    without the graph each loop is its own group."""
+    nodes = fg.graph.nodes if fg is not None else {}
+    groups: dict[str, LoopGroup] = {}
+    for lp in loops:
+        template = nodes[lp.id].get("template") if lp.id in nodes else None
+        key = template if template is not None else lp.id
+        group = groups.get(key)
+        if group is None:
+            parent = nodes[lp.id].get("loop_node_id") if template is not None else None
+            parent = nodes[parent].get("template") or parent if parent is not None else None
+            group = LoopGroup(key, parent, 0, 0, {}, [], 0)
+            groups[key] = group
+        group.copies += 1
+        group.iterations += lp.iterations
+        for state, k in lp.states.items():
+            group.states[state] = group.states.get(state, 0) + k
+        group.failed += [(lp.id, i) for i in lp.failed_iterations]
+        if group.declared is not None:
+            group.declared = None if lp.declared is None else group.declared + lp.declared
+    for group in groups.values():
+        group.states = dict(sorted(group.states.items()))
+    return list(groups.values())
 
 
 def declared_count(fg: GraphData, loop_id: str) -> int | None:

@@ -307,7 +307,7 @@ def test_loops_nest_at_most_64_deep_so_every_reader_stays_shallow() -> None:
     assert cut[0].message == ("for-each 't0063': loopBodyNodeIds entries ignored: 't0064' "
                               "(a for-each nested more than 64 deep)")
     assert len(cut) == 31
-    assert len(show_text(fg, width=None).splitlines()) > 2000
+    assert len(show_text(fg, width=None, view="all").splitlines()) > 2000
     render(fg, "dot"), render(fg, "mermaid")
     # 5000 loop copies, each spawned by the one before
     flow = [{"id": "c0", "type": "for-each", "loopBodyNodeIds": ["t"]},

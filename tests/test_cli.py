@@ -283,7 +283,7 @@ def test_a_stdout_that_is_not_utf8_never_raises(name: str, node: str) -> None:
 def test_timeout_is_an_option_of_every_command_that_takes_a_job_id() -> None:
     parser = build_parser()
     for name in SOURCE_COMMANDS:
-        extra = {"diff": ["b.json"], "upstream": ["n"], "downstream": ["n"], "render": ["-o", "-"],
+        extra = {"diff": ["b.json"], "node": ["n"], "upstream": ["n"], "downstream": ["n"], "render": ["-o", "-"],
                  "fetch": ["-o", "-"]}.get(name, [])
         args = parser.parse_args([name, "job_1", *extra, "--timeout", "2.5"])
         assert args.timeout == 2.5, name

@@ -160,7 +160,7 @@ def test_quiet_silences_the_progress_bar_and_notes(
 # -- 3. --json ----------------------------------------------------------------------------------
 def test_every_command_that_prints_data_takes_json() -> None:
     parser = build_parser()
-    extra = {"diff": ["b.json"], "upstream": ["n"], "downstream": ["n"], "fetch": ["-o", "x.json"]}
+    extra = {"diff": ["b.json"], "node": ["n"], "upstream": ["n"], "downstream": ["n"], "fetch": ["-o", "x.json"]}
     for name in SOURCE_COMMANDS:
         if name == "render":  # writes files; its json is a --format
             continue
@@ -202,6 +202,7 @@ def test_fetch_json_says_what_was_saved(api: ApiServer, capsys: pytest.CaptureFi
 def test_watch_json_is_one_object_a_line(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
     running = json.loads(json.dumps(PARKED["job"]))
     done = json.loads(json.dumps(running))
+    running["metadata"]["flow"][1]["status"] = "processing"  # not parked yet: gen still runs
     done["status"] = "success"
     for node in done["metadata"]["flow"]:
         node["status"] = "success"
@@ -215,7 +216,7 @@ def test_watch_json_is_one_object_a_line(api: ApiServer, capsys: pytest.CaptureF
     assert (first["job_id"], first["status"], second["status"]) == (OTHER_JOB_ID, "in-progress", "success")
     assert {"node": "approve", "old": "pending", "new": "success"} in second["changes"]
     assert end["blocked"] == [] and end["critical_path"]["weight"] == "hops"
-    assert end["critical_path_error"] is None
+    assert end["critical_path_error"] is None and end["outcome"] == "success"
 
 
 @pytest.mark.parametrize(("argv", "shape"), [

@@ -79,21 +79,71 @@ def test_node_job_that_fails_to_load_leaves_the_graph_usable(
     assert "gen" in cp.unknown and fg.summary().not_loaded == 1
 
 
-def test_watch_ends_by_itself(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
-    running = json.loads(json.dumps(PARKED["job"]))
-    done = json.loads(json.dumps(running))
-    done["status"] = "success"
-    for node in done["metadata"]["flow"]:
-        node["status"] = "success"
-    job_id = running["jobId"]
-    api.route(f"/v1/jobs/{job_id}", Reply(body={"job": running}), Reply(body={"job": running}),
+def _states(status: str, **nodes: str) -> dict[str, Any]:
+    """The parked example's job with ``status`` and some node statuses changed."""
+    job = json.loads(json.dumps(PARKED["job"]))
+    job["status"] = status
+    for node in job["metadata"]["flow"]:
+        node["status"] = nodes.get(node["id"], node["status"])
+    return job
+
+
+RUNNING = _states("in-progress", gen="processing")
+
+
+def test_watch_ends_by_itself_on_success(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    done = _states("success", gen="success", approve="success", upscale="success",
+                   **{"remove-bg": "success"})
+    job_id = RUNNING["jobId"]
+    api.route(f"/v1/jobs/{job_id}", Reply(body={"job": RUNNING}), Reply(body={"job": RUNNING}),
               Reply(body={"job": done}))
-    code, out, _ = run(capsys, "watch", job_id, "--interval", "0")
+    code, out, _ = run(capsys, "watch", job_id, "--interval", "0", "--exit-status")
     assert code == 0
-    assert out.count("change(s)") == 3
+    lines = out.splitlines()
+    assert lines[0] == f"watching {job_id} (Ctrl-C to stop)"
+    assert lines[1] == f"job {job_id}  workflow wflow_product_shots"  # the one screen first
+    assert out.count("change(s)") == 1  # then only changes: the second poll changed nothing
+    assert [x[9:] for x in lines if x.endswith("change(s)")] == ["success 40%, 4 change(s)"]
     assert "  approve: pending -> success" in out
-    assert "job success" in out and "nothing is blocked" in out
+    assert "job success" in lines and "nothing is blocked" in lines
     assert "critical path (hops)" in out
+    assert len(api.requests) == 3
+
+
+def test_watch_ends_on_failure_with_exit_status_1(
+        api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    failed = _states("failure", gen="failure")
+    job_id = RUNNING["jobId"]
+    api.route(f"/v1/jobs/{job_id}", Reply(body={"job": RUNNING}), Reply(body={"job": failed}))
+    code, out, _ = run(capsys, "watch", job_id, "--interval", "0", "--exit-status")
+    assert code == 1
+    assert "  gen: processing -> failure" in out and "job failure" in out
+    code, _, _ = run(capsys, "watch", job_id, "--interval", "0", "--no-cache")
+    assert code == 0  # without --exit-status a watch that ends is a success
+
+
+def test_watch_stops_at_a_parked_gate_with_the_resume_call(
+        api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    job_id = RUNNING["jobId"]
+    parked = _states("in-progress")
+    api.route(f"/v1/jobs/{job_id}", Reply(body={"job": RUNNING}), Reply(body={"job": parked}),
+              Reply(body={"job": RUNNING}))
+    code, out, _ = run(capsys, "watch", job_id, "--interval", "0", "--exit-status")
+    assert code == 1
+    assert len(api.requests) == 2  # it ended by itself: no third poll
+    assert "  gen: processing -> success" in out
+    assert "job in-progress: stopped at a gate that waits for a person" in out
+    assert "gate approve: resume it with:" in out
+    assert '"nodeId": "approve", "workflowJobId": "job_r3Vq8ApprovalParked"' in out
+
+
+def test_watch_and_fetch_refuse_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(example("approval-parked.json"))
+    for argv in (["watch", path], ["fetch", path, "-o", "-"]):
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert err == (f"flowgraph {argv[0]}: error: flowgraph {argv[0]} needs a job id, not a "
+                       f"file: {path!r} is already saved (flowgraph show {path!r} reads it)\n")
 
 
 def test_api_errors_are_one_line(api: ApiServer, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,3 +190,18 @@ def test_timeout_bounds_the_whole_request(api: ApiServer, capsys: pytest.Capture
     started = time.monotonic()
     code, _, err = run(capsys, "watch", JOB_ID, "--timeout", "0.5", "--interval", "0")
     assert time.monotonic() - started < 3 and code == 2 and "0.5 s deadline" in err
+
+
+def test_watch_on_a_terminal_redraws_a_progress_line(
+        api: ApiServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    failed = _states("failure", gen="failure")
+    job_id = RUNNING["jobId"]
+    api.route(f"/v1/jobs/{job_id}", Reply(body={"job": RUNNING}), Reply(body={"job": failed}))
+    code, out, _ = run(capsys, "watch", job_id, "--interval", "0", "--exit-status")
+    assert code == 1
+    assert out.count("\r\x1b[K") == 4  # before and after each poll's text
+    assert "in-progress [########------------] 40%  1 ok / 1 running / 3 pending" in out
+    assert "failure [########------------] 40%  1 ok / 1 failed / 3 pending" in out

@@ -189,9 +189,9 @@ def test_runs_slower_node_changes_the_critical_path_total_reported_first(job_dat
     assert d.durations == [DurationChange("upscale", 32.0, 92.0, 60.0)]
     assert not d.structural and d.statuses == [] and d.job_status is None
     assert d.text() == (
-        "~ critical path (duration): 133.5s -> 193.5s (+60.0s)\n"
+        "~ critical path (duration): 2m13s -> 3m13s (+1m00s)\n"
         "    path: prompt > gen > approve > upscale > remove-bg\n"
-        "~ duration upscale: 32.0s -> 92.0s (+60.0s)\n"
+        "~ duration upscale: 32.0s -> 1m32s (+1m00s)\n"
     )
     assert d.as_dict()["critical_path"] == {
         "weight": "duration", "changed": True,
@@ -209,10 +209,10 @@ def test_runs_new_bottleneck_changes_the_path_nodes(job_data: Any) -> None:
     assert (d.critical_path.after, d.critical_path.total_after) == (["prompt", "thumb"], 206.0)
     lines = d.text().splitlines()
     assert lines == [
-        "~ critical path (duration): 133.5s -> 206.0s (+72.5s)",
+        "~ critical path (duration): 2m13s -> 3m26s (+1m12s)",
         "    before: prompt > gen > approve > upscale > remove-bg",
         "    after:  prompt > thumb",
-        "~ duration thumb: 6.00s -> 201.0s (+195.0s)",
+        "~ duration thumb: 6.0s -> 3m21s (+3m15s)",
         "~ job status: success -> failure",
         "~ status remove-bg: success -> failure",
     ]

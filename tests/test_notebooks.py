@@ -8,6 +8,7 @@ Refresh a notebook after an intended change of output:
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ KEY_OUTPUTS: dict[str, dict[str, list[str]]] = {
     "debug-stuck-run.ipynb": {
         "load": ["job='job_F0rEachFailedCopy'", "status: failure",
                  "error:  Node render-Lm2p failed: NSFW content detected"],
-        "summary": ["loop each-style: 3 iteration(s)", "(failed: 1)"],
+        "summary": ["loop each-style: 3 iteration(s)", "failed iterations: #1"],
         "show": ["✗    ↳ render", "failed: iteration 1 (render-Lm2p)",
                  "contact-sheet  transform", "render-Lm2p (failed-upstream)",
                  "next: fix the failed node render-Lm2p (each-style iteration 1)"],
@@ -91,6 +92,8 @@ def test_notebook_runs_and_matches_its_saved_outputs(
     path: Path, kernel_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_dir))
+    # the kernel imports this checkout's flowgraph, not an installed copy (a worktree's venv)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))))
     monkeypatch.delenv("NO_COLOR", raising=False)
     saved = nbformat.read(path, as_version=4)
     for cell in saved.cells:

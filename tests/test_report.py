@@ -261,7 +261,7 @@ def test_summary_text_says_how_many_iterations_of_a_counted_loop_started() -> No
     assert loops == ["loop variations: 2 of 5 iteration(s) started: 1 processing / 1 success"]
     # a loop over its array input: as before
     fg = flowgraph.graph(example("foreach-failed.json"))
-    assert "loop each-style: 3 iteration(s): 1 failure / 2 success (failed: 1)" in (
+    assert "loop each-style: 3 iteration(s): 1 failure / 2 success; failed iterations: #1" in (
         summary_text(fg.summary()).splitlines())
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "is_job_id",
     "open_source",
     "parse_age",
+    "require_job_id",
     "watch",
 ]
 
@@ -149,6 +150,24 @@ def is_job_id(source: str) -> bool:
     return (
         bool(_JOB_ID.match(source)) and not source.endswith(".json") and not os.path.exists(source)
     )
+
+
+def require_job_id(source: str, command: str) -> None:
+    """Raise :class:`~flowgraph.errors.SourceError` unless ``source`` is a job id
+    (:func:`is_job_id`): ``watch`` and ``fetch`` talk to the API, and a file has nothing to
+    poll or fetch.
+
+    >>> require_job_id("examples/x.json", "watch")
+    Traceback (most recent call last):
+    ...
+    flowgraph.errors.SourceError: flowgraph watch needs a job id, not a file: 'examples/x.json' is already saved (flowgraph show 'examples/x.json' reads it)
+    """  # noqa: E501
+    if not is_job_id(source):
+        shown = repr(source[:80])
+        raise SourceError(
+            f"flowgraph {command} needs a job id, not a file: {shown} is already saved "
+            f"(flowgraph show {shown} reads it)"
+        )
 
 
 def open_source(

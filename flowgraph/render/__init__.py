@@ -48,6 +48,7 @@ __all__ = [
     "render",
     "to_dot",
     "to_mermaid",
+    "too_big_to_expand",
 ]
 
 #: What :func:`render` can produce.
@@ -80,6 +81,22 @@ def format_for(path: str, format: str | None = None) -> str:
             f"cannot tell the format of {path!r}: use --format {'|'.join(FORMATS)}"
         )
     return fmt
+
+
+def too_big_to_expand(g: GraphData, max_copies: int | None = None) -> dict[str, int]:
+    """The top-level loops ``expand_loops`` still draws collapsed: more copies than
+    ``max_copies`` (default :data:`~flowgraph.render.scene.MAX_COPIES`), with their counts.
+
+    >>> import flowgraph
+    >>> too_big_to_expand(flowgraph.graph("examples/foreach-failed.json"), 2)
+    {'each-style': 6}
+    """
+    from ._loops import Families
+    from .scene import MAX_COPIES
+
+    limit = MAX_COPIES if max_copies is None else max_copies
+    fam = Families(g, True, limit)
+    return {r: c for r, c in sorted(fam.copies_in.items()) if c > limit}
 
 
 def highlight_options(text: str) -> dict[str, bool]:
@@ -117,7 +134,8 @@ def _dot(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> b
 
 
 def _mermaid(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> bytes:
-    return to_mermaid(g, expand_loops=bool(options.get("expand_loops", False))).encode()
+    keys = ("expand_loops", "highlight_critical", "highlight_blocked")
+    return to_mermaid(g, **{k: bool(options.get(k, False)) for k in keys}).encode()
 
 
 def _json(g: GraphData, _fmt: str, _options: dict[str, Any], _timeout: float) -> bytes:

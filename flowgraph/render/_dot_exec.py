@@ -26,7 +26,8 @@ DEFAULT_TIMEOUT = 30.0
 INSTALL_HINT = (
     "install Graphviz: `make demo` or `make test` install it, "
     "or run `apt-get install graphviz` (macOS: `brew install graphviz`); "
-    "`render(fg, 'dot')` and 'mermaid' work without it"
+    "without it `flowgraph render --format dot|mermaid` (and `render(fg, 'dot')`, 'mermaid') "
+    "work"
 )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._text import clean
-from .scene import Box, Cluster, build_scene
+from .scene import Box, Cluster, Scene, build_scene
 from .styles import STATES
 
 if TYPE_CHECKING:
@@ -75,7 +75,13 @@ def _node(box: Box) -> str:
     return f'{box.id}{opening}"{label}"{closing}'
 
 
-def to_mermaid(g: GraphData, *, expand_loops: bool = False) -> str:
+def to_mermaid(
+    g: GraphData,
+    *,
+    expand_loops: bool = False,
+    highlight_critical: bool = False,
+    highlight_blocked: bool = False,
+) -> str:
     """The run as Mermaid ``flowchart LR`` text (deterministic, ends with a newline).
 
     >>> import flowgraph
@@ -85,7 +91,12 @@ def to_mermaid(g: GraphData, *, expand_loops: bool = False) -> str:
     >>> '2 ok / 1 failed<br/>failed: iteration 1' in text
     True
     """
-    scene = build_scene(g, expand_loops=expand_loops)
+    scene = build_scene(
+        g,
+        expand_loops=expand_loops,
+        highlight_critical=highlight_critical,
+        highlight_blocked=highlight_blocked,
+    )
     out = ["flowchart LR"]
     by_cluster: dict[object, list[Box]] = {}
     for box in scene.boxes:
@@ -126,4 +137,32 @@ def to_mermaid(g: GraphData, *, expand_loops: bool = False) -> str:
         out.append(f"  classDef st_{name} fill:{s.fill},stroke:{s.stroke},color:{s.font}{dash}")
         members = [b.id for b in scene.boxes if b.state == name]
         out.append(f"  class {','.join(members)} st_{name}")
-    return "\n".join(out) + "\n"
+    return "\n".join(out + _highlights(scene)) + "\n"
+
+
+#: ``--highlight``'s marks as Mermaid classes: the critical path, blocked nodes, root causes.
+_MARKS = {
+    "critical": "stroke:#d32f2f,stroke-width:4px",
+    "blocked": "stroke:#ef6c00,stroke-width:3px,stroke-dasharray:6 3",
+    "root": "stroke:#b71c1c,stroke-width:4px",
+}
+
+
+def _highlights(scene: Scene) -> list[str]:
+    """The ``classDef``/``class``/``linkStyle`` lines of the scene's highlights."""
+    out = []
+    groups = {
+        "critical": [b.id for b in scene.boxes if b.critical],
+        "blocked": [b.id for b in scene.boxes if b.mark == "blocked"],
+        "root": [b.id for b in scene.boxes if b.mark == "root"],
+    }
+    for name, members in groups.items():
+        if members:
+            out += [
+                f"  classDef hl_{name} {_MARKS[name]}",
+                f"  class {','.join(members)} hl_{name}",
+            ]
+    links = [str(i) for i, link in enumerate(scene.links) if link.critical]
+    if links:
+        out.append(f"  linkStyle {','.join(links)} stroke:#d32f2f,stroke-width:3px")
+    return out

@@ -24,7 +24,8 @@ def test_render_text_formats_and_option_checks() -> None:
     fg = flowgraph.graph(example("nested-loops.json"))
     assert render(fg, "dot", expand_loops=True).decode() == to_dot(fg, expand_loops=True).source
     assert render(fg, "mermaid", expand_loops=True).decode() == to_mermaid(fg, expand_loops=True)
-    assert render(fg, "mermaid", **ALL_ON) == render(fg, "mermaid")
+    # Mermaid honours --highlight (it ignored it): the same marks as to_mermaid's options
+    assert render(fg, "mermaid", **ALL_ON).decode() == to_mermaid(fg, **ALL_ON) != to_mermaid(fg)
     doc = render(fg, "json")
     assert json.loads(doc) == fg.to_node_link() and doc.endswith(b"}\n")
     assert fg.render("dot", legend=False) == render(fg, "dot", legend=False)
