@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from .._text import one_line, seconds
+from .._text import clip, one_line, seconds
 from ._spans import on_path, rows, spans_by_node, spans_of
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def to_gantt(fg: GraphData) -> str:
         label = lane.lane if not lane.group else _lane_label(lane.group, lane.lane, lane.nodes)
         out.append(
             f'<g class="row" data-row={quoteattr(label)}>'
-            f'<text x="4" y="{y + _BAR - 2}">{escape(_cut(label))}</text>'
+            f'<text x="4" y="{y + _BAR - 2}">{escape(clip(one_line(label), 30))}</text>'
         )
         for n in lane.nodes:
             mark = " critical" if n in critical else ""
@@ -109,8 +109,3 @@ def _lane_label(loop: str, lane: str, nodes: tuple[str, ...]) -> str:
     if len(nodes) == 1:
         return nodes[0] if nodes[0] == lane else f"{loop} [{lane}] {nodes[0]}"
     return f"{loop} [{lane}] ({len(nodes)} nodes)"
-
-
-def _cut(text: str, width: int = 30) -> str:
-    text = one_line(text)
-    return text if len(text) <= width else text[: width - 1] + "\u2026"

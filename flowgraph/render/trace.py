@@ -36,6 +36,7 @@ def trace_events(fg: GraphData) -> dict[str, Any]:
     pids: dict[str, int] = {"": 1}
     tids: dict[tuple[int, str], int] = {}
     threads: dict[int, int] = {}  # pid -> its number of threads so far
+    info: dict[str, dict[str, Any]] = {}  # node -> its slices' args (the path reuses them)
 
     def name(ph: str, pid: int, tid: int | None, what: str, value: str) -> None:
         event: dict[str, Any] = {"ph": ph, "name": what, "pid": pid, "args": {"name": value}}
@@ -58,14 +59,14 @@ def trace_events(fg: GraphData) -> dict[str, Any]:
                 tids[key] = threads[pid] = threads.get(pid, 0) + 1
                 label = f"iteration {nodes_lane}" if row.group else n
                 name("M", pid, tids[key], "thread_name", label)
-            args = details(fg, n)
+            args = info[n] = details(fg, n)
             for s in by_node[n]:
                 slices.append(_slice(n, s.kind, s.start, s.end, pid, tids[key], args))
     for n in on_path(fg):
         spans = by_node.get(n)
         if spans:
             start, end = min(s.start for s in spans), max(s.end for s in spans)
-            slices.append(_slice(n, "critical", start, end, 0, 0, details(fg, n)))
+            slices.append(_slice(n, "critical", start, end, 0, 0, info[n]))
     slices.sort(key=lambda e: (e["ts"], e["pid"], e["tid"], -e["dur"], e["name"]))
     other = {"job_id": fg.job.job_id, "begin": tl.begin.isoformat() if tl.begin else None}
     return {"traceEvents": meta + slices, "displayTimeUnit": "ms", "otherData": other}

@@ -509,16 +509,21 @@ def test_a_10k_node_run_renders_collapsed_and_readable() -> None:
     assert len(to_mermaid(fg).splitlines()) < 40
 
 
-def test_a_big_picture_asks_dot_for_a_quicker_layout() -> None:
-    chain = [
+def _chain(prefix: str, length: int, digits: int) -> list[dict[str, Any]]:
+    """``length`` successful model steps, each depending on the one before."""
+    return [
         {
-            "id": f"s{i:03d}",
+            "id": f"{prefix}{i:0{digits}d}",
             "type": "model",
             "status": "success",
-            **({"dependsOn": [f"s{i - 1:03d}"]} if i else {}),
+            **({"dependsOn": [f"{prefix}{i - 1:0{digits}d}"]} if i else {}),
         }
-        for i in range(160)
+        for i in range(length)
     ]
+
+
+def test_a_big_picture_asks_dot_for_a_quicker_layout() -> None:
+    chain = _chain("s", 160, 3)
     assert "nslimit=2" in to_dot(run(chain)).source
     assert "nslimit" not in to_dot(run(chain[:100])).source
 
@@ -526,16 +531,7 @@ def test_a_big_picture_asks_dot_for_a_quicker_layout() -> None:
 @pytest.mark.dot
 def test_a_very_big_picture_has_straight_edges_and_still_renders() -> None:
     # 6 lanes of 70 steps: 420 boxes, above the straight-edge threshold
-    flow = [
-        {
-            "id": f"l{lane}s{i:02d}",
-            "type": "model",
-            "status": "success",
-            **({"dependsOn": [f"l{lane}s{i - 1:02d}"]} if i else {}),
-        }
-        for lane in range(6)
-        for i in range(70)
-    ]
+    flow = [step for lane in range(6) for step in _chain(f"l{lane}s", 70, 2)]
     source = to_dot(run(flow), legend=False).source
     assert "splines=line" in source
     assert "splines" not in to_dot(run(flow[:300]), legend=False).source

@@ -86,8 +86,7 @@ def test_format_for_says_how_to_pick_a_format(path: str, given: str | None) -> N
     with pytest.raises(FlowgraphError) as err:
         format_for(path, given)
     assert str(err.value) == (
-        f"cannot tell the format of {path!r}: "
-        "use --format svg|png|pdf|dot|mermaid|json|trace|gantt"
+        f"cannot tell the format of {path!r}: use --format svg|png|pdf|dot|mermaid|json|trace|gantt"
     )
 
 

@@ -34,8 +34,15 @@ def _hostile() -> dict[str, Any]:
         node["jobId"] = f"job_{i}"
         node["status"] = "success"
         history = [("pending", 2 * i), ("in-progress", 2 * i + 1), ("success", 2 * i + 2)]
-        jobs[f"job_{i}"] = {"job": {"jobId": f"job_{i}", "status": "success", "statusHistory": [
-            {"status": s, "date": f"2026-11-20T09:00:{t:02d}.000Z"} for s, t in history]}}
+        jobs[f"job_{i}"] = {
+            "job": {
+                "jobId": f"job_{i}",
+                "status": "success",
+                "statusHistory": [
+                    {"status": s, "date": f"2026-11-20T09:00:{t:02d}.000Z"} for s, t in history
+                ],
+            }
+        }
     bundle["nodeJobs"] = jobs
     return bundle
 
@@ -68,8 +75,9 @@ def test_the_trace_has_its_keys_and_one_slice_per_running_span(path: Path) -> No
 
 def test_loop_copies_are_a_process_per_loop_and_a_thread_per_iteration() -> None:
     doc = json.loads(flowgraph.graph(TIMED[2]).render("trace"))
-    names = {(e["pid"], e.get("tid")): e["args"]["name"] for e in doc["traceEvents"]
-             if e["ph"] == "M"}
+    names = {
+        (e["pid"], e.get("tid")): e["args"]["name"] for e in doc["traceEvents"] if e["ph"] == "M"
+    }
     gen = {e["name"]: (e["pid"], e["tid"]) for e in doc["traceEvents"] if e.get("cat") == "running"}
     assert names[(gen["gen-0"][0], None)] == "loop loop"
     assert names[gen["gen-0"]] == "iteration 0" and names[gen["gen-1"]] == "iteration 1"
@@ -135,7 +143,13 @@ def test_many_loop_copies_share_a_row_per_iteration(monkeypatch: pytest.MonkeyPa
     fg = flowgraph.graph(TIMED[2])
     rows = ET.fromstring(gantt.to_gantt(fg)).iter(SVG + "g")
     assert [r.get("data-row") for r in rows if r.get("class") == "row"] == [
-        "prep", "gen-0", "gen-1", "collect", "approve", "final"]
+        "prep",
+        "gen-0",
+        "gen-1",
+        "collect",
+        "approve",
+        "final",
+    ]
     monkeypatch.setattr(gantt, "COLLAPSE_ABOVE", 1)
     root = ET.fromstring(gantt.to_gantt(fg))
     labels = [r.get("data-row") for r in root.iter(SVG + "g") if r.get("class") == "row"]
