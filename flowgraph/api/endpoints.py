@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import DEFAULT_BUNDLE_DEPTH, DEFAULT_FETCH_WORKERS, DEFAULT_WATCH_INTERVAL
 from ..errors import ConfigurationError, FlowgraphError, PayloadError
+from ._messages import clean, cut, printable
 from .cache import JobCache, is_finished
 
 if TYPE_CHECKING:
@@ -76,21 +77,17 @@ def _check_id(value: object, what: str) -> str:
     """
     if not isinstance(value, str) or not value.strip():
         simple = value is None or isinstance(value, (str, bytes, int, float))
-        got = _cut(repr(value), 80) if simple else f"a {type(value).__name__}"
+        got = cut(repr(value), 80) if simple else f"a {type(value).__name__}"
         raise ConfigurationError(f"{what} must be a non-empty string, got {got}")
     if value in (".", ".."):
         # requests un-escapes %2E, and a dot segment would climb the URL path
         raise ConfigurationError(f"{what} {value!r} is not a valid id")
-    if value.encode("utf-8", "surrogatepass") != value.encode("utf-8", "replace"):
+    if printable(value) != value:
         raise ConfigurationError(
-            f"{what} {_cut(repr(value), 80)} is not valid Unicode text (a lone surrogate), "
+            f"{what} {cut(repr(value), 80)} is not valid Unicode text (a lone surrogate), "
             "so it cannot be sent"
         )
     return value
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _segment(value: str) -> str:
@@ -143,8 +140,7 @@ def _cached_job(client: Client, job_id: str, cache: JobCache | None) -> dict[str
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 500 else text[:497] + "..."
+    return cut(clean(str(exc)), 500) or type(exc).__name__
 
 
 def _new_bundle(job: dict[str, Any]) -> dict[str, Any]:
