@@ -19,7 +19,7 @@ from ._graph import GraphData, adjacency
 from .blocked import failed_by_iteration
 from .order import keyed_order
 from .summary import declared_count, iteration_state
-from .timing import job_times, parse_time
+from .timing import first_time, job_times, parse_time
 from .vocab import GATE_REASONS, GATE_TYPES
 
 if TYPE_CHECKING:
@@ -135,9 +135,8 @@ class Rows:
             created, began, _ = job_times(child)
             start = began or created
         node = self.nodes[n].get("node")
-        for key in ("startedAt", "createdAt") if start is None and node is not None else ():
-            value = node.extra.get(key) if node is not None else None
-            start = start or (parse_time(value) if isinstance(value, str) else None)
+        if start is None and node is not None:
+            start = first_time(node.extra, ("startedAt", "createdAt"))
         return max(0.0, (now - start).total_seconds()) if start is not None else None
 
     def blocked_by(self, n: str) -> dict[str, Any] | None:

@@ -50,8 +50,8 @@ from typing import TYPE_CHECKING, Any
 from ._graph import adjacency
 from ._text import one_line
 from .order import around_cycles, execution_order
-from .timing import parse_time
-from .vocab import GATE_REASONS, GATE_TYPES, TERMINAL_JOB_STATUSES, is_terminal_job_status
+from .timing import ended_at_of, parse_time
+from .vocab import GATE_REASONS, GATE_TYPES, is_terminal_job_status
 
 if TYPE_CHECKING:
     from ._graph import GraphData, NodeAttrs
@@ -341,20 +341,11 @@ def _ended_message(end: str, gate: str | None, status: str | None) -> str:
 
 
 def _end_text(job: Job) -> str:
-    """``canceled at 2026-11-20 09:04:00 UTC``: the job's end status and time when known (the
-    last ``statusHistory`` entry with that status, else ``updatedAt``)."""
+    """``canceled at 2026-11-20 09:04:00 UTC``: the job's end status and time when known (from
+    :func:`~flowgraph.timing.ended_at_of`)."""
     status = one_line(job.status)
-    when = None
-    for change in reversed(job.status_history):
-        if change.status in TERMINAL_JOB_STATUSES:
-            when = parse_time(change.date)
-            if when is not None and change.status == job.status:
-                break
-    if when is None:
-        when = parse_time(job.updated_at)
-    if when is None:
-        return status
-    return f"{status} at {when:%Y-%m-%d %H:%M:%S} UTC"
+    when = parse_time(ended_at_of(job))
+    return f"{status} at {when:%Y-%m-%d %H:%M:%S} UTC" if when else status
 
 
 def failed_by_iteration(g: GraphData, n: str) -> bool:

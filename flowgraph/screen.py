@@ -30,8 +30,8 @@ from ._resume import resume_call
 from ._rows import Row, Rows, ranked
 from ._text import one_line
 from .blocked import Blocked, blocked, failed_by_iteration
-from .timing import job_timing, parse_time
-from .vocab import GATE_REASONS, TERMINAL_JOB_STATUSES, is_terminal_job_status
+from .timing import ended_at_of, job_timing, parse_time
+from .vocab import GATE_REASONS, is_terminal_job_status
 
 if TYPE_CHECKING:
     from .model import Job
@@ -323,14 +323,6 @@ def finite(value: float | None) -> float | None:
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value if math.isfinite(value) else None
-
-
-def ended_at_of(job: Job) -> str | None:
-    """When a job ended: its ``statusHistory``'s first terminal entry, else ``updatedAt``."""
-    for change in job.status_history:
-        if change.status in TERMINAL_JOB_STATUSES and change.date:
-            return change.date
-    return job.updated_at
 
 
 def shown_time(text: str | None) -> str | None:

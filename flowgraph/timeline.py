@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._graph import adjacency
 from .order import execution_order
-from .timing import job_times, parse_time
+from .timing import first_time, job_times, parse_time
 from .vocab import GATE_TYPES, TERMINAL_JOB_STATUSES
 
 if TYPE_CHECKING:
@@ -92,15 +92,6 @@ class Accounting:
             "idle": self.idle,
         }
         return {**out, "note": self.note} if self.note else out
-
-
-def _first(extra: dict[str, Any], keys: tuple[str, ...]) -> datetime | None:
-    for key in keys:
-        value = extra.get(key)
-        when = parse_time(value) if isinstance(value, str) else None
-        if when is not None:
-            return when
-    return None
 
 
 def _run_bounds(job: Job, seen: list[datetime]) -> tuple[datetime | None, datetime | None]:
@@ -187,12 +178,12 @@ def _gate_spans(
         d = nodes[n]
         if d.get("role") == "node" and d.get("type") in GATE_TYPES:
             extra = d["node"].extra
-            own = _first(extra, _OWN_START)
+            own = first_time(extra, _OWN_START)
             ready = own if own is not None else ready
             if ready is not None:
                 waits[n] = ready
             finish[n] = None  # set below, once its wait's end is known
-            stop = _first(extra, _OWN_END) or _release(n, succ, times, {}) or end
+            stop = first_time(extra, _OWN_END) or _release(n, succ, times, {}) or end
             finish[n] = max(stop, ready) if ready is not None else None
         else:
             finish[n] = ready

@@ -13,13 +13,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from .model import Job
 from .vocab import RUNNING_JOB_STATUSES, TERMINAL_JOB_STATUSES
 
-__all__ = ["Timing", "job_times", "job_timing", "parse_time"]
+__all__ = ["Timing", "ended_at_of", "first_time", "job_times", "job_timing", "parse_time"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,21 @@ def parse_time(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def first_time(fields: Mapping[str, Any], keys: tuple[str, ...]) -> datetime | None:
+    """The first of ``keys`` in ``fields`` (a flow node's ``extra``) holding a readable time.
+
+    >>> first_time({"startedAt": "soon", "createdAt": "2026-01-01T00:00:00Z"},
+    ...            ("startedAt", "createdAt")).isoformat()
+    '2026-01-01T00:00:00+00:00'
+    """
+    for key in keys:
+        value = fields.get(key)
+        when = parse_time(value) if isinstance(value, str) else None
+        if when is not None:
+            return when
+    return None
 
 
 def _seconds(a: datetime | None, b: datetime | None) -> float | None:
@@ -83,3 +100,12 @@ def job_timing(job: Job) -> Timing:
     return Timing(
         queue=_seconds(created, start), run=_seconds(start, end), total=_seconds(created, end)
     )
+
+
+def ended_at_of(job: Job) -> str | None:
+    """When a job ended, as the API wrote it: its ``statusHistory``'s first terminal entry with
+    a readable time (the end :func:`job_times` uses), else ``updatedAt``."""
+    for change in job.status_history:
+        if change.status in TERMINAL_JOB_STATUSES and parse_time(change.date) is not None:
+            return change.date
+    return job.updated_at
