@@ -11,7 +11,13 @@ from __future__ import annotations
 import argparse
 
 from ._helptext import CACHE_COMMANDS, COMMANDS, EXAMPLES, TIME_RULE
-from .config import ENV_BASE_URL, ENV_CACHE_DIR
+from .config import (
+    DEFAULT_DEADLINE,
+    DEFAULT_WATCH_INTERVAL,
+    ENV_BASE_URL,
+    ENV_CACHE_DIR,
+    ENV_TIMEOUT,
+)
 from .vocab import RENDER_FORMATS, WEIGHTS
 
 __all__ = [
@@ -22,9 +28,6 @@ __all__ = [
     "SOURCE_COMMANDS",
     "build_parser",
 ]
-
-#: The variable the library reads for the overall bound of an API request (``--timeout``).
-ENV_TIMEOUT = "FLOWGRAPH_TIMEOUT"
 
 SOURCE_HELP = (
     "a job file (.json, a saved bundle or a workflow definition), '-' for stdin, or a job id"
@@ -91,7 +94,7 @@ def _api(api: argparse._ActionsContainer) -> None:
         type=_seconds,
         metavar="SECONDS",
         help="give up on an API call after SECONDS in all, retries included "
-        f"(default: ${ENV_TIMEOUT}, else 300; inf: no limit)",
+        f"(default: ${ENV_TIMEOUT}, else {DEFAULT_DEADLINE:g}; inf: no limit)",
     )
 
 
@@ -118,6 +121,11 @@ def _globals(p: argparse.ArgumentParser, *, top: bool) -> None:
 
 def _json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _output(p: argparse.ArgumentParser, text: str) -> None:
+    """The required ``-o/--output FILE`` of ``render`` and ``fetch``."""
+    _files(p.add_argument("-o", "--output", required=True, metavar="FILE", help=text))
 
 
 def _command(
@@ -218,11 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=WEIGHTS,
         help="node weight: seconds from node jobs, or hops (auto: duration when known)",
     )
-    _files(
-        p["render"].add_argument(
-            "-o", "--output", required=True, metavar="FILE", help="where to write ('-' for stdout)"
-        )
-    )
+    _output(p["render"], "where to write ('-' for stdout)")
     p["render"].add_argument(
         "--format",
         choices=RENDER_FORMATS,
@@ -253,21 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     p["snapshot"].add_argument(
         "--copies", action="store_true", help="list every loop copy instead of folding them"
     )
-    _files(
-        p["fetch"].add_argument(
-            "-o",
-            "--output",
-            required=True,
-            metavar="FILE",
-            help="where to write the bundle ('-' for stdout; not with --json)",
-        )
-    )
+    _output(p["fetch"], "where to write the bundle ('-' for stdout; not with --json)")
     p["watch"].add_argument(
         "--interval",
         type=float,
-        default=2.0,
+        default=DEFAULT_WATCH_INTERVAL,
         metavar="SECONDS",
-        help="seconds between polls (default 2)",
+        help=f"seconds between polls (default {DEFAULT_WATCH_INTERVAL:g})",
     )
     p["watch"].add_argument("--max-polls", type=int, metavar="N", help="stop after N polls")
     p["watch"].add_argument(

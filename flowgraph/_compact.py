@@ -19,12 +19,13 @@ from collections import Counter
 
 from ._rows import Row, ranked
 
-__all__ = ["SCREEN_LINES", "focused", "fold", "is_problem", "pick"]
+__all__ = ["SCREEN_LINES", "STATE_WORDS", "focused", "fold", "is_problem", "pick"]
 
 #: The lines of one terminal screen: what ``flowgraph show`` and ``summary`` fit in by default.
 SCREEN_LINES = 40
 _PROBLEM_STATES = frozenset(("failure", "rejected", "parked", "processing"))
-_WORDS = {"success": "ok", "failure": "failed", "processing": "running"}
+#: A state as a count's word (``3 ok``, ``1 running``); other states are their own word.
+STATE_WORDS = {"success": "ok", "failure": "failed", "processing": "running"}
 
 
 def is_problem(r: Row) -> bool:
@@ -87,7 +88,7 @@ def pick(rows: list[Row], budget: int, problems_only: bool = False) -> tuple[lis
     loops_left = sum(1 for r in folded if id(r) not in kept and r["kind"] == "loop")
     if not left and not loops_left:
         return shown, ""
-    parts = [f"{k} {_WORDS.get(s, s)}" for s, k in ranked(left).items()]
+    parts = [f"{k} {STATE_WORDS.get(s, s)}" for s, k in ranked(left).items()]
     what = f"{sum(left.values())} more node{'s' if sum(left.values()) != 1 else ''}"
     if loops_left:
         what += f" and {loops_left} loop{'s' if loops_left != 1 else ''}"

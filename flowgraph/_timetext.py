@@ -129,15 +129,12 @@ def chain_answer(chain: Chain) -> tuple[dict[str, Any], str]:
         "total": chain.total,
         "slack": chain.slack,
     }
-    unit = seconds(chain.total) if chain.weight != "hops" else f"{chain.total:g} hop(s)"
-    slack = (
-        ""
-        if chain.slack is None
-        else (
-            "; on the critical path"
-            if chain.slack == 0
-            else f"; slack {seconds(chain.slack) if chain.weight != 'hops' else chain.slack}"
-        )
-    )
+    hops = chain.weight == "hops"
+    unit = f"{chain.total:g} hop(s)" if hops else seconds(chain.total)
+    slack = ""
+    if chain.slack == 0:
+        slack = "; on the critical path"
+    elif chain.slack is not None:
+        slack = f"; slack {chain.slack if hops else seconds(chain.slack)}"
     head = f"longest chain through {one_line(chain.node)} ({chain.weight}): {unit}{slack}"
     return data, "\n".join([head, *(f"  {i}. {one_line(n)}" for i, n in enumerate(chain.nodes, 1))])

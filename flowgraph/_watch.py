@@ -20,7 +20,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ._compact import STATE_WORDS
 from ._resume import call_lines
+from ._rows import ranked
 from ._text import one_line
 from .blocked import blocked, is_parked
 from .critical import critical_path
@@ -38,7 +40,6 @@ __all__ = ["EXIT", "end_lines", "outcome", "poll_text", "progress_line"]
 #: The exit status of each way a watch ends (``--exit-status``).
 EXIT = {"success": 0, "failure": 1, "canceled": 1, "parked": 1}
 _BAR = 20
-_WORDS = {"success": "ok", "failure": "failed", "processing": "running"}
 
 
 def outcome(g: GraphData) -> str | None:
@@ -67,9 +68,7 @@ def progress_line(job: Job, now: str) -> str:
     """
     value = finite(job.progress)
     counts = Counter(n.status or "unknown" for n in job.flow)
-    order = ("success", "failure", "rejected", "processing", "pending", "skipped")
-    ranked = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9)
-    parts = " / ".join(f"{k} {_WORDS.get(s, one_line(s))}" for s, k in ranked)
+    parts = " / ".join(f"{k} {STATE_WORDS.get(s, one_line(s))}" for s, k in ranked(counts).items())
     bar = ""
     if value is not None:
         filled = round(max(0.0, min(1.0, value)) * _BAR)

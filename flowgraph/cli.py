@@ -252,6 +252,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from .files import write_output
     from .render import format_for, highlight_options, too_big_to_expand
+    from .render.scene import MAX_COPIES
 
     fmt = format_for(args.output, args.format)
     highlight = highlight_options(args.highlight)
@@ -265,11 +266,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         big = too_big_to_expand(fg, args.max_copies) if args.expand_loops else {}
         if big:
             loops = ", ".join(f"{n} ({c} copies)" for n, c in big.items())
-            _note(
-                args,
-                f"--expand-loops: drew collapsed {loops}: over the limit of "
-                f"{args.max_copies or 300}; raise it with --max-copies {max(big.values())}",
-            )
+            cap, most = limit.get("max_copies", MAX_COPIES), max(big.values())
+            note = f"--expand-loops: drew collapsed {loops}: over the limit of {cap}; "
+            _note(args, note + f"raise it with --max-copies {most}")
     write_output(args.output, data)
     return 0
 
