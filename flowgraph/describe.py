@@ -196,8 +196,7 @@ def describe(fg: GraphData, node_id: str) -> NodeInfo:
         "total": getattr(t, "total", None),
     }
     job_id = attrs.get("job_id")
-    child = fg.job.node_jobs.get(job_id) if job_id is not None else None
-    cost = child.billing.cu_cost if child is not None and child.billing is not None else None
+    cost = fg.job.node_job_cost(job_id)
     err = fg.error(node_id)
     items = blocked(fg)
     mine = next((b for b in items if b.node == node_id), None)

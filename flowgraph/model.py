@@ -324,6 +324,12 @@ class Job(_Wire):
         """``metadata.flow``."""
         return self.metadata.flow
 
+    def node_job_cost(self, job_id: str | None) -> float | None:
+        """What the node job ``job_id`` billed (CU), or None when the bundle does not hold it or
+        it says nothing."""
+        child = self.node_jobs.get(job_id) if job_id is not None else None
+        return child.billing.cu_cost if child is not None and child.billing is not None else None
+
     def to_bundle(self) -> dict[str, Any]:
         """``{"job": ..., "nodeJobs": {...}}`` (a definition: ``{"workflow": ...}``): what
         ``flowgraph fetch -o`` saves; :func:`flowgraph.load` reads it back. Nested bundles

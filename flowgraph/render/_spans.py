@@ -62,9 +62,7 @@ def rows(fg: GraphData, tl: Timeline, collapse_above: int | None = None) -> list
 def details(fg: GraphData, n: str) -> dict[str, Any]:
     """What a slice says about its node: id, type, model, cost (CU) and error."""
     d = adjacency(fg.execution)[0][n]
-    job_id = d.get("job_id")
-    child = fg.job.node_jobs.get(job_id) if job_id is not None else None
-    cost = child.billing.cu_cost if child is not None and child.billing is not None else None
+    cost = fg.job.node_job_cost(d.get("job_id"))
     error = fg.error(n)
     return {
         "node": n,
