@@ -15,9 +15,10 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from ._args import build_parser
+from ._cmdio import client_options, note, open_graph, open_job, print_json, print_text, target
 from ._output import color_enabled, json_text, safe_streams
 from .errors import FlowgraphError
 
@@ -31,58 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["color_enabled", "main"]
 
 
-def _print(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _print_json(data: Any, indent: int | None = 2) -> None:
-    _print(json_text(data, indent=indent, stream=sys.stdout))
-
-
-def _note(args: argparse.Namespace, text: str) -> None:
-    """A note on stderr, unless ``-q``."""
-    if not args.quiet:
-        sys.stderr.write(text + "\n")
-
-
-def _target(path: str) -> TextIO | None:
-    """The stream ``files.write_output`` writes ``path`` to: stdout for ``-``, else a file."""
-    return sys.stdout if path == "-" else None
-
-
-def _progress(done: int, total: int) -> None:
-    sys.stderr.write(f"\rfetching node jobs {done}/{total}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def _open(args: argparse.Namespace, source: str) -> Job:
-    """The job ``source`` names (a file, '-', JSON text, or an id fetched with the API options)."""
-    from .api import open_source
-
-    progress = _progress if args.node_jobs and sys.stderr.isatty() and not args.quiet else None
-    return open_source(
-        source,
-        node_jobs=args.node_jobs,
-        cache=not args.no_cache,
-        progress=progress,
-        **_client_options(args),
-    )
-
-
-def _client_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The API client's options from the command line (None: the client's default)."""
-    return {"project_id": args.project_id, "base_url": args.base_url, "deadline": args.timeout}
-
-
-def open_graph(args: argparse.Namespace, source: str | None = None) -> FlowGraph:
-    """The graph of ``args.source`` (or ``source``)."""
-    from .flow_graph import build
-
-    return build(_open(args, args.source if source is None else source))
-
-
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .api import require_job_id
     from .files import write_output
@@ -92,11 +41,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if args.json and args.output == "-":
         raise FlowgraphError("--json needs -o FILE: with -o - the bundle itself is the output")
     require_job_id(args.source, "fetch")
-    job = _open(args, args.source)
-    write_output(args.output, json_text(job.to_bundle(), stream=_target(args.output)) + "\n")
+    job = open_job(args, args.source)
+    write_output(args.output, json_text(job.to_bundle(), stream=target(args.output)) + "\n")
     missing = not_loaded_nodes(job)
     if missing:
-        _note(
+        note(
             args,
             f"{len(missing)} node job(s) could not be loaded ({not_loaded_text(missing)}); "
             "the graph is usable without their timings and cost",
@@ -104,7 +53,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if args.json:
         kind = "definition" if job.definition else "run"
         saved = {"job_id": job.job_id, "kind": kind, "status": job.status, "output": args.output}
-        _print_json({**saved, "node_jobs": {"loaded": len(job.node_jobs), "not_loaded": missing}})
+        print_json({**saved, "node_jobs": {"loaded": len(job.node_jobs), "not_loaded": missing}})
     return 0
 
 
@@ -118,11 +67,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     require_job_id(args.source, "watch")
     if args.json:  # stdout carries JSON lines only: the header is a note
-        _note(args, watch_header(args.source))
+        note(args, watch_header(args.source))
     elif not args.quiet:
-        _print(watch_header(args.source))
+        print_text(watch_header(args.source))
     tty, job, state, fg = sys.stdout.isatty() and not args.json, None, None, None
-    options = _client_options(args)
+    options = client_options(args)
     for job, changes in watch(
         args.source, interval=args.interval, max_polls=args.max_polls, **options
     ):
@@ -131,7 +80,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if args.json:
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             moves = [{"node": node, "old": old, "new": new} for node, old, new in changes]
-            _print_json(_event("poll", job, time=now, progress=job.progress, changes=moves), None)
+            print_json(_event("poll", job, time=now, progress=job.progress, changes=moves), None)
         else:
             sys.stdout.write(poll_text(fg, changes, clock, tty=tty, project_id=args.project_id))
         sys.stdout.flush()
@@ -139,10 +88,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
             break  # leaving the loop closes the watch and its client
     if job is None or fg is None:
         return 0
-    fg = build(_open(args, args.source)) if args.node_jobs else fg
+    fg = build(open_job(args, args.source)) if args.node_jobs else fg
     code = EXIT.get(state or "", 0) if args.exit_status else 0
     if not args.json:
-        _print(("\n" if tty else "") + "\n".join(end_lines(fg, state, args.project_id)))
+        print_text(("\n" if tty else "") + "\n".join(end_lines(fg, state, args.project_id)))
         return code
     try:
         cp, why = fg.critical_path(), None
@@ -150,7 +99,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         cp, why = None, str(exc)
     path = {"critical_path": cp.as_dict() if cp else None, "critical_path_error": why}
     blocked = _blocked_data(fg, fg.blocked())
-    _print_json(_event("end", job, outcome=state, blocked=blocked, **path), None)
+    print_json(_event("end", job, outcome=state, blocked=blocked, **path), None)
     return code
 
 
@@ -163,7 +112,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     fg = open_graph(args)
     if args.json:
-        _print_json(show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id))
+        print_json(show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id))
     else:
         # a terminal's width; piped, nothing is cut (a script or a file gets all of it)
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
@@ -179,7 +128,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             view=args.view,
             focus=keep,
         )
-        _print(text)
+        print_text(text)
     return 0
 
 
@@ -190,9 +139,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     summary = fg.summary()
     if args.json:
         meta, errors = fg.job.metadata, [e.as_dict() for e in fg.errors()]
-        _print_json({**summary.as_dict(), "error": meta.error, "hint": meta.hint, "errors": errors})
+        print_json({**summary.as_dict(), "error": meta.error, "hint": meta.hint, "errors": errors})
     else:
-        _print(summary_text(summary, fg))
+        print_text(summary_text(summary, fg))
     return 0
 
 
@@ -201,7 +150,7 @@ def cmd_blocked(args: argparse.Namespace) -> int:
 
     fg = open_graph(args)
     items = fg.blocked()
-    _print_json(_blocked_data(fg, items)) if args.json else _print(blocked_text(items, fg))
+    print_json(_blocked_data(fg, items)) if args.json else print_text(blocked_text(items, fg))
     return 1 if items else 0
 
 
@@ -224,7 +173,7 @@ def cmd_critical_path(args: argparse.Namespace) -> int:
     else:
         cp = fg.critical_path(args.weight)
         data, text = cp.as_dict(), critical_path_text(cp)
-    _print_json(data) if args.json else _print(text)
+    print_json(data) if args.json else print_text(text)
     return 0
 
 
@@ -237,7 +186,7 @@ def cmd_time(args: argparse.Namespace) -> int:
         data, text = time_answer(fg)
     else:
         data, text = what_if_answer(fg, args.faster, args.top, args.queue)
-    _print_json(data) if args.json else _print(text)
+    print_json(data) if args.json else print_text(text)
     return 0
 
 
@@ -245,7 +194,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from .report import lint_text
 
     findings = open_graph(args).lint()
-    _print_json([f.as_dict() for f in findings]) if args.json else _print(lint_text(findings))
+    print_json([f.as_dict() for f in findings]) if args.json else print_text(lint_text(findings))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -259,7 +208,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     fg = open_graph(args)
     data: str | bytes
     if fmt == "json":  # the node-link JSON, strict and encodable wherever it goes
-        data = json_text(fg.to_node_link(), stream=_target(args.output)) + "\n"
+        data = json_text(fg.to_node_link(), stream=target(args.output)) + "\n"
     else:
         limit = {} if args.max_copies is None else {"max_copies": args.max_copies}
         data = fg.render(fmt, expand_loops=args.expand_loops, **limit, **highlight)
@@ -267,8 +216,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         if big:
             loops = ", ".join(f"{n} ({c} copies)" for n, c in big.items())
             cap, most = limit.get("max_copies", MAX_COPIES), max(big.values())
-            note = f"--expand-loops: drew collapsed {loops}: over the limit of {cap}; "
-            _note(args, note + f"raise it with --max-copies {most}")
+            said = f"--expand-loops: drew collapsed {loops}: over the limit of {cap}; "
+            note(args, said + f"raise it with --max-copies {most}")
     write_output(args.output, data)
     return 0
 
@@ -277,14 +226,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .flow_graph import diff
 
     result = diff(open_graph(args), open_graph(args, args.other), runs=args.runs)
-    _print_json(result.as_dict()) if args.json else _print(result.text())
+    print_json(result.as_dict()) if args.json else print_text(result.text())
     return 0 if result.empty else 1
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
     fg = open_graph(args)
     if not args.json:
-        _print(fg.snapshot(statuses=args.statuses, copies=args.copies))
+        print_text(fg.snapshot(statuses=args.statuses, copies=args.copies))
         return 0
     from .snapshot import VERSION, structure
 
@@ -294,7 +243,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     head = {"version": VERSION, "kind": s.kind, **({"status": s.status} if args.statuses else {})}
     edges = [e.as_dict() for e in s.edges.values()]
     body = {"inputs": s.inputs, "nodes": nodes, "edges": edges, "outputs": s.outputs}
-    _print_json({**head, **body, "text": s.text(statuses=args.statuses)})
+    print_json({**head, **body, "text": s.text(statuses=args.statuses)})
     return 0
 
 
@@ -311,27 +260,27 @@ def cmd_cache(args: argparse.Namespace) -> int:
         removed = cache.clear(age)
         data = {"folder": str(cache.directory), "removed": removed, "older_than": age}
         text = f"removed {removed} cached job(s) from {cache.directory}"
-    _print_json(data) if args.json else _print(text)
+    print_json(data) if args.json else print_text(text)
     return 0
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
     import shtab  # only here: --help and every other command never load it
 
-    _print(shtab.complete(build_parser(), args.shell))
+    print_text(shtab.complete(build_parser(), args.shell))
     return 0
 
 
 def _relatives(args: argparse.Namespace, down: bool) -> int:
     fg = open_graph(args)
     nodes = fg.downstream(args.node) if down else fg.upstream(args.node)
-    _print_json(nodes) if args.json else _print("\n".join(nodes) or "(none)")
+    print_json(nodes) if args.json else print_text("\n".join(nodes) or "(none)")
     return 0
 
 
 def cmd_node(args: argparse.Namespace) -> int:
     info = open_graph(args).describe(args.node)
-    _print_json(info.as_dict()) if args.json else _print(info.text())
+    print_json(info.as_dict()) if args.json else print_text(info.text())
     return 0
 
 
@@ -390,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.version:
         from ._version import __version__
 
-        _print(f"flowgraph {__version__}")
+        print_text(f"flowgraph {__version__}")
         return 0
     if args.command is None:
         parser.print_help()
