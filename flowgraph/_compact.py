@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ._graph import GraphData, adjacency
 from ._rows import Row, ranked
+from .blocked import blocked
 
-__all__ = ["SCREEN_LINES", "STATE_WORDS", "focused", "fold", "is_problem", "pick"]
+__all__ = ["SCREEN_LINES", "STATE_WORDS", "exit_code", "focused", "fold", "is_problem", "pick"]
 
 #: The lines of one terminal screen: what ``flowgraph show`` and ``summary`` fit in by default.
 SCREEN_LINES = 40
@@ -100,3 +102,11 @@ def focused(rows: list[Row], keep: set[str]) -> list[Row]:
     """The rows of the nodes in ``keep`` (``--focus``): a loop or body row when it or one of
     its copies is kept."""
     return [r for r in rows if r["id"] in keep or any(n in keep for n in r.get("nodes", ()))]
+
+
+def exit_code(g: GraphData) -> int:
+    """``flowgraph show``'s exit status, as ``blocked``'s: 1 when a node failed or was rejected
+    or something is blocked, else 0."""
+    nodes = adjacency(g.execution)[0]
+    failed = any(d.get("status") in ("failure", "rejected") for d in nodes.values())
+    return 1 if failed or blocked(g) else 0

@@ -108,6 +108,7 @@ def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from ._compact import exit_code
     from .show import show_data, show_text
 
     fg = open_graph(args)
@@ -129,7 +130,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             focus=keep,
         )
         print_text(text)
-    return 0
+    return exit_code(fg)  # 1 when something failed or is blocked, as `blocked`
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -87,9 +87,9 @@ def test_summary_folds_inner_loop_copies_and_names_the_gate(big: flowgraph.FlowG
 
 def test_cli_show_all_and_problems(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(example("foreach-failed.json"))
-    assert main(["show", path, "--problems"]) == 0
+    assert main(["show", path, "--problems"]) == 1  # a node failed
     out = capsys.readouterr().out
     assert "✗  each-style" in out and "✓  style-list" not in out
     assert "... 1 more node not shown: 1 ok (--all lists them)" in out
-    assert main(["show", path, "--all"]) == 0
+    assert main(["show", path, "--all"]) == 1
     assert "✓  style-list" in capsys.readouterr().out

@@ -32,11 +32,11 @@ def test_path_through_a_node_off_the_critical_path() -> None:
 
 def test_show_focus(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(example("foreach-failed.json"))
-    assert main(["show", path, "--focus", "upscale-Lm2p", "--depth", "1"]) == 0
+    assert main(["show", path, "--focus", "upscale-Lm2p", "--depth", "1"]) == 1
     rows = [line.split()[1] for line in capsys.readouterr().out.splitlines()
             if line[:1] in "✓✗○" and line[1:3] == "  "]
     assert rows == ["each-style", "↳", "↳", "contact-sheet"]
-    assert main(["show", path, "--focus", "style-list", "--depth", "1"]) == 0
+    assert main(["show", path, "--focus", "style-list", "--depth", "1"]) == 1
     rows = [line.split()[1] for line in capsys.readouterr().out.splitlines()
             if line[:1] in "✓✗○" and line[1:3] == "  "]
     assert rows == ["style-list", "each-style"]
