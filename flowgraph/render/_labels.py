@@ -150,8 +150,9 @@ class Labels:
             text += f": {extra}"
         return clean(text, LINE, 1)
 
-    def iteration_lines(self, loops: list[str]) -> list[str]:
-        """Counts of the iterations of ``loops`` (a loop and its copies) and the failed ones."""
+    def iteration_lines(self, loops: list[str], where: str = "") -> list[str]:
+        """Counts of the iterations of ``loops`` (a loop and its copies) and the failed ones;
+        ``where`` follows the count (" in 2 copies": a nested loop's iterations summed)."""
         states: list[str] = []
         failed: list[tuple[int, ...]] = []
         rejected: list[tuple[int, ...]] = []
@@ -170,7 +171,7 @@ class Labels:
         if not states:
             return []
         plural = "iteration" if len(states) == 1 else "iterations"
-        lines = [f"{len(states)} {plural}: {counts_text(states)}"]
+        lines = [f"{len(states)} {plural}{where}: {counts_text(states)}"]
         if failed:
             lines.append(indexes("failed", failed))
         if rejected:
@@ -273,15 +274,18 @@ class Labels:
             tooltip.append("no copy of this template has been made yet")
             return lines, tooltip, state
         statuses = [self.nodes[c].get("status") for c in copies]
-        lines.append(clean(counts_text(statuses), LINE, 1))
+        counts = counts_text(statuses)
+        nested = template in self.g.loops  # copies of a loop, each with iterations: say which
+        lines.append(clean(f"{len(copies)} copies: {counts}" if nested else counts, LINE, 1))
         failed = [self.path(c) for c in copies if self.nodes[c].get("status") == "failure"]
         rejected = [self.path(c) for c in copies if self.nodes[c].get("status") == "rejected"]
         if failed:
             lines.append(indexes("failed", failed))
         if rejected:
             lines.append(indexes("rejected", rejected))
-        if template in self.g.loops:
-            lines += self.iteration_lines([c for c in copies if c in self.g.loops])
+        if nested:
+            inner = [c for c in copies if c in self.g.loops]
+            lines += self.iteration_lines(inner, f" in {len(inner)} copies" if inner else "")
         tooltip.append(f"stands for {len(copies)} copies: {counts_text(statuses)}")
         bad = sorted(c for c in copies if self.nodes[c].get("status") in ("failure", "rejected"))
         if bad:

@@ -51,7 +51,9 @@ def test_nested_loops_nest_collapsed_and_expanded() -> None:
     assert inner.parent == outer.key and outer.parent is None
     shot = box_of(scene, "shot")
     assert shot.cluster == inner.key and shot.lines[2] == "3 ok / 1 running"
-    assert box_of(scene, "each-angle").lines[-1] == "4 iterations: 3 ok / 1 running"
+    # a nested loop's box counts its copies and their iterations, each with its noun
+    assert box_of(scene, "each-angle").lines[2:] == [
+        "2 copies: 1 ok / 1 running", "4 iterations in 2 copies: 3 ok / 1 running"]
     assert (inner.id, outer.id) == ("cluster_0", "cluster_1")
     source = to_dot(fg).source
     assert "\n\tsubgraph cluster_1 {" in source and "\n\t\tsubgraph cluster_0 {" in source
