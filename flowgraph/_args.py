@@ -189,12 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour (auto: on a terminal or with FORCE_COLOR set, not with NO_COLOR set or "
         "TERM=dumb)",
     )
-    for name in ("show", "critical-path"):
+    for name in ("show", "critical-path", "render"):
         p[name].add_argument(
             "--focus",
             metavar="NODE",
             help="only NODE, what it depends on and what depends on it (critical-path: the "
-            "longest chain through NODE)",
+            "longest chain through NODE; render: the boxes they are drawn in)",
         )
         p[name].add_argument(
             "--depth", type=int, metavar="N", help="with --focus: at most N steps out"

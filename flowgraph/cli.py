@@ -212,7 +212,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         data = json_text(fg.to_node_link(), stream=target(args.output)) + "\n"
     else:
         limit = {} if args.max_copies is None else {"max_copies": args.max_copies}
-        data = fg.render(fmt, expand_loops=args.expand_loops, **limit, **highlight)
+        view = {"focus": args.focus, "depth": args.depth} if args.focus is not None else {}
+        data = fg.render(fmt, expand_loops=args.expand_loops, **limit, **highlight, **view)
         big = too_big_to_expand(fg, args.max_copies) if args.expand_loops else {}
         if big:
             loops = ", ".join(f"{n} ({c} copies)" for n, c in big.items())

@@ -11,12 +11,13 @@ every test can use two fixtures::
 
 ``flowgraph_snapshot`` stores the structure text of :mod:`flowgraph.snapshot` in
 ``__snapshots__/<test file>/<test name>.txt``; ``flowgraph_dot_snapshot`` stores
-``fg.to_dot().source`` in ``<test name>.dot``. Both accept a ``FlowGraph``, a ``Job`` or any
-source :func:`flowgraph.graph` accepts (a path, a dict, JSON text ...); the structure fixture
-also takes text :meth:`FlowGraph.snapshot` already made (``fg.snapshot(statuses=True)``) as it
-is. ``pytest --snapshot-update`` writes the files; afterwards a changed structure fails with the
-differing lines of the text, and a reordered or snake_case flow still passes. For statuses or
-copies without making the text yourself, use
+``fg.to_dot(job_ids=False).source`` in ``<test name>.dot`` (job ids left out, as the structure
+text leaves them out: another run of the same workflow matches). Both accept a ``FlowGraph``, a
+``Job`` or any source :func:`flowgraph.graph` accepts (a path, a dict, JSON text ...); the
+structure fixture also takes text :meth:`FlowGraph.snapshot` already made
+(``fg.snapshot(statuses=True)``) as it is. ``pytest --snapshot-update`` writes the files;
+afterwards a changed structure fails with the differing lines of the text, and a reordered or
+snake_case flow still passes. For statuses or copies without making the text yourself, use
 ``flowgraph_snapshot.use_extension(FlowgraphSnapshotExtension.with_options(statuses=True))``.
 
 Without syrupy the plugin registers the fixtures anyway and they fail with the install hint;
@@ -62,14 +63,14 @@ def structure_text(data: Any, *, statuses: bool = False, copies: bool = False) -
 
 
 def dot_text(data: Any) -> str:
-    """``fg.to_dot().source`` of ``data`` (like :func:`structure_text`); a ``graphviz``
+    """``fg.to_dot(job_ids=False).source`` of ``data`` (like :func:`structure_text`); a ``graphviz``
     object's ``.source`` as it is."""
     source = getattr(data, "source", None)
     if isinstance(source, str) and hasattr(data, "pipe"):  # a graphviz.Digraph already
         return source
     from .flow_graph import graph
 
-    text: str = graph(data).to_dot().source
+    text: str = graph(data).to_dot(job_ids=False).source  # two runs of one workflow: one picture
     return text
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +88,24 @@ def test_no_dot_says_to_use_format_dot_or_mermaid() -> None:
     from flowgraph.render._dot_exec import INSTALL_HINT
 
     assert "flowgraph render --format dot|mermaid" in INSTALL_HINT
+
+
+def test_render_focus_draws_the_neighbourhood(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    out = tmp_path / "focus.svg"
+    path = str(example("approval-parked.json"))
+    assert main(["render", path, "--focus", "approve", "--depth", "1", "-o", str(out)]) == 0
+    svg = "{http://www.w3.org/2000/svg}"
+    boxes = [next(g.iter(svg + "text")).text for g in ET.parse(out).getroot().iter(svg + "g")
+             if g.get("class") == "node" and g.findtext(svg + "title") != "legend"]
+    assert sorted(boxes) == ["approve", "gen", "upscale"]  # the real dot's picture
+    assert main(["render", path, "--focus", "nope", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == "flowgraph render: error: no node 'nope' in this graph\n"
+    assert main(["render", path, "--focus", "upscale", "--format", "mermaid", "-o", "-"]) == 0
+    boxes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  n")
+             and "-" not in line.split('"')[0]]
+    assert [line.split('"')[1].split("<br/>")[0] for line in boxes] == [
+        "approve", "gen", "idea", "style", "prompt", "remove-bg", "upscale"]
+    assert main(["render", path, "--focus", "upscale", "--depth", "1", "--format", "mermaid",
+                 "-o", "-"]) == 0
+    assert "idea" not in capsys.readouterr().out

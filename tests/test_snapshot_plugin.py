@@ -150,8 +150,22 @@ def test_shuffled_flow_and_snake_case_keys_still_pass(project: pytest.Pytester) 
 
 def test_dot_extension_writes_the_dot_source(project: pytest.Pytester) -> None:
     dot = (shots(project) / "test_picture.dot").read_text()
-    assert dot == flowgraph.graph(EXAMPLES / "approval-parked.json").to_dot().source
+    fg = flowgraph.graph(EXAMPLES / "approval-parked.json")
+    assert dot == fg.to_dot(job_ids=False).source
     assert dot.startswith("digraph")
+    ids = [fg.job.job_id, *(n.job_id for n in fg.job.flow if n.job_id)]
+    assert len(ids) > 1 and not [i for i in ids if i in dot]  # job ids stay out, as in the text
+    project.runpytest(*RUN, "-k", "picture").assert_outcomes(passed=1, deselected=3)
+
+
+def test_another_run_of_the_workflow_matches_the_picture(project: pytest.Pytester) -> None:
+    def new_ids(data: dict[str, Any]) -> None:
+        data["job"]["jobId"] = "job_SecondRun"
+        for node in data["job"]["metadata"]["flow"]:
+            if node.get("jobId"):
+                node["jobId"] = node["jobId"] + "-again"
+
+    edit(project, "approval-parked.json", new_ids)
     project.runpytest(*RUN, "-k", "picture").assert_outcomes(passed=1, deselected=3)
 
 

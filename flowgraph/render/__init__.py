@@ -55,7 +55,16 @@ __all__ = [
 FORMATS = RENDER_FORMATS
 #: The options of :func:`render` (:func:`~flowgraph.render.dot.to_dot`'s).
 _OPTIONS = frozenset(
-    {"expand_loops", "highlight_critical", "highlight_blocked", "legend", "max_copies"}
+    {
+        "expand_loops",
+        "highlight_critical",
+        "highlight_blocked",
+        "legend",
+        "max_copies",
+        "focus",
+        "depth",
+        "job_ids",
+    }
 )
 #: What ``flowgraph render --highlight`` can name, and the option of :func:`render` each sets.
 HIGHLIGHTS = {"critical": "highlight_critical", "blocked": "highlight_blocked"}
@@ -135,7 +144,9 @@ def _dot(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> b
 
 def _mermaid(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> bytes:
     keys = ("expand_loops", "highlight_critical", "highlight_blocked")
-    return to_mermaid(g, **{k: bool(options.get(k, False)) for k in keys}).encode()
+    flags: dict[str, Any] = {k: bool(options.get(k, False)) for k in keys}
+    flags.update((k, options[k]) for k in ("focus", "depth") if options.get(k) is not None)
+    return to_mermaid(g, **flags).encode()
 
 
 def _json(g: GraphData, _fmt: str, _options: dict[str, Any], _timeout: float) -> bytes:
@@ -167,8 +178,8 @@ def render(
     """The picture of ``g`` as bytes: svg, png or pdf (through ``dot``), dot (DOT text),
     mermaid (:func:`~flowgraph.render.mermaid.to_mermaid`) or json (the node-link document).
 
-    ``options`` are :func:`~flowgraph.render.dot.to_dot`'s; Mermaid uses ``expand_loops``
-    only, json none. ``timeout`` bounds the ``dot`` run
+    ``options`` are :func:`~flowgraph.render.dot.to_dot`'s; Mermaid uses ``expand_loops``, the
+    highlights, ``focus`` and ``depth``; json none. ``timeout`` bounds the ``dot`` run
     (:class:`~flowgraph.errors.RenderError` after it).
 
     >>> import flowgraph

@@ -88,12 +88,14 @@ def aggregate(states: Iterable[str]) -> str:
     return next((s for s in PRIORITY if s in present), "unknown")
 
 
-def title(job: Job) -> list[str]:
-    """The picture's title: the job and its status (or the workflow), its error and hint."""
+def title(job: Job, *, job_ids: bool = True) -> list[str]:
+    """The picture's title: the job and its status (or the workflow), its error and hint;
+    ``job_ids=False``: "run" stands for the job's id."""
+    name = job.job_id if job_ids else ("workflow" if job.definition else "run")
     if job.definition:
-        lines = [f"workflow {job.job_id} (definition)"]
+        lines = [f"workflow {name} (definition)" if job_ids else "workflow (definition)"]
     else:
-        lines = [f"{job.job_id}: {job.status or 'no status'}"]
+        lines = [f"{name}: {job.status or 'no status'}"]
     if job.metadata.error:
         lines.append(f"error: {job.metadata.error}")
     if job.metadata.hint:
@@ -107,9 +109,15 @@ class Labels:
     to the line of its mark (:meth:`mark`)."""
 
     def __init__(
-        self, g: GraphData, path: Callable[[str], tuple[int, ...]], highlight_blocked: bool
+        self,
+        g: GraphData,
+        path: Callable[[str], tuple[int, ...]],
+        highlight_blocked: bool,
+        *,
+        job_ids: bool = True,
     ) -> None:
         self.g = g
+        self.job_ids = job_ids
         self.nodes: Nodes = adjacency(g.graph)[0]  # the dict: views cost 2x here
         self.path = path
         self.highlight_blocked = highlight_blocked
@@ -209,7 +217,7 @@ class Labels:
         for word, value in (
             ("model", d.get("model_id")),
             ("workflow", d.get("workflow_id")),
-            ("job", d.get("job_id")),
+            ("job", d.get("job_id") if self.job_ids else None),
         ):
             if value:
                 out.append(f"{word}: {value}")

@@ -121,13 +121,17 @@ def to_dot(
     highlight_blocked: bool = False,
     legend: bool = True,
     max_copies: int = MAX_COPIES,
+    focus: str | None = None,
+    depth: int | None = None,
+    job_ids: bool = True,
 ) -> graphviz.Digraph:
     """The picture of ``g`` as a ``graphviz.Digraph`` (``.source`` is the DOT text).
 
     ``expand_loops`` draws every loop copy (loops with more than ``max_copies`` copies stay
     collapsed); ``highlight_critical`` draws the critical path thick blue (nothing when the
     graph has a cycle); ``highlight_blocked`` outlines root causes thick red and blocked nodes
-    orange, with a line saying why; ``legend`` adds the legend cluster. A big picture (more
+    orange, with a line saying why; ``legend`` adds the legend cluster; ``focus``, ``depth``
+    and ``job_ids`` are :func:`~flowgraph.render.scene.build_scene`'s. A big picture (more
     than 150 boxes) asks ``dot`` for fewer layout passes, and above 400 boxes for straight
     edges, so that a collapsed 10k-node run renders in well under 3 s.
 
@@ -144,6 +148,9 @@ def to_dot(
         highlight_critical=highlight_critical,
         highlight_blocked=highlight_blocked,
         max_copies=max_copies,
+        focus=focus,
+        depth=depth,
+        job_ids=job_ids,
     )
     dot = graphviz.Digraph(
         "flowgraph",

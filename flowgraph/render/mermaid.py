@@ -81,8 +81,12 @@ def to_mermaid(
     expand_loops: bool = False,
     highlight_critical: bool = False,
     highlight_blocked: bool = False,
+    focus: str | None = None,
+    depth: int | None = None,
 ) -> str:
-    """The run as Mermaid ``flowchart LR`` text (deterministic, ends with a newline).
+    """The run as Mermaid ``flowchart LR`` text (deterministic, ends with a newline);
+    ``focus`` and ``depth`` draw one node's neighbourhood (as in
+    :func:`~flowgraph.render.scene.build_scene`).
 
     >>> import flowgraph
     >>> text = to_mermaid(flowgraph.graph("examples/foreach-failed.json"))
@@ -96,6 +100,8 @@ def to_mermaid(
         expand_loops=expand_loops,
         highlight_critical=highlight_critical,
         highlight_blocked=highlight_blocked,
+        focus=focus,
+        depth=depth,
     )
     out = ["flowchart LR"]
     by_cluster: dict[object, list[Box]] = {}

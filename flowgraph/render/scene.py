@@ -31,6 +31,7 @@ from .._graph import adjacency
 from .._text import clean
 from ..critical import critical_path
 from ..errors import FlowgraphError
+from ..focus import around
 from ..vocab import EDGE_KINDS, EDGE_RANK
 from ._labels import LINE, Labels, few, id_line, title
 from ._loops import Families, Key, has_body_pred
@@ -126,11 +127,28 @@ def build_scene(
     highlight_critical: bool = False,
     highlight_blocked: bool = False,
     max_copies: int = MAX_COPIES,
+    focus: str | None = None,
+    depth: int | None = None,
+    job_ids: bool = True,
 ) -> Scene:
-    """Decide what the picture of ``g`` shows (see the module's text for the options)."""
+    """Decide what the picture of ``g`` shows (see the module's text for the options).
+
+    ``focus`` draws only the boxes of that node, what it depends on and what depends on it
+    (at most ``depth`` steps out; :func:`flowgraph.focus.around`), and says so in the title;
+    ``job_ids=False`` leaves job ids out of the title and tooltips (a snapshot of the picture
+    that two runs of one workflow share).
+    """
     fam = Families(g, expand_loops, max_copies)
-    labels = Labels(g, fam.path, highlight_blocked)
+    labels = Labels(g, fam.path, highlight_blocked, job_ids=job_ids)
     rep, boxes = _boxes(g, fam, labels)
+    heading = title(g.job, job_ids=job_ids)
+    if focus is not None:
+        keep = around(g, focus, depth)
+        for key in [k for k, b in boxes.items() if not keep.intersection(b.members)]:
+            del boxes[key]
+        rep = {n: (k if k in boxes else None) for n, k in rep.items()}
+        steps = "" if depth is None else f", at most {depth} step(s) out"
+        heading.append(clean(f"focus: {focus} and what it depends on or feeds{steps}", 120, 1))
     clusters: dict[Key, Cluster] = {}
     for bkey in sorted(boxes):
         box = boxes[bkey]
@@ -163,7 +181,7 @@ def build_scene(
     states = {b.state for b in ordered}
     kinds = {lk.kind for lk in ordered_links}
     return Scene(
-        title=title(g.job),
+        title=heading,
         boxes=ordered,
         clusters=ordered_clusters,
         links=ordered_links,

@@ -170,3 +170,25 @@ def test_synthetic_ids_follow_sorted_node_ids() -> None:
     scene = build_scene(flowgraph.graph(fixture("hostile-ids.json")))
     assert [b.id for b in scene.boxes] == [f"n{i}" for i in range(15)]
     assert [b.node for b in scene.boxes] == sorted(b.node for b in scene.boxes)
+
+
+def test_focus_draws_one_node_its_neighbours_and_says_so() -> None:
+    fg = flowgraph.graph(example("approval-parked.json"))
+    scene = build_scene(fg, focus="approve", depth=1)
+    assert sorted(b.node for b in scene.boxes if b.node) == ["approve", "gen", "upscale"]
+    assert [(lk.source.node, lk.target.node) for lk in scene.links] == [
+        ("approve", "upscale"), ("gen", "approve"), ("gen", "upscale")]
+    assert scene.title[-1] == "focus: approve and what it depends on or feeds, at most 1 step(s) out"
+    # a copy in a collapsed loop keeps the boxes that stand for its neighbours
+    copy = build_scene(flowgraph.graph(example("foreach-failed.json")), focus="upscale-Lm2p",
+                       depth=1)
+    assert sorted(b.node for b in copy.boxes if b.node) == [
+        "contact-sheet", "each-style", "render", "upscale"]
+
+
+def test_job_ids_can_stay_out_of_the_picture() -> None:
+    fg = flowgraph.graph(example("approval-parked.json"))
+    scene = build_scene(fg, job_ids=False)
+    assert scene.title == ["run: in-progress"]
+    assert not [line for b in scene.boxes for line in b.tooltip if line.startswith("job:")]
+    assert [line for b in build_scene(fg).boxes for line in b.tooltip if line.startswith("job:")]
