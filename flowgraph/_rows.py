@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ._graph import GraphData, adjacency
 from .blocked import failed_by_iteration
+from .config import DEFAULT_BUNDLE_DEPTH
 from .order import keyed_order
+from .subflows import child_graph
 from .summary import declared_count, iteration_state
 from .timing import first_time, job_times, parse_time
 from .vocab import GATE_REASONS, GATE_TYPES
@@ -25,7 +27,7 @@ from .vocab import GATE_REASONS, GATE_TYPES
 if TYPE_CHECKING:
     from .blocked import Blocked
 
-__all__ = ["STATE_ORDER", "Row", "Rows", "ranked"]
+__all__ = ["STATE_ORDER", "Row", "Rows", "ranked", "with_children"]
 
 #: One row of the table (see :func:`flowgraph.screen.show_data` for its keys).
 Row = dict[str, Any]
@@ -97,8 +99,13 @@ class Rows:
         return {n: i for i, n in enumerate(order)}, cyclic
 
     def key(self, n: str) -> int:
-        """The place of graph node ``n`` in the order rows come in."""
-        return self.pos[n]
+        """The place of graph node ``n`` in the order rows come in (a node inside a
+        sub-workflow, ``parent/child``, takes its parent's place)."""
+        place = self.pos.get(n)
+        while place is None and "/" in n:
+            n = n.rpartition("/")[0]
+            place = self.pos.get(n)
+        return len(self.pos) if place is None else place
 
     def in_order(self, ids: Iterable[str]) -> list[str]:
         """``ids`` in the rows' order (ids not in the graph last, by id)."""
@@ -382,3 +389,27 @@ def _worst(states: dict[str, int] | Counter[str]) -> str | None:
 def _sum(values: Iterable[float | None]) -> float | None:
     known = [v for v in values if v is not None]
     return sum(known) if known else None
+
+
+def with_children(
+    g: GraphData, rows: list[Row], blocked: dict[str, Blocked], expand: bool, depth: int = 0
+) -> list[Row]:
+    """``rows`` with each sub-workflow node's child rows after it, when the bundle holds its
+    job: ids as paths (``brand/logo``), indented one step, ``inside`` naming the sub-workflow
+    node; ``blocked`` (by path) says what is blocked in there."""
+    out: list[Row] = []
+    for r in rows:
+        out.append(r)
+        child = child_graph(g, r["id"]) if r["kind"] == "node" else None
+        if child is None or depth >= DEFAULT_BUNDLE_DEPTH:
+            continue
+        cut = len(r["id"]) + 1
+        mine = {b[cut:]: v for b, v in blocked.items() if b.startswith(r["id"] + "/")}
+        for c in with_children(child, Rows(child, mine, expand).build(), mine, expand, depth + 1):
+            more = {"nodes": [f"{r['id']}/{n}" for n in c["nodes"]]} if "nodes" in c else {}
+            inside = r["id"] if c.get("inside") is None else f"{r['id']}/{c['inside']}"
+            depth_in = c["depth"] + r["depth"] + 1
+            out.append(
+                {**c, **more, "id": f"{r['id']}/{c['id']}", "depth": depth_in, "inside": inside}
+            )
+    return out

@@ -29,6 +29,12 @@ refs to it expects (opaque values: the editor's ``"2"``, ``"3"``, default ``"1"`
 ``2`` and ``"2"`` are one value), its conditional refs were all skipped, a data input comes from
 a skipped node, or it is a gate guarding one. One pass in topological order; no recursion.
 
+A ``workflow`` node still processing whose child job the bundle holds goes inside
+(:mod:`flowgraph.subflows`): the child's blocked nodes come first, their ids and causes paths
+(``brand/artDirectorOK``, ``inside="brand"``), then the node itself, blocked by the child's root
+causes ("waits for a gate parked for a person: 'artDirectorOK' inside sub-workflow brand"), and
+what it blocks. The module is over 400 lines because it does one job: this pass and its texts.
+
 >>> import flowgraph
 >>> fg = flowgraph.graph({"jobId": "j", "status": "canceled",
 ...     "updatedAt": "2026-11-20T09:04:00.000Z", "metadata": {"flow": [
@@ -50,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from ._graph import adjacency
 from ._text import one_line
 from .order import around_cycles, execution_order
+from .subflows import child_graph
 from .timing import ended_at_of, parse_time
 from .vocab import GATE_REASONS, GATE_TYPES, is_terminal_job_status
 
@@ -104,10 +111,16 @@ class Blocked:
     causes: list[str]
     message: str = ""
     chain: list[str] = field(default_factory=list)
+    #: the sub-workflow node (a path: ``brand``, ``brand/logoKit``) whose child job this node
+    #: is in; ``node`` and ``causes`` are then paths too (``brand/artDirectorOK``)
+    inside: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON printed by ``flowgraph blocked --json``."""
-        return asdict(self)
+        """The JSON printed by ``flowgraph blocked --json`` (``inside`` only when set)."""
+        out = asdict(self)
+        if self.inside is None:
+            del out["inside"]
+        return out
 
 
 def is_parked(b: Blocked) -> bool:
@@ -278,6 +291,7 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
     causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}; never written
     kinds: dict[str, str] = {}  # a root cause -> its kind
     out: list[Blocked] = []
+    home: dict[str, str] = {}  # an item inside a sub-workflow -> the sub-workflow node
     for n in component:
         status = nodes[n].get("status")
         if status in ("success", "skipped"):
@@ -304,6 +318,19 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
         if _skipped(nodes, n, preds, state):
             state[n] = _SKIP
             continue
+        inner = _inside(fg, n) if status == "processing" and not ended else None
+        if inner is not None:  # a sub-workflow node whose child job cannot progress
+            items, found = inner
+            kinds.update(found)
+            state[n], causes[n] = _BLOCKED, found
+            home.update((b.node, n) for b in items)
+            out += items
+            roots = sorted(found)
+            kind = min(found.values(), key=_CAUSE_RANK.index)
+            own = {c[len(n) + 1 :]: k for c, k in found.items()}  # the child's own ids
+            text = f"{_message(own, sorted(own))} inside sub-workflow {one_line(n)}"
+            out.append(Blocked(n, _CAUSES[kind][0], roots, text, [roots[0], n]))
+            continue
         found = _gather(preds, state, causes, kinds)
         ready = not found and all(
             state.get(p) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",) for p in preds
@@ -328,8 +355,54 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
             members = component[n]
             text = "this node is on a cycle: " + " -> ".join(members[:5])
             out.append(Blocked(n, "cycle", members[:20], text))
-    out.sort(key=lambda b: (depth[b.node], b.node))  # dependency order, then ids
+    # dependency order, then ids; a sub-workflow's own items (in their order) before its node
+    rank = {id(b): i for i, b in enumerate(out)}
+    out.sort(
+        key=lambda b: (
+            (depth[home[b.node]], home[b.node], 0, rank[id(b)])
+            if b.node in home
+            else (depth[b.node], b.node, 1, 0)
+        )
+    )
     return out, state
+
+
+#: what blocks the nodes of a child job (its items' reasons) -> the kind of root cause
+_KIND_OF = {reason: kind for kind, (reason, _) in _CAUSES.items()} | dict.fromkeys(
+    GATE_REASONS, "gate"
+)
+
+
+def _inside(fg: GraphData, n: str) -> tuple[list[Blocked], dict[str, str]] | None:
+    """The blocked items of the sub-workflow node ``n``'s child job, their ids made paths
+    (``n/inner``), and its root causes with their kinds; None when its job is not in the bundle
+    or nothing in it is stuck."""
+    child = child_graph(fg, n)
+    if child is None:
+        return None
+    items = blocked(child)
+    found: dict[str, str] = {}
+    for b in items:
+        for c in b.causes:
+            found.setdefault(f"{n}/{c}", _KIND_OF.get(b.reason, "cycle"))
+    if not found:
+        return None  # only its end: the parent's own status says the rest
+
+    def path(x: str) -> str:
+        return x if x == "..." else f"{n}/{x}"
+
+    where = one_line(n)
+    return [
+        Blocked(
+            path(b.node),
+            b.reason,
+            [path(c) for c in b.causes],
+            f"{b.message} (inside sub-workflow {where})",
+            [path(c) for c in b.chain],
+            n if b.inside is None else f"{n}/{b.inside}",
+        )
+        for b in items
+    ], found
 
 
 def _ended_message(end: str, gate: str | None, status: str | None) -> str:
@@ -389,7 +462,7 @@ def _chain(
     cur = n
     while len(chain) < _CHAIN_LIMIT:
         preds = pred[cur]
-        if target in preds or state.get(cur) == _CARRY:
+        if target in preds or state.get(cur) == _CARRY or target.startswith(f"{cur}/"):
             chain.append(target)
             break
         nxt, best = None, (True, True, "")  # next to the cause, not a failed loop, smallest id

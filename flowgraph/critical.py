@@ -45,6 +45,7 @@ from ._graph import adjacency
 from .blocked import not_taken
 from .errors import CycleError, FlowgraphError
 from .order import execution_order
+from .subflows import child_graph
 from .vocab import DEPENDENCY_KINDS, WEIGHTS
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class CriticalPath:
     entries: list[dict[str, Any]] = field(default_factory=list)
     fallback: str | None = None
     note: str = ""
+    #: a sub-workflow node on the path -> the critical path inside its child job (paths:
+    #: ``brand/logo``), when the bundle holds it; their ``entries`` follow the node's own
+    inside: dict[str, list[str]] = field(default_factory=dict)
     #: every node's weight (not in :meth:`as_dict`): what the slack column ranks by
     weights: dict[str, float] = field(default_factory=dict, repr=False)
     #: the pass itself (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`): the topological
@@ -89,6 +93,7 @@ class CriticalPath:
             "slack": dict(sorted(self.slack.items())),
             "fallback": self.fallback,
             "note": self.note,
+            **({"inside": self.inside} if self.inside else {}),
         }
 
 
@@ -124,6 +129,30 @@ def _weights(
         else:
             out[n] = float(value)
     return out, sorted(unknown), others, skipped
+
+
+def _inside(
+    n: str, child: GraphData, weight: str, total: float, inside: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """The entries of the critical path inside the sub-workflow node ``n`` (its child graph),
+    ids made paths (``n/inner``) and shares of the run's ``total``; ``inside`` gets the path."""
+    try:
+        inner = critical_path(child, weight)
+    except FlowgraphError:  # a cycle in the child: its path is not known
+        return []
+    inside[n] = [f"{n}/{m}" for m in inner.nodes]
+    inside.update((f"{n}/{k}", [f"{n}/{m}" for m in v]) for k, v in inner.inside.items())
+    same = inner.weight == weight  # else the child fell back to hops: no time to share
+    return [
+        {
+            **e,
+            "node": f"{n}/{e['node']}",
+            "inside": n if e.get("inside") is None else f"{n}/{e['inside']}",
+            "weight": e["weight"] if same else None,
+            "share": (e["weight"] / total) if total and same and e["weight"] is not None else None,
+        }
+        for e in inner.entries
+    ]
 
 
 def _known(g: nx.DiGraph[str], weight: str) -> bool:
@@ -248,6 +277,7 @@ def critical_path(
         if n not in others
     }
     entries = []
+    inside: dict[str, list[str]] = {}
     for n in path:
         timing = nodes[n].get("timing")
         entries.append(
@@ -261,6 +291,9 @@ def critical_path(
                 "share": (w[n] / total) if total else 0.0,
             }
         )
+        child = child_graph(fg, n) if nodes[n].get("type") == "workflow" else None
+        if child is not None:  # the path goes on inside the sub-workflow's own job
+            entries += _inside(n, child, weight, total, inside)
     on_path = set(path)
     return CriticalPath(
         weight=weight,
@@ -269,6 +302,7 @@ def critical_path(
         slack=slack,
         unknown=[n for n in unknown if n in on_path],
         entries=entries,
+        inside=inside,
         fallback=fallback,
         note=note,
         weights=w,

@@ -41,6 +41,7 @@ from .model import Job
 from .render import node_link, render, to_dot, to_mermaid
 from .snapshot import snapshot
 from .sources import load
+from .subflows import child_graph, resolve
 from .summary import Summary, summarize
 from .timeline import Accounting, Timeline, accounting, timeline
 from .whatif import WhatIf, what_if
@@ -66,36 +67,25 @@ class FlowGraph(GraphData):
         """The graph of a sub-workflow node's own workflow job, when the bundle holds it.
 
         ``flowgraph fetch --node-jobs`` loads a ``workflow`` node's child workflow job with its
-        flow (nested bundles, depth-limited); this builds that flow's graph, once.
+        flow (nested bundles, depth-limited); this builds that flow's graph, once
+        (:func:`flowgraph.subflows.child_graph`). :class:`~flowgraph.errors.NodeNotFoundError`
+        for an id not in the flow.
         """
-        node = self.node(node_id)
-        if node.type != "workflow" or node.job_id is None:
-            return None
-        cache: dict[str, FlowGraph] = self.__dict__.setdefault("_children", {})
-        if node_id not in cache:
-            job = self.job.node_jobs.get(node.job_id)
-            if job is None or not job.flow:
-                return None
-            cache[node_id] = build(job)
-        return cache[node_id]
+        self.node(node_id)
+        return child_graph(self, node_id)
 
     def describe(self, node_id: str) -> NodeInfo:
         """Everything about one node (:class:`~flowgraph.describe.NodeInfo`). ``parent/child``
         goes inside the sub-workflow node ``parent`` when the bundle holds its child job."""
-        if node_id in self.graph:
-            return describe(self, node_id)
-        head, sep, rest = node_id.partition("/")
-        while sep:
-            if head in self.graph and self.graph.nodes[head].get("type") == "workflow":
-                inner = self.child(head)
-                if inner is not None:
-                    info = inner.describe(rest)
-                    info.parent = head if info.parent is None else f"{head}/{info.parent}"
-                    info.id = f"{head}/{info.id}"
-                    return info
-            more, sep, rest = rest.partition("/")
-            head = f"{head}/{more}"
-        raise NodeNotFoundError(node_id)
+        found = resolve(self, node_id)
+        if found is None:
+            raise NodeNotFoundError(node_id)
+        g, inner = found
+        info = describe(g, inner)
+        if g is not self:
+            info.parent = node_id[: len(node_id) - len(inner) - 1]
+            info.id = node_id
+        return info
 
     # -- queries -----------------------------------------------------------------------------
     def upstream(self, node_id: str) -> list[str]:

@@ -106,8 +106,12 @@ def critical_path_text(cp: CriticalPath) -> str:
     head = ["#", "node", "type", "status"]
     head += ["time", "share", "queue", "run"] if timed else []
     rows = [head]
-    for i, e in enumerate(cp.entries, 1):
-        row = [str(i), one_line(e["node"]), _shown(e["type"]), _shown(e["status"])]
+    i = 0
+    for e in cp.entries:  # a sub-workflow's own path follows its node, indented, unnumbered
+        depth = e["node"].count("/") if e.get("inside") else 0
+        i += not depth
+        name = "  " * depth + "↳ " + one_line(e["node"]) if depth else one_line(e["node"])
+        row = ["" if depth else str(i), name, _shown(e["type"]), _shown(e["status"])]
         if timed:
             row += [
                 seconds(e["weight"]),
@@ -126,7 +130,9 @@ def critical_path_text(cp: CriticalPath) -> str:
     if cp.unknown:
         lines += ["", "time unknown (counted as 0): " + ", ".join(map(one_line, cp.unknown))]
     if timed:
-        ranked = sorted(cp.entries, key=lambda e: -e["weight"])[:3]
+        ranked = sorted((e for e in cp.entries if not e.get("inside")), key=lambda e: -e["weight"])[
+            :3
+        ]
         lines += [
             "",
             "where the time went: "

@@ -25,11 +25,12 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from ._graph import GraphData
+from ._graph import GraphData, adjacency
 from ._resume import resume_call
-from ._rows import Row, Rows, ranked
+from ._rows import Row, Rows, ranked, with_children
 from ._text import one_line
 from .blocked import Blocked, blocked, failed_by_iteration
+from .subflows import resolve
 from .timing import ended_at_of, job_timing, parse_time
 from .vocab import GATE_REASONS, is_terminal_job_status
 
@@ -97,18 +98,24 @@ class _Screen:
 
     # -- gates and the next step -----------------------------------------------------------
     def gates(self) -> list[dict[str, Any]]:
-        job = self.g.job
         out = []
         for n, b in self.blocked.items():
-            if b.reason not in GATE_REASONS:
+            found = resolve(self.g, n) if b.reason in GATE_REASONS else None
+            if found is None:
                 continue
-            attrs = self.nodes[n]
-            node = attrs.get("node")
+            inner_g, inner = found  # a gate inside a sub-workflow is resumed on its own job
+            attrs = adjacency(inner_g.graph)[0][inner]
+            node, owner = attrs.get("node"), inner_g.job
+            workflow_id = owner.metadata.workflow_id
+            if inner_g is not self.g and b.inside is not None:
+                parent = resolve(self.g, b.inside)
+                d = adjacency(parent[0].graph)[0][parent[1]] if parent else {}
+                workflow_id = workflow_id or d.get("workflow_id")
             call = resume_call(
                 attrs.get("type") or "user-approval",
-                n,
-                job.job_id,
-                job.metadata.workflow_id,
+                inner,
+                owner.job_id,
+                workflow_id,
                 project_id=self.project_id,
             )
             call.update(
@@ -235,8 +242,15 @@ class _Screen:
         return text
 
     def _where(self, n: str) -> str:
-        attrs = self.nodes[n]
+        found = resolve(self.g, n)
+        if found is None:
+            return one_line(n)
+        attrs = adjacency(found[0].graph)[0][found[1]]
         loop = attrs.get("loop_node_id")
+        if found[0] is not self.g:
+            inner, parent = found[1], n[: len(n) - len(found[1]) - 1]
+            where = f" ({one_line(loop)} iteration {attrs.get('iteration_index')})" if loop else ""
+            return f"{one_line(inner)}{where} inside sub-workflow {one_line(parent)}"
         if loop is None:
             return one_line(n)
         return f"{one_line(n)} ({one_line(loop)} iteration {attrs.get('iteration_index')})"
@@ -291,7 +305,7 @@ class _Screen:
 
     def data(self) -> dict[str, Any]:
         table = self.table
-        rows = table.build()
+        rows = with_children(self.g, table.build(), self.blocked, table.expand)
         statuses: Counter[str] = Counter(
             table.state(n) or "unknown"
             for n, d in self.nodes.items()

@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "order": 4,
     "bodies": 4,
     "builder": 4,
+    "subflows": 4,
     "blocked": 5,
     "describe": 5,
     "focus": 5,

@@ -177,7 +177,17 @@ def to_dot(
     for cl in scene.clusters:
         sub = graphviz.Digraph(cl.id)
         label, tooltip = _text(cl.lines, left=True), _text(cl.lines)
-        if cl.kind == "loop":
+        if cl.kind == "subflow":  # a sub-workflow's own job: a double-lined box around it
+            sub.attr(
+                label=label,
+                style="rounded,filled",
+                fillcolor="#fffdf5",
+                color="#8d6e63",
+                penwidth="2",
+                fontsize="11",
+                tooltip=tooltip,
+            )
+        elif cl.kind == "loop":
             sub.attr(
                 label=label,
                 style="rounded,filled",

@@ -25,13 +25,15 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._graph import adjacency
 from .._text import clean
+from ..config import DEFAULT_BUNDLE_DEPTH
 from ..critical import critical_path
 from ..errors import FlowgraphError
 from ..focus import around
+from ..subflows import children
 from ..vocab import EDGE_KINDS, EDGE_RANK
 from ._labels import LINE, Labels, few, id_line, title
 from ._loops import Families, Key, has_body_pred
@@ -130,8 +132,13 @@ def build_scene(
     focus: str | None = None,
     depth: int | None = None,
     job_ids: bool = True,
+    depth_in: int | None = 0,
 ) -> Scene:
     """Decide what the picture of ``g`` shows (see the module's text for the options).
+
+    A sub-workflow node whose child job the bundle holds is drawn in a cluster with the child's
+    own picture (its boxes' nodes are paths, ``brand/logo``); ``depth_in`` is how deep this
+    graph already is (None: draw no children).
 
     ``focus`` draws only the boxes of that node, what it depends on and what depends on it
     (at most ``depth`` steps out; :func:`flowgraph.focus.around`), and says so in the title;
@@ -157,6 +164,17 @@ def build_scene(
         elif box.node is not None:
             box.cluster = _ensure(fam, clusters, fam.container(box.node))
     links = _links(g, rep, boxes)
+    if depth_in is not None:  # sub-workflows: each child job drawn in a cluster with its node
+        for n, child in children(g).items():
+            if rep.get(n) == ("0", n) and ("0", n) in boxes:
+                same = {
+                    "expand_loops": expand_loops,
+                    "highlight_critical": highlight_critical,
+                    "highlight_blocked": highlight_blocked,
+                    "max_copies": max_copies,
+                    "job_ids": job_ids,
+                }
+                _nest(n, child, (boxes, clusters, links), depth_in, same)
 
     ordered = [boxes[k] for k in sorted(boxes)]
     for i, box in enumerate(ordered):
@@ -241,6 +259,45 @@ def _boxes(
         lines, tooltip, state = labels.group(key[1], kind, members)
         boxes[key] = Box(key, "group", None, list(members), lines, state, shape_of(kind), tooltip)
     return rep, boxes
+
+
+def _nest(
+    n: str,
+    child: GraphData,
+    into: tuple[dict[Key, Box], dict[Key, Cluster], dict[tuple[Key, Key], Link]],
+    depth_in: int,
+    options: dict[str, Any],
+) -> None:
+    """Put the picture of ``n``'s child job (drawn with the same ``options``), and ``n``'s own
+    box, in a cluster of their own."""
+    boxes, clusters, links = into
+    job_ids = options["job_ids"]
+    deeper = depth_in + 1 if depth_in + 1 < DEFAULT_BUNDLE_DEPTH else None
+    inner = build_scene(child, **options, depth_in=deeper)
+    home: Key = ("subflow", n)
+    box = boxes[("0", n)]
+    workflow = box.node and child.job.metadata.workflow_id
+    lines = [clean(f"sub-workflow {n}", LINE, 2)]
+    if job_ids:
+        lines.append(clean(f"job {child.job.job_id}: {child.job.status or 'no status'}", LINE, 1))
+    elif workflow:
+        lines.append(clean(f"workflow {workflow}", LINE, 1))
+    clusters[home] = Cluster(home, "subflow", lines, None, box.cluster)
+    box.cluster = home
+
+    def key(k: Key) -> Key:
+        return ("sub", n, *k)
+
+    for cl in inner.clusters:
+        parent = key(cl.parent) if cl.parent is not None else home
+        clusters[key(cl.key)] = Cluster(key(cl.key), cl.kind, cl.lines, cl.state, parent)
+    for b in inner.boxes:
+        b.key, b.cluster = key(b.key), key(b.cluster) if b.cluster is not None else home
+        b.node = None if b.node is None else f"{n}/{b.node}"
+        b.members = [f"{n}/{m}" for m in b.members]
+        boxes[b.key] = b
+    for lk in inner.links:
+        links[(lk.source.key, lk.target.key)] = lk
 
 
 def _shape(nodes: Nodes, n: str) -> str:
