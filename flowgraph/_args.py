@@ -199,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
         p[name].add_argument(
             "--depth", type=int, metavar="N", help="with --focus: at most N steps out"
         )
+    for name in ("show", "render"):
+        p[name].add_argument(
+            "--iteration",
+            metavar="LOOP:K",
+            help="list (render: draw) every copy of iteration K of the for-each LOOP",
+        )
     p["time"].epilog = TIME_RULE + "\n\n" + (p["time"].epilog or "")
     p["what-if"].add_argument(
         "--faster",

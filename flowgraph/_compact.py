@@ -18,10 +18,19 @@ from __future__ import annotations
 from collections import Counter
 
 from ._graph import GraphData, adjacency
-from ._rows import Row, ranked
+from ._rows import Row, Rows, ranked, worst
 from .blocked import blocked
 
-__all__ = ["SCREEN_LINES", "STATE_WORDS", "exit_code", "focused", "fold", "is_problem", "pick"]
+__all__ = [
+    "SCREEN_LINES",
+    "STATE_WORDS",
+    "exit_code",
+    "focused",
+    "fold",
+    "is_problem",
+    "opened",
+    "pick",
+]
 
 #: The lines of one terminal screen: what ``flowgraph show`` and ``summary`` fit in by default.
 SCREEN_LINES = 40
@@ -102,6 +111,34 @@ def focused(rows: list[Row], keep: set[str]) -> list[Row]:
     """The rows of the nodes in ``keep`` (``--focus``): a loop or body row when it or one of
     its copies is kept."""
     return [r for r in rows if r["id"] in keep or any(n in keep for n in r.get("nodes", ()))]
+
+
+def opened(rows: list[Row], table: Rows, loop: str, index: int, members: list[str]) -> list[Row]:
+    """``rows`` with iteration ``index`` of ``loop`` listed copy by copy (``--iteration``):
+    an iteration row and its copies (``members``, nested loops' copies too) after the loop's
+    own rows, or at the end when the loop has no row of its own (a loop inside a loop copy)."""
+    at = next((i for i, r in enumerate(rows) if r["id"] == loop and r["kind"] == "loop"), None)
+    depth = 0 if at is None else rows[at]["depth"] + 1
+    end = len(rows)
+    if at is not None:
+        end = next((j for j in range(at + 1, len(rows)) if rows[j]["depth"] < depth), len(rows))
+    states = Counter(table.state(c) or "unknown" for c in members)
+    head: Row = {
+        "id": f"iteration {index}",
+        "depth": depth,
+        "kind": "iteration",
+        "loop": loop,
+        "iteration": index,
+        "status": None,
+        "state": worst(states),
+        "type": None,
+        "model": None,
+        "duration": None,
+        "blocked_by": None,
+        "states": ranked(states),
+    }
+    copies = [table.node_row(c, depth + 1, "copy") for c in table.in_order(members)]
+    return [*rows[:end], head, *copies, *rows[end:]]
 
 
 def exit_code(g: GraphData) -> int:

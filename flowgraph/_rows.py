@@ -27,7 +27,7 @@ from .vocab import GATE_REASONS, GATE_TYPES
 if TYPE_CHECKING:
     from .blocked import Blocked
 
-__all__ = ["STATE_ORDER", "Row", "Rows", "ranked", "with_children"]
+__all__ = ["STATE_ORDER", "Row", "Rows", "ranked", "with_children", "worst"]
 
 #: One row of the table (see :func:`flowgraph.screen.show_data` for its keys).
 Row = dict[str, Any]
@@ -224,7 +224,7 @@ class Rows:
         members = self.by_template.get(template, [])
         row.update(self._group(members))
         row["parent"] = parent
-        row["state"] = _worst(row["states"]) if members else row["status"]
+        row["state"] = worst(row["states"]) if members else row["status"]
         row["blocked_by"] = None
         row["duration"] = _sum(self.duration(c) for c in members)
         return row
@@ -316,7 +316,7 @@ class Rows:
                 "parent": loop_id,
             }
             row.update(self._group(stray))
-            row["state"] = _worst(row["states"])
+            row["state"] = worst(row["states"])
             self.rows.append(row)
             self.covered.update(stray)
 
@@ -340,7 +340,7 @@ class Rows:
                     "loop": loop_id,
                     "iteration": index,
                     "status": None,
-                    "state": _worst(states),
+                    "state": worst(states),
                     "type": None,
                     "model": None,
                     "duration": _sum(self.duration(c) for c in members),
@@ -378,7 +378,8 @@ def ranked(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
 
 
-def _worst(states: dict[str, int] | Counter[str]) -> str | None:
+def worst(states: dict[str, int] | Counter[str]) -> str | None:
+    """The worst state present in ``states`` (what a row standing for many shows)."""
     present = [s for s, k in states.items() if k]
     for s in _WORST:
         if s in present:

@@ -109,11 +109,16 @@ def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from ._compact import exit_code
+    from .focus import parse_iteration
     from .show import show_data, show_text
 
     fg = open_graph(args)
+    one = None if args.iteration is None else parse_iteration(args.iteration)
     if args.json:
-        print_json(show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id))
+        data = show_data(
+            fg, expand_loops=args.expand_loops, project_id=args.project_id, iteration=one
+        )
+        print_json(data)
     else:
         # a terminal's width; piped, nothing is cut (a script or a file gets all of it)
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
@@ -128,6 +133,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             project_id=project,
             view=args.view,
             focus=keep,
+            iteration=one,
         )
         print_text(text)
     return exit_code(fg)  # 1 when something failed or is blocked, as `blocked`
@@ -201,6 +207,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .files import write_output
+    from .focus import parse_iteration
     from .render import format_for, highlight_options, too_big_to_expand
     from .render.scene import MAX_COPIES
 
@@ -213,6 +220,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     else:
         limit = {} if args.max_copies is None else {"max_copies": args.max_copies}
         view = {"focus": args.focus, "depth": args.depth} if args.focus is not None else {}
+        if args.iteration is not None:
+            view["iteration"] = parse_iteration(args.iteration)
         data = fg.render(fmt, expand_loops=args.expand_loops, **limit, **highlight, **view)
         big = too_big_to_expand(fg, args.max_copies) if args.expand_loops else {}
         if big:

@@ -8,6 +8,12 @@ chain through it (``--focus NODE [--depth N]``).
 >>> chain = path_through(fg, "approve")
 >>> chain.nodes, chain.total
 (['prompt', 'gen', 'approve', 'upscale', 'remove-bg'], 5.0)
+
+One iteration of one loop (``--iteration LOOP:K``): its copies, and the copies of the loops
+among them, all the way down:
+
+>>> iteration_nodes(flowgraph.graph("examples/nested-loops.json"), "each-product", 0)
+['caption-q1', 'each-angle-q1', 'shot-q10', 'shot-q11']
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._graph import adjacency
+from ._text import one_line
 from .critical import critical_path
+from .errors import FlowgraphError
 
 if TYPE_CHECKING:
     from ._graph import GraphData
 
-__all__ = ["Chain", "around", "path_through"]
+__all__ = ["Chain", "around", "iteration_nodes", "parse_iteration", "path_through"]
 
 
 @dataclass(frozen=True)
@@ -81,3 +89,40 @@ def path_through(g: GraphData, node: str, weight: str = "auto") -> Chain:
     total = cp.finish[node] + cp.after[node]
     total = total if total.is_integer() else round(total, 6)
     return Chain(node, nodes, total, cp.weight, cp.slack.get(node))
+
+
+def parse_iteration(text: str) -> tuple[str, int]:
+    """``LOOP:K`` as ``(loop id, K)`` (the last ``:`` splits: loop ids may hold one).
+
+    >>> parse_iteration("each-style:1")
+    ('each-style', 1)
+    """
+    loop, sep, index = str(text).rpartition(":")
+    if not sep or not loop or not index.strip().lstrip("-").isdigit():
+        raise FlowgraphError(f"--iteration {one_line(text)!r}: expected LOOP:K, e.g. each-style:1")
+    return loop, int(index)
+
+
+def iteration_nodes(g: GraphData, loop: str, index: int) -> list[str]:
+    """The copies made for iteration ``index`` of the for-each ``loop``, with the copies of the
+    loops among them (nested iterations), sorted; a clear error naming the iterations there
+    are when ``loop`` is not a for-each or has no such iteration."""
+    found = g.loops.get(loop)
+    if found is None:
+        g.check(loop)
+        raise FlowgraphError(f"--iteration: {one_line(loop)!r} is not a for-each loop")
+    if index not in found.iterations:
+        have = sorted(found.iterations)
+        what = f"iterations {have[0]}-{have[-1]}" if have else "no iterations yet"
+        raise FlowgraphError(f"--iteration: {one_line(loop)} has no iteration {index} ({what})")
+    out: set[str] = set()
+    todo = list(found.iterations[index])
+    while todo:
+        n = todo.pop()
+        if n in out:
+            continue
+        out.add(n)
+        inner = g.loops.get(n)
+        if inner is not None:
+            todo += [c for members in inner.iterations.values() for c in members]
+    return sorted(out)

@@ -25,11 +25,13 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ._compact import opened
 from ._graph import GraphData, adjacency
 from ._resume import resume_call
 from ._rows import Row, Rows, ranked, with_children
 from ._text import one_line
 from .blocked import Blocked, blocked, failed_by_iteration
+from .focus import iteration_nodes
 from .subflows import resolve
 from .timing import ended_at_of, job_timing, parse_time
 from .vocab import GATE_REASONS, is_terminal_job_status
@@ -61,7 +63,11 @@ _ENDED = {"canceled": "was canceled", "failure": "failed", "success": "succeeded
 
 
 def show_data(
-    g: GraphData, *, expand_loops: bool = False, project_id: str | None = None
+    g: GraphData,
+    *,
+    expand_loops: bool = False,
+    project_id: str | None = None,
+    iteration: tuple[str, int] | None = None,
 ) -> dict[str, Any]:
     """Everything :func:`flowgraph.show.show_text` prints, as JSON-ready data
     (``flowgraph show --json``).
@@ -72,7 +78,10 @@ def show_data(
     its copies, listed in ``nodes``; a loop row its ``iterations`` started and, with a
     ``count``, the ones ``declared``), ``gates`` (parked gates with the call that resumes
     them; none once the job has ended), ``errors`` (the node jobs' own ``error`` and ``hint``,
-    in full), ``findings`` and ``next`` (``action`` and ``text``).
+    in full), ``findings`` and ``next`` (``action`` and ``text``). ``iteration``
+    (``(loop, K)``) lists that iteration's copies after the loop's rows
+    (:func:`flowgraph.focus.iteration_nodes` says which; its errors name the iterations there
+    are).
     ``project_id`` goes into the resume calls (the SDK requires one).
 
     >>> import flowgraph
@@ -84,7 +93,12 @@ def show_data(
     >>> data["next"]["action"], data["rows"][2]["failed"]
     ('fix-failed', [{'loop': 'each-style', 'iteration': 1, 'node': 'render-Lm2p'}])
     """
-    return _Screen(g, expand_loops, project_id).data()
+    data = _Screen(g, expand_loops, project_id).data()
+    if iteration is not None:
+        table = Rows(g, {b.node: b for b in blocked(g)}, expand_loops)
+        members = iteration_nodes(g, *iteration)
+        data["rows"] = opened(data["rows"], table, iteration[0], iteration[1], members)
+    return data
 
 
 class _Screen:

@@ -124,6 +124,7 @@ def show_text(
     project_id: str | None = None,
     view: str = "auto",
     focus: set[str] | None = None,
+    iteration: tuple[str, int] | None = None,
 ) -> str:
     """The run as text for people: header, node table, node errors, parked gates, and a
     ``next:`` line.
@@ -135,9 +136,10 @@ def show_text(
     iteration instead of one row per body template. ``view``: ``auto`` fits a big run on one
     screen (problems first, loops one row each, then a line saying what was left out; see
     :mod:`flowgraph._compact`), ``all`` lists every row, ``problems`` only the problems.
-    ``focus``: only the rows of these nodes (:func:`flowgraph.focus.around`).
+    ``focus``: only the rows of these nodes (:func:`flowgraph.focus.around`); ``iteration``
+    (``(loop, K)``) lists that iteration's copies, every row shown.
     """
-    data = show_data(g, expand_loops=expand_loops, project_id=project_id)
+    data = show_data(g, expand_loops=expand_loops, project_id=project_id, iteration=iteration)
     if focus is not None:
         data["rows"] = focused(data["rows"], focus)
     paint = _painter(color)
@@ -149,7 +151,8 @@ def show_text(
     table = _table(data["rows"], paint, cols, data["job"], capped=limited)
     lines = _screen(data, top, table, paint, cols, limited, _GATES_SHOWN)
     text = "\n".join(lines)
-    if view == "all" or (view == "auto" and (expand_loops or text.count("\n") < SCREEN_LINES)):
+    fits = expand_loops or iteration is not None or text.count("\n") < SCREEN_LINES
+    if view == "all" or (view == "auto" and fits):
         return text
     # one screen: the problems first, each loop one row, then what fits (see _compact)
     fixed = "\n".join(_screen(data, top, [], paint, cols, limited, 1)).count("\n") + 1

@@ -109,3 +109,36 @@ def test_render_focus_draws_the_neighbourhood(capsys: pytest.CaptureFixture[str]
     assert main(["render", path, "--focus", "upscale", "--depth", "1", "--format", "mermaid",
                  "-o", "-"]) == 0
     assert "idea" not in capsys.readouterr().out
+
+
+def test_show_iteration_lists_one_iteration(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(example("foreach-failed.json"))
+    assert main(["show", path, "--iteration", "each-style:1", "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [(r["id"], r["kind"], r["depth"]) for r in rows] == [
+        ("style-list", "node", 0), ("each-style", "loop", 0), ("render", "body", 1),
+        ("upscale", "body", 1), ("iteration 1", "iteration", 1), ("render-Lm2p", "copy", 2),
+        ("upscale-Lm2p", "copy", 2), ("contact-sheet", "node", 0)]
+    assert rows[4]["states"] == {"failure": 1, "pending": 1}
+    assert main(["show", path, "--iteration", "each-style:9"]) == 2
+    assert capsys.readouterr().err == (
+        "flowgraph show: error: --iteration: each-style has no iteration 9 (iterations 0-2)\n")
+    assert main(["show", path, "--iteration", "render"]) == 2
+    assert "expected LOOP:K" in capsys.readouterr().err
+
+
+def test_render_iteration_draws_its_copies_in_a_cluster(tmp_path: Path) -> None:
+    out = tmp_path / "one.svg"
+    path = str(example("nested-loops.json"))
+    assert main(["render", path, "--iteration", "each-product:0", "-o", str(out)]) == 0
+    svg = "{http://www.w3.org/2000/svg}"
+    inside = {}
+    for g in ET.parse(out).getroot().iter(svg + "g"):
+        if g.get("class") == "cluster" and (g.findtext(svg + "title") or "").startswith("cluster"):
+            texts = [t.text for t in g.iter(svg + "text")]
+            inside[texts[0]] = texts
+    assert "iteration 0: ok" in inside  # the cluster of the one iteration, drawn by real dot
+    boxes = sorted(next(g.iter(svg + "text")).text or "" for g in ET.parse(out).getroot().iter(
+        svg + "g") if g.get("class") == "node" and g.findtext(svg + "title") != "legend")
+    assert boxes == ["caption", "caption-q1", "catalog", "each-angle", "each-angle-q1",
+                     "each-product", "products", "shot", "shot-q10", "shot-q11"]

@@ -64,6 +64,7 @@ _OPTIONS = frozenset(
         "focus",
         "depth",
         "job_ids",
+        "iteration",
     }
 )
 #: What ``flowgraph render --highlight`` can name, and the option of :func:`render` each sets.
@@ -145,7 +146,9 @@ def _dot(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> b
 def _mermaid(g: GraphData, _fmt: str, options: dict[str, Any], _timeout: float) -> bytes:
     keys = ("expand_loops", "highlight_critical", "highlight_blocked")
     flags: dict[str, Any] = {k: bool(options.get(k, False)) for k in keys}
-    flags.update((k, options[k]) for k in ("focus", "depth") if options.get(k) is not None)
+    flags.update(
+        (k, options[k]) for k in ("focus", "depth", "iteration") if options.get(k) is not None
+    )
     return to_mermaid(g, **flags).encode()
 
 

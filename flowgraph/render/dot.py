@@ -123,6 +123,7 @@ def to_dot(
     max_copies: int = MAX_COPIES,
     focus: str | None = None,
     depth: int | None = None,
+    iteration: tuple[str, int] | None = None,
     job_ids: bool = True,
 ) -> graphviz.Digraph:
     """The picture of ``g`` as a ``graphviz.Digraph`` (``.source`` is the DOT text).
@@ -130,10 +131,10 @@ def to_dot(
     ``expand_loops`` draws every loop copy (loops with more than ``max_copies`` copies stay
     collapsed); ``highlight_critical`` draws the critical path thick blue (nothing when the
     graph has a cycle); ``highlight_blocked`` outlines root causes thick red and blocked nodes
-    orange, with a line saying why; ``legend`` adds the legend cluster; ``focus``, ``depth``
-    and ``job_ids`` are :func:`~flowgraph.render.scene.build_scene`'s. A big picture (more
-    than 150 boxes) asks ``dot`` for fewer layout passes, and above 400 boxes for straight
-    edges, so that a collapsed 10k-node run renders in well under 3 s.
+    orange, with a line saying why; ``legend`` adds the legend cluster; ``focus``, ``depth``,
+    ``iteration`` and ``job_ids`` are :func:`~flowgraph.render.scene.build_scene`'s. A big
+    picture (more than 150 boxes) asks ``dot`` for fewer layout passes, and above 400 boxes
+    for straight edges, so that a collapsed 10k-node run renders in well under 3 s.
 
     >>> import flowgraph
     >>> dot = to_dot(flowgraph.graph("examples/foreach-failed.json"), legend=False)
@@ -150,6 +151,7 @@ def to_dot(
         max_copies=max_copies,
         focus=focus,
         depth=depth,
+        iteration=iteration,
         job_ids=job_ids,
     )
     dot = graphviz.Digraph(

@@ -83,6 +83,7 @@ def to_mermaid(
     highlight_blocked: bool = False,
     focus: str | None = None,
     depth: int | None = None,
+    iteration: tuple[str, int] | None = None,
 ) -> str:
     """The run as Mermaid ``flowchart LR`` text (deterministic, ends with a newline);
     ``focus`` and ``depth`` draw one node's neighbourhood (as in
@@ -102,6 +103,7 @@ def to_mermaid(
         highlight_blocked=highlight_blocked,
         focus=focus,
         depth=depth,
+        iteration=iteration,
     )
     out = ["flowchart LR"]
     by_cluster: dict[object, list[Box]] = {}

@@ -32,7 +32,7 @@ from .._text import clean
 from ..config import DEFAULT_BUNDLE_DEPTH
 from ..critical import critical_path
 from ..errors import FlowgraphError
-from ..focus import around
+from ..focus import around, iteration_nodes
 from ..subflows import children
 from ..vocab import EDGE_KINDS, EDGE_RANK
 from ._labels import LINE, Labels, few, id_line, title
@@ -133,12 +133,15 @@ def build_scene(
     depth: int | None = None,
     job_ids: bool = True,
     depth_in: int | None = 0,
+    iteration: tuple[str, int] | None = None,
 ) -> Scene:
     """Decide what the picture of ``g`` shows (see the module's text for the options).
 
     A sub-workflow node whose child job the bundle holds is drawn in a cluster with the child's
     own picture (its boxes' nodes are paths, ``brand/logo``); ``depth_in`` is how deep this
-    graph already is (None: draw no children).
+    graph already is (None: draw no children). ``iteration`` (``(loop, K)``) draws the copies
+    of that one iteration (:func:`flowgraph.focus.iteration_nodes`) in its own cluster inside
+    the collapsed loop.
 
     ``focus`` draws only the boxes of that node, what it depends on and what depends on it
     (at most ``depth`` steps out; :func:`flowgraph.focus.around`), and says so in the title;
@@ -149,6 +152,13 @@ def build_scene(
     labels = Labels(g, fam.path, highlight_blocked, job_ids=job_ids)
     rep, boxes = _boxes(g, fam, labels)
     heading = title(g.job, job_ids=job_ids)
+    opened: list[Key] = []
+    if iteration is not None:
+        for m in iteration_nodes(g, *iteration):
+            if rep.get(m) != ("0", m) or ("0", m) not in boxes:
+                rep[m] = ("0", m)
+                boxes[("0", m)] = _single(labels, m)
+                opened.append(("0", m))
     if focus is not None:
         keep = around(g, focus, depth)
         for key in [k for k, b in boxes.items() if not keep.intersection(b.members)]:
@@ -163,6 +173,10 @@ def build_scene(
             box.cluster = _ensure(fam, clusters, ("loop", bkey[1]))
         elif box.node is not None:
             box.cluster = _ensure(fam, clusters, fam.container(box.node))
+    if iteration is not None:
+        home = _ensure(fam, clusters, fam.iteration_key(*iteration))
+        for key in opened:
+            boxes[key].cluster = home
     links = _links(g, rep, boxes)
     if depth_in is not None:  # sub-workflows: each child job drawn in a cluster with its node
         for n, child in children(g).items():
