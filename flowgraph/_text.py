@@ -16,6 +16,7 @@ import unicodedata
 from typing import Any
 
 __all__ = [
+    "ERROR_WIDTH",
     "MAX_TEXT",
     "clean",
     "clip",
@@ -24,6 +25,9 @@ __all__ = [
     "one_line",
     "seconds",
     "shorten",
+    "shown_id",
+    "shown_ids",
+    "shown_text",
     "wrap_parts",
 ]
 
@@ -168,3 +172,32 @@ def wrap_parts(parts: list[str], width: int) -> list[str]:
 def clip(text: str, n: int) -> str:
     """``text`` cut to ``n`` characters, an ellipsis last when cut."""
     return text if len(text) <= n else text[: max(0, n - 1)] + "…"
+
+
+#: Where an error or hint line is cut (with an ellipsis) when no narrower width is given.
+ERROR_WIDTH = 160
+
+
+def shown_id(text: Any) -> str:
+    """An untrusted id on one line, ``""`` when it is empty (so it stays visible)."""
+    shown = one_line(text)
+    return shown if shown else '""'
+
+
+def shown_text(text: Any, width: int | None = ERROR_WIDTH) -> str:
+    """Untrusted text (an error, a hint) on one line, cut with ``…`` at ``width`` characters
+    (None: not cut).
+
+    >>> shown_text("bad\\nthings  happened", 12)
+    'bad things …'
+    """
+    flat = " ".join(one_line(part) for part in str(text).split())
+    if width is None or len(flat) <= width:
+        return flat
+    return flat[: max(0, width - 1)] + "…"
+
+
+def shown_ids(ids: list[str], limit: int = 2) -> str:
+    """The first ``limit`` ids, then ``+N more``: ``a, b +3 more``."""
+    shown = ", ".join(shown_id(i) for i in ids[:limit])
+    return shown + (f" +{len(ids) - limit} more" if len(ids) > limit else "")

@@ -29,7 +29,7 @@ from ._compact import opened
 from ._graph import GraphData, adjacency
 from ._resume import resume_call
 from ._rows import Row, Rows, ranked, with_children
-from ._text import one_line
+from ._text import ERROR_WIDTH, one_line, shown_id, shown_ids, shown_text
 from .blocked import Blocked, blocked, failed_by_iteration
 from .focus import iteration_nodes
 from .subflows import resolve
@@ -54,8 +54,6 @@ __all__ = [
     "shown_time",
 ]
 
-#: Where an error or hint line is cut (with an ellipsis) when no narrower width is given.
-ERROR_WIDTH = 160
 #: Nodes named in a ``next`` step before ``+N more``.
 _LIST_SHOWN = 3
 #: How a terminal job status reads after "the job".
@@ -390,31 +388,6 @@ def _ended(status: str | None, when: str | None) -> str:
     """``was canceled at 2026-11-20 09:04:00 UTC``."""
     verb = _ENDED.get(status or "", f"ended ({one_line(status)})")
     return verb + (f" at {when}" if when else "")
-
-
-def shown_id(text: Any) -> str:
-    """An untrusted id on one line, ``""`` when it is empty (so it stays visible)."""
-    shown = one_line(text)
-    return shown if shown else '""'
-
-
-def shown_text(text: Any, width: int | None = ERROR_WIDTH) -> str:
-    """Untrusted text (an error, a hint) on one line, cut with ``…`` at ``width`` characters
-    (None: not cut).
-
-    >>> shown_text("bad\\nthings  happened", 12)
-    'bad things …'
-    """
-    flat = " ".join(one_line(part) for part in str(text).split())
-    if width is None or len(flat) <= width:
-        return flat
-    return flat[: max(0, width - 1)] + "…"
-
-
-def shown_ids(ids: list[str], limit: int = 2) -> str:
-    """The first ``limit`` ids, then ``+N more``: ``a, b +3 more``."""
-    shown = ", ".join(shown_id(i) for i in ids[:limit])
-    return shown + (f" +{len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def _step(action: str, nodes: list[str], text: str) -> dict[str, Any]:
