@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .._text import clean
+from ._fold import SFDP_ABOVE
 from ._quoting import dot_url, escape_dot
 from .scene import MAX_COPIES, Box, Key, Scene, build_scene
 from .styles import BLOCKED, CRITICAL, EDGE_STYLES, FONT, ROOT_CAUSE, STATES
@@ -175,6 +176,8 @@ def to_dot(
         dot.graph_attr.update(nslimit="2", nslimit1="2", mclimit="0.3")
     if len(scene.boxes) > _STRAIGHT:
         dot.graph_attr.update(splines="line")
+    if len(scene.boxes) > SFDP_ABOVE:  # dot would take minutes: sfdp, without clusters
+        dot.graph_attr.update(layout="sfdp", overlap="prism", outputorder="edgesfirst")
     subs: dict[Key, Any] = {}
     for cl in scene.clusters:
         sub = graphviz.Digraph(cl.id)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +34,11 @@ from ..critical import critical_path
 from ..errors import FlowgraphError
 from ..focus import around, iteration_nodes
 from ..subflows import children
-from ..vocab import EDGE_KINDS, EDGE_RANK
-from ._labels import LINE, Labels, few, id_line, title
+from ..vocab import EDGE_KINDS
+from ._fold import fold_finished
+from ._labels import LINE, Labels, id_line, title
 from ._loops import Families, Key, has_body_pred
+from ._parts import Box, Cluster, Link
 from .styles import STATES, shape_of
 
 if TYPE_CHECKING:
@@ -46,66 +48,6 @@ __all__ = ["MAX_COPIES", "Box", "Cluster", "Key", "Link", "Scene", "build_scene"
 
 #: Loops with more copies than this stay collapsed even with ``expand_loops=True``.
 MAX_COPIES = 300
-
-
-@dataclass
-class Box:
-    """One drawn node: a flow node, a loop template standing for its copies, or a group."""
-
-    key: Key
-    kind: str  # node | input | missing | fold | group
-    node: str | None  # the flow node it shows (the template for a fold)
-    members: list[str]  # the flow nodes it stands for
-    lines: list[str]  # label lines, cleaned and cut (escape them for the output format)
-    state: str
-    shape: str
-    tooltip: list[str] = field(default_factory=list)
-    url: str | None = None
-    output: bool = False
-    cluster: Key | None = None
-    mark: str | None = None  # root | blocked (highlight_blocked)
-    note: str | None = None  # the explanatory line of the mark
-    critical: bool = False
-    id: str = ""
-
-
-@dataclass
-class Cluster:
-    """A loop (``kind == "loop"``) or one of its iterations (``"iteration"``)."""
-
-    key: Key
-    kind: str
-    lines: list[str]
-    state: str | None
-    parent: Key | None
-    id: str = ""
-    depth: int = 0
-
-
-@dataclass
-class Link:
-    """One drawn edge: every graph edge between the nodes of two boxes, folded."""
-
-    source: Box
-    target: Box
-    kinds: set[str] = field(default_factory=set)
-    inputs: set[str] = field(default_factory=set)
-    equals: set[str] = field(default_factory=set)
-    critical: bool = False
-
-    @property
-    def kind(self) -> str:
-        """The strongest kind (in :data:`flowgraph.vocab.EDGE_KINDS` order)."""
-        return min(self.kinds, key=lambda k: EDGE_RANK.get(k, len(EDGE_RANK)))
-
-    @property
-    def label(self) -> str:
-        """Case values for a branch, input names for data, item and conditional edges."""
-        if "branch" in self.kinds and self.equals:
-            return few(sorted(self.equals))
-        if self.kind in ("data", "item", "conditional", "branch"):
-            return few(sorted(self.inputs))
-        return ""
 
 
 @dataclass
@@ -189,6 +131,11 @@ def build_scene(
                     "job_ids": job_ids,
                 }
                 _nest(n, child, (boxes, clusters, links), depth_in, same)
+
+    folded = fold_finished(boxes, links)
+    if folded is not None:
+        heading.append(folded[0])
+        rep = {n: folded[1].get(k, k) if k is not None else None for n, k in rep.items()}
 
     ordered = [boxes[k] for k in sorted(boxes)]
     for i, box in enumerate(ordered):
