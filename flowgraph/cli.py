@@ -145,8 +145,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     fg = open_graph(args)
     summary = fg.summary()
     if args.json:
-        meta, errors = fg.job.metadata, [e.as_dict() for e in fg.errors()]
-        print_json({**summary.as_dict(), "error": meta.error, "hint": meta.hint, "errors": errors})
+        print_json(summary.as_dict())
     else:
         print_text(summary_text(summary, fg))
     return 0
@@ -246,15 +245,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if not args.json:
         print_text(fg.snapshot(statuses=args.statuses, copies=args.copies))
         return 0
-    from .snapshot import VERSION, structure
+    from .snapshot import structure
 
-    s = structure(fg, copies=args.copies)
-    shown = [n for n in s.nodes.values() if n.role != "input"]  # inputs: under "inputs"
-    nodes = [{**n.as_dict(), "status": n.status} if args.statuses else n.as_dict() for n in shown]
-    head = {"version": VERSION, "kind": s.kind, **({"status": s.status} if args.statuses else {})}
-    edges = [e.as_dict() for e in s.edges.values()]
-    body = {"inputs": s.inputs, "nodes": nodes, "edges": edges, "outputs": s.outputs}
-    print_json({**head, **body, "text": s.text(statuses=args.statuses)})
+    print_json(structure(fg, copies=args.copies).as_dict(statuses=args.statuses))
     return 0
 
 

@@ -242,6 +242,24 @@ class Structure:
     #: Loop copy -> the template it folded into (empty with ``copies=True``)
     folded: dict[str, str] = field(default_factory=dict)
 
+    def as_dict(self, *, statuses: bool = False) -> dict[str, Any]:
+        """``flowgraph snapshot --json``: version, kind (and status), inputs, the nodes (not
+        the inputs: they are under ``inputs``), edges, outputs and the structure text.
+
+        >>> import flowgraph
+        >>> data = structure(flowgraph.graph("examples/approval-parked.json")).as_dict()
+        >>> sorted(data), data["nodes"][0]["id"]
+        (['edges', 'inputs', 'kind', 'nodes', 'outputs', 'text', 'version'], 'approve')
+        """
+        shown = [n for n in self.nodes.values() if n.role != "input"]
+        nodes = [{**n.as_dict(), "status": n.status} if statuses else n.as_dict() for n in shown]
+        head: dict[str, Any] = {"version": VERSION, "kind": self.kind}
+        if statuses:
+            head["status"] = self.status
+        edges = [e.as_dict() for e in self.edges.values()]
+        body = {"inputs": self.inputs, "nodes": nodes, "edges": edges, "outputs": self.outputs}
+        return {**head, **body, "text": self.text(statuses=statuses)}
+
     def text(self, *, statuses: bool = False) -> str:
         """The structure text (see the module docstring)."""
         lines = [f"# flowgraph snapshot v{VERSION}", f"kind: {self.kind}"]

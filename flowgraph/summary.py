@@ -43,7 +43,7 @@ from ._text import one_line
 _NAMED = 10
 
 if TYPE_CHECKING:
-    from ._graph import GraphData
+    from ._graph import GraphData, NodeError
 
 __all__ = [
     "LoopGroup",
@@ -81,7 +81,9 @@ class Summary:
     ``cost`` is the run's figure (None when unknown) and ``cost_detail`` where it comes from
     (:meth:`Cost.as_dict() <flowgraph._graph.Cost.as_dict>`: ``source``, ``node_jobs``,
     ``not_loaded``, the job's own figure); ``node_cost`` the sum over the node jobs, None when
-    none carries a cost."""
+    none carries a cost. ``error`` and ``hint`` are the workflow job's own, ``errors`` the
+    failed nodes' own (from their node jobs: ``node``, ``job_id``, ``status``, ``error``,
+    ``hint``)."""
 
     job_id: str
     status: str | None
@@ -94,9 +96,12 @@ class Summary:
     node_cost: float | None
     not_loaded: int
     cost_detail: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    hint: str | None = None
+    errors: list[NodeError] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form (``flowgraph summary --json``)."""
         return asdict(self)
 
 
@@ -250,6 +255,9 @@ def summarize(fg: GraphData) -> Summary:
         node_cost=cost.value if cost.source == "node-jobs" else None,
         not_loaded=len(job.not_loaded),
         cost_detail=cost.as_dict(),
+        error=job.metadata.error,
+        hint=job.metadata.hint,
+        errors=fg.errors(),
     )
 
 
