@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._graph import adjacency
-from ._text import one_line
+from ._text import one_line, seconds
 from .blocked import blocked
 from .critical import critical_path
 from .errors import FlowgraphError
@@ -79,7 +79,7 @@ class NodeInfo:
             lines += [f"  {_input_text(i)}" for i in self.inputs]
         t = self.timing
         if any(v is not None for v in t.values()):
-            parts = [f"{k} {_secs(t.get(k))}" for k in ("queued", "run", "total")]
+            parts = [f"{k} {seconds(t.get(k))}" for k in ("queued", "run", "total")]
             lines.append("timing: " + ", ".join(parts))
         more: list[tuple[str, Any]] = [("cost", None if self.cost is None else f"{self.cost:g} CU")]
         more += [("error", self.error), ("hint", self.hint)]
@@ -90,10 +90,6 @@ class NodeInfo:
         more += [("slack", None if self.slack is None else f"{self.slack:g}")]
         lines += [f"{k}: {one_line(str(v))}" for k, v in more if v is not None]
         return "\n".join(lines)
-
-
-def _secs(value: float | None) -> str:
-    return "?" if value is None else f"{value:.1f}s"
 
 
 def _input_text(i: dict[str, Any]) -> str:
