@@ -16,8 +16,8 @@ blocks it, and its slack on the critical path (``kubectl describe`` for a flow n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._graph import adjacency
