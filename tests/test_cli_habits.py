@@ -160,7 +160,8 @@ def test_quiet_silences_the_progress_bar_and_notes(
 # -- 3. --json ----------------------------------------------------------------------------------
 def test_every_command_that_prints_data_takes_json() -> None:
     parser = build_parser()
-    extra = {"diff": ["b.json"], "node": ["n"], "upstream": ["n"], "downstream": ["n"], "fetch": ["-o", "x.json"]}
+    extra = {"diff": ["b.json"], "node": ["n"], "upstream": ["n"], "downstream": ["n"], "fetch": ["-o", "x.json"],
+             "report": ["-o", "x.html"]}
     for name in SOURCE_COMMANDS:
         if name == "render":  # writes files; its json is a --format
             continue
