@@ -340,7 +340,7 @@ def test_help_examples_run_from_an_empty_folder(name: str, tmp_path: Path) -> No
         }
         env.pop("SCENARIO_SDK_JWT", None)
         for line in (line for line in HELPS[name] if not line.startswith("#")):
-            if re.search(r"-o \S+\.(svg|png|pdf)\b", line) and shutil.which("dot") is None:
+            if re.search(r"-o \S+\.(svg|png|pdf|html)\b", line) and shutil.which("dot") is None:
                 continue  # the picture needs Graphviz's dot, which the example says
             asked = len(server.requests)
             started = time.monotonic()
