@@ -147,8 +147,9 @@ def test_the_data_answers_as_node_and_blocked_do() -> None:
     fg = flowgraph.graph(example("timed-bundle.json"))
     data = report_data(fg)
     assert data["critical"]["nodes"] == ["prompt", "gen", "approve", "upscale", "remove-bg"]
-    assert data["nodes"]["gen"] == {**fg.describe("gen").as_dict(), "assets": data["nodes"]["gen"]["assets"],
-                                    "blocked_message": None}
+    full = fg.describe("gen").as_dict()
+    assert data["nodes"]["gen"] == {k: v for k, v in full.items() if v not in (None, [])}
+    assert data["nodes"]["gen"]["timing"] == {"queued": 10.0, "run": 80.0, "total": 90.0}
     ff = report_data(flowgraph.graph(example("foreach-failed.json")))
     assert "expanded" not in report_data(flowgraph.graph(example("approval-parked.json")))["views"]
     folds = {b["node"]: b for b in ff["views"]["collapsed"]["boxes"].values()}

@@ -220,7 +220,9 @@
     if (has(r, "equal")) li.appendChild(document.createTextNode(" when = " + json(r.equal)));
     return li;
   }
-  function fill(d) {
+  function fill(d) {  // empty fields are left out of the data
+    var timing = d.timing || {}, inputs = d.inputs || [], assets = d.assets || [];
+    var blockedBy = d.blocked_by || [];
     panel.textContent = "";
     panel.appendChild(el("h2", d.id));
     if (d.blocked_reason) {
@@ -228,7 +230,7 @@
       why.id = "why";
       why.appendChild(el("div", "blocked (" + d.blocked_reason + "): " + (d.blocked_message || "")));
       var rc = el("div", "root cause: ");
-      rc.appendChild(links(d.blocked_by));
+      rc.appendChild(links(blockedBy));
       why.appendChild(rc);
       panel.appendChild(why);
     }
@@ -256,24 +258,24 @@
     row("loop", d.loop ? [d.loop] : null);
     row("iteration", d.iteration); row("template", d.template ? [d.template] : null);
     row("job", d.job_id);
-    row("queued", secs(d.timing.queued)); row("running", secs(d.timing.run));
-    row("total", secs(d.timing.total));
-    row("cost", d.cost === null ? null : d.cost + " CU");
-    row("slack", d.slack === null ? null : secs(d.slack));
+    row("queued", secs(timing.queued)); row("running", secs(timing.run));
+    row("total", secs(timing.total));
+    row("cost", d.cost === undefined ? null : d.cost + " CU");
+    row("slack", d.slack === undefined ? null : secs(d.slack));
     row("on the critical path", critical.has(d.id) ? "yes" : null);
-    row("depends on", d.depends_on); row("blocked by", d.blocked_by); row("blocks", d.blocks);
+    row("depends on", d.depends_on); row("blocked by", blockedBy); row("blocks", d.blocks);
     t.appendChild(tb);
     panel.appendChild(t);
-    if (d.inputs.length) {
+    if (inputs.length) {
       panel.appendChild(el("h3", "inputs"));
       var ul = el("ul");
-      d.inputs.forEach(function (i) { ul.appendChild(input(i)); });
+      inputs.forEach(function (i) { ul.appendChild(input(i)); });
       panel.appendChild(ul);
     }
-    if (d.assets.length) {
+    if (assets.length) {
       panel.appendChild(el("h3", "assets"));
       var ua = el("ul");
-      d.assets.forEach(function (a) {
+      assets.forEach(function (a) {
         var li = el("li");
         if (a.url && /^https?:\/\//i.test(a.url)) {
           var x = el("a", a.label);
