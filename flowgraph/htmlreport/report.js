@@ -261,7 +261,8 @@
     row("queued", secs(timing.queued)); row("running", secs(timing.run));
     row("total", secs(timing.total));
     row("cost", d.cost === undefined ? null : d.cost + " CU");
-    row("slack", d.slack === undefined ? null : secs(d.slack));
+    row("slack", d.slack === undefined ? null
+        : data.critical.weight === "hops" ? d.slack + " hop(s)" : secs(d.slack));
     row("on the critical path", critical.has(d.id) ? "yes" : null);
     row("depends on", d.depends_on); row("blocked by", blockedBy); row("blocks", d.blocks);
     t.appendChild(tb);
