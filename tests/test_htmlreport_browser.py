@@ -162,6 +162,8 @@ def test_clicking_a_collapsed_loop_expands_it_per_iteration(report: Any) -> None
     assert o.page.is_visible("#view-expanded") and not o.page.is_visible("#view-collapsed")
     assert o.text("#message") == "loop each-style: one cluster per iteration"
     assert o.text("#toggle-view") == "collapse loops"
+    copies = o.page.eval_on_selector_all("#panel tr", "trs => trs.map(t => t.textContent)")
+    assert "copiesrender-Lm2p, render-c9Zt, render-x8Fq" in copies  # the template's panel
     o.page.click("#toggle-view")
     assert o.page.is_visible("#view-collapsed")
 

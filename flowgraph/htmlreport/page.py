@@ -36,6 +36,10 @@ CSP = (
     "connect-src 'none'; font-src 'none'; frame-src 'none'; object-src 'none'; "
     "base-uri 'none'; form-action 'none'"
 )
+_GANTT_LEGEND = (
+    '<p class="note legend">light: queued, dark: running, amber: a gate waiting for a person; '
+    "red outline: the critical path. Click a bar to see its node.</p>"
+)
 _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
 _JS_ESCAPES["\u2029"] = "\\u2029"
 _UNSAFE = re.compile("[<>&\u2028\u2029]")
@@ -60,7 +64,7 @@ def to_html(g: GraphData, *, max_copies: int = MAX_COPIES) -> str:
         expanded_svg = clean_svg(render(g, "svg", expand_loops=True, max_copies=max_copies))
     data = report_data(g, expanded, collapsed)
     try:
-        gantt = clean_svg(render(g, "gantt"))
+        gantt = _GANTT_LEGEND + clean_svg(render(g, "gantt"))
     except FlowgraphError as e:  # no node jobs: no timeline
         gantt = f'<p class="note">{escape(str(e))}</p>'
     script = _asset("report.js")

@@ -220,6 +220,12 @@
     if (has(r, "equal")) li.appendChild(document.createTextNode(" when = " + json(r.equal)));
     return li;
   }
+  var copies = {};  // a loop template's copies: the members of its box in the collapsed picture
+  Object.keys(data.views.collapsed.boxes).forEach(function (k) {
+    var info = data.views.collapsed.boxes[k];
+    if (info.node && info.members.length > 1) copies[info.node] = info.members;
+  });
+  function copiesOf(id) { return has(copies, id) ? copies[id] : null; }
   function fill(d) {  // empty fields are left out of the data
     var timing = d.timing || {}, inputs = d.inputs || [], assets = d.assets || [];
     var blockedBy = d.blocked_by || [];
@@ -264,6 +270,7 @@
     row("slack", d.slack === undefined ? null
         : data.critical.weight === "hops" ? d.slack + " hop(s)" : secs(d.slack));
     row("on the critical path", critical.has(d.id) ? "yes" : null);
+    row("copies", copiesOf(d.id));
     row("depends on", d.depends_on); row("blocked by", blockedBy); row("blocks", d.blocks);
     t.appendChild(tb);
     panel.appendChild(t);
