@@ -85,10 +85,15 @@ def report(browser: Any, tmp_path: Path) -> Iterator[Any]:
     """``report(path, fragment="")``: the page of that run, open and ready."""
     opened: list[tuple[Opened, Any]] = []
 
-    def open_(path: Path, fragment: str = "") -> Opened:
+    def open_(path: Path, fragment: str = "", *, edit: Any = None) -> Opened:
         out = tmp_path / (path.stem + ".html")
-        out.write_text(flowgraph.graph(path).to_html(), encoding="utf-8")
+        text = flowgraph.graph(path).to_html()
+        out.write_text(edit(text) if edit else text, encoding="utf-8")
         context = browser.new_context(viewport={"width": 1400, "height": 900})
+        # what the policy refused: a request it stopped never reaches the "request" event
+        context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => (window.__refused ="
+            " window.__refused || []).push(e.violatedDirective + ' ' + e.blockedURI));")
         page = context.new_page()
         page.set_default_timeout(5_000)
         o = Opened(page, out.as_uri())
@@ -98,8 +103,9 @@ def report(browser: Any, tmp_path: Path) -> Iterator[Any]:
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
             o.url) else route.abort())
         page.goto(o.url + fragment)
-        page.wait_for_function("window.fgReady === true", timeout=10_000)
-        opened.append((o, context))
+        if edit is None:
+            page.wait_for_function("window.fgReady === true", timeout=10_000)
+            opened.append((o, context))
         return o
 
     yield open_
@@ -107,8 +113,20 @@ def report(browser: Any, tmp_path: Path) -> Iterator[Any]:
         try:
             assert o.errors == [], o.errors
             assert {u.split("#")[0] for u in o.requests} == {o.url}, o.requests
+            assert o.page.evaluate("window.__refused || []") == []
         finally:
             context.close()
+
+
+def test_the_checks_see_a_request_and_an_injected_script(report: Any) -> None:
+    """The harness itself: a page that asks for an image and carries a stray script is caught
+    (by the policy's refusals and the console), so the clean results above mean something."""
+    o = report(example("approval-parked.json"), edit=lambda t: t.replace(
+        "</header>", '<img src="http://127.0.0.1:9/x.png"><script>window.__pwned=1</script></header>'))
+    o.page.wait_for_function("(window.__refused || []).length >= 2")
+    refused = sorted(o.page.evaluate("window.__refused"))
+    assert refused == ["img-src http://127.0.0.1:9/x.png", "script-src-elem inline"]
+    assert o.page.evaluate("typeof window.__pwned") == "undefined" and o.errors
 
 
 @pytest.mark.parametrize("name", ["approval-parked.json", "foreach-failed.json", "timed-bundle.json",
