@@ -299,3 +299,20 @@ def test_hostile_ids_are_text_and_nothing_injected_runs(report: Any) -> None:
     page.click("#tab-timeline")
     assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
     assert page.evaluate(pwned) == "undefined"
+
+
+def test_the_header_names_failed_nodes_and_blocked_ones_one_click_away(report: Any) -> None:
+    o = report(fixture("show-failed-bundle.json"))
+    assert o.text("#summary p.node-error").startswith("upscale failed: Upscale failed: the input image is 6144x6144")
+    o.page.click('#summary p.node-error button[data-node="upscale"]')
+    assert o.text("#panel h2") == "upscale"
+    parked = report(example("approval-parked.json"))
+    assert parked.page.is_visible("#blocked-list li")  # few blocked nodes: the list is open
+    parked.page.click('#blocked-list button[data-node="remove-bg"]')
+    assert parked.text("#panel h2") == "remove-bg" and parked.boxes("fg-sel") == ["remove-bg"]
+
+
+def test_a_fragment_naming_no_node_says_so(report: Any) -> None:
+    o = report(example("approval-parked.json"), "#node=nope")
+    assert o.text("#message") == 'no node "nope"'
+    assert o.boxes("fg-sel") == [] and o.page.query_selector("#panel h2") is None

@@ -36,6 +36,9 @@ CSP = (
     "connect-src 'none'; font-src 'none'; frame-src 'none'; object-src 'none'; "
     "base-uri 'none'; form-action 'none'"
 )
+#: Blocked nodes and failed nodes' errors the header lists; the blocked list starts open up to
+#: ``_OPEN`` of them.
+_LISTED, _OPEN = 200, 8
 _GANTT_LEGEND = (
     '<p class="note legend">light: queued, dark: running, amber: a gate waiting for a person; '
     "red outline: the critical path. Click a bar to see its node.</p>"
@@ -135,6 +138,11 @@ def _view(name: str, svg: str, hidden: bool) -> str:
     )
 
 
+def _node_button(node: str) -> str:
+    """A node id in the header that selects the node (``report.js``), escaped."""
+    return f'<button type="button" class="link" data-node="{escape(node)}">{escape(node)}</button>'
+
+
 def _header(data: dict[str, Any]) -> str:
     """The run's header and the show verdict, as escaped HTML (readable without the script)."""
     job, verdict = data["job"], data["verdict"]
@@ -155,6 +163,14 @@ def _header(data: dict[str, Any]) -> str:
         out.append(f'<p class="error">error: {escape(str(job["error"]))}</p>')
     if job.get("hint"):
         out.append(f'<p class="hint">hint: {escape(str(job["hint"]))}</p>')
+    for e in verdict["errors"][:_LISTED]:
+        hint = f' <span class="hint">hint: {escape(str(e["hint"]))}</span>' if e["hint"] else ""
+        error = escape(str(e["error"] or ""))
+        out.append(
+            f'<p class="error node-error">{_node_button(e["node"])} failed: {error}{hint}</p>'
+        )
+    if len(verdict["errors"]) > _LISTED:
+        out.append(f"<p>... and {len(verdict['errors']) - _LISTED} more failed nodes</p>")
     nxt = verdict["next"]
     out.append(f'<p id="next"><b>next:</b> {escape(nxt["text"])}</p>')
     for gate in verdict["gates"]:
@@ -164,14 +180,16 @@ def _header(data: dict[str, Any]) -> str:
         )
     blocked = verdict["blocked"]
     if blocked:
-        out.append(f'<details id="blocked-list"><summary>{len(blocked)} blocked</summary><ul>')
-        for b in blocked[:200]:
+        opened = " open" if len(blocked) <= _OPEN else ""
+        out.append(
+            f'<details id="blocked-list"{opened}><summary>{len(blocked)} blocked</summary><ul>'
+        )
+        for b in blocked[:_LISTED]:
             out.append(
-                f'<li><button type="button" class="link" data-node="{escape(b["node"])}">'
-                f"{escape(b['node'])}</button> {escape(b['reason'])}: {escape(b['message'])}</li>"
+                f"<li>{_node_button(b['node'])} {escape(b['reason'])}: {escape(b['message'])}</li>"
             )
-        if len(blocked) > 200:
-            out.append(f"<li>... and {len(blocked) - 200} more</li>")
+        if len(blocked) > _LISTED:
+            out.append(f"<li>... and {len(blocked) - _LISTED} more</li>")
         out.append("</ul></details>")
     out.append("</header>")
     return "\n".join(out)
