@@ -129,13 +129,26 @@ def test_the_checks_see_a_request_and_an_injected_script(report: Any) -> None:
     assert o.page.evaluate("typeof window.__pwned") == "undefined" and o.errors
 
 
-@pytest.mark.parametrize("name", ["approval-parked.json", "foreach-failed.json", "timed-bundle.json",
-                                  "nested-loops.json", "ifelse-skipped.json"])
-def test_every_example_opens_clean(report: Any, name: str) -> None:
-    o = report(example(name))
-    fg = flowgraph.graph(example(name))
+RUNS = sorted(example(".").glob("*.json")) + sorted(fixture(".").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", RUNS, ids=lambda p: p.name)
+def test_every_example_and_fixture_opens_clean(report: Any, path: Path) -> None:
+    """Every box drawn and wired; clicking each, each panel link, each view and tab logs no error."""
+    o = report(path)
+    fg = flowgraph.graph(path)
     drawn = o.page.eval_on_selector_all("#view-collapsed g.node[data-box]", "gs => gs.length")
     assert drawn == len(report_data(fg)["views"]["collapsed"]["boxes"])
+    o.page.evaluate("""() => {
+      const click = e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+      for (const g of document.querySelectorAll('g.node[data-box], g.cluster[data-loop]')) {
+        click(g);
+        for (const b of document.querySelectorAll('#panel button.link')) { b.click(); }
+      }
+      for (const r of document.querySelectorAll('.gantt rect.bar')) { click(r); }
+    }""")
+    o.page.check("#hl-critical")
+    o.page.check("#hl-blocked")
     o.page.click("#tab-timeline")
     o.page.click("#tab-graph")
 
