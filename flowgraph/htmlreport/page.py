@@ -2,8 +2,8 @@
 
 >>> data_block({"id": "</script><script>alert(1)</script>", "n": float("nan")})
 '{"id":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(1)\\\\u003c/script\\\\u003e","n":null}'
->>> clean_svg('<?xml version="1.0"?>\\n<!-- c -->\\n<svg width="9pt"><a xlink:href="https://x" '
-...           'xlink:title="t"><text>a</text></a></svg>')
+>>> clean_svg('<?xml version="1.0"?>\\n<!-- c -->\\n<svg width="9pt"\\n height="2pt">'
+...           '<a xlink:href="https://x" xlink:title="t"><text>a</text></a></svg>')
 '<svg><a xlink:title="t"><text>a</text></a></svg>'
 """
 
@@ -49,7 +49,8 @@ _UNSAFE = re.compile("[<>&\u2028\u2029]")
 # what Graphviz writes that a page does not want: the XML prolog, the doctype, comments,
 # sizes in points (CSS sizes the picture) and links (a click selects; the panel has links)
 _PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->\s*", re.S)
-_SIZE = re.compile(r'(<svg\b[^>]*?)\s(?:width|height)="[^"]*"')
+_ROOT = re.compile(r"<svg\b[^>]*>")
+_SIZE = re.compile(r'\s+(?:width|height)="[^"]*"')
 _HREF = re.compile(r'\s(?:xlink:)?href="[^"]*"|\starget="[^"]*"')
 
 
@@ -113,7 +114,7 @@ def clean_svg(svg: bytes | str) -> str:
     point sizes or links."""
     text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
     text = _PROLOG.sub("", text)
-    text = _SIZE.sub(r"\1", text, count=2)
+    text = _ROOT.sub(lambda m: _SIZE.sub("", m.group(0)), text, count=1)
     return _HREF.sub("", text).strip()
 
 
