@@ -87,7 +87,7 @@ def shot(browser: object, tmp: Path, target: Path) -> None:
     """The report of the parked-gate example, a blocked node selected, blocked highlighted."""
     out = tmp / "approval-parked.html"
     out.write_text(flowgraph.graph(ROOT / "examples" / "approval-parked.json").to_html(), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1280, "height": 760})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(out.as_uri() + "#node=upscale")
     page.wait_for_function("window.fgReady === true")
