@@ -188,3 +188,20 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys: py
     assert "--json needs -o FILE" in capsys.readouterr().err
     assert main(["report", str(example("foreach-failed.json")), "-o", str(out), "--max-copies", "-1"]) == 2
     assert "--max-copies must be 0 or more" in capsys.readouterr().err and not out.exists()
+
+
+def test_same_bytes_whatever_the_hash_seed() -> None:
+    """Sets and dicts iterate by hash: two processes with different seeds write the same page."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, flowgraph; sys.stdout.write(flowgraph.graph(sys.argv[1]).to_html())")
+    pages = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code, str(example("nested-loops.json"))],
+                             env=env, cwd=ROOT, capture_output=True, check=True).stdout
+        pages.add(hashlib.sha256(out).hexdigest())
+    assert len(pages) == 1
