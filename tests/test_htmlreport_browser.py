@@ -181,7 +181,12 @@ def test_search_finds_a_node_inside_a_loop_copy(report: Any) -> None:
     assert o.text("#panel h2") == "render-Lm2p"
     assert o.page.is_visible("#view-expanded")  # the copy is a box of its own there
     assert o.boxes("fg-sel", "expanded") == ["render-Lm2p"]
-    assert o.text("#message").startswith("1 node(s) match; showing render-Lm2p")
+    assert o.text("#message") == "match 1 of 1: render-Lm2p"
+    o.page.fill("#search", "Lm2p")  # the render and the upscale copies of iteration 1
+    o.page.press("#search", "Enter")
+    assert o.text("#message") == "match 1 of 2: render-Lm2p (Enter: next)"
+    o.page.press("#search", "Enter")
+    assert o.text("#panel h2") == "upscale-Lm2p" and o.boxes("fg-sel", "expanded") == ["upscale-Lm2p"]
     o.page.fill("#search", "nothing-like-this")
     o.page.press("#search", "Enter")
     assert o.text("#message") == 'no node id contains "nothing-like-this"'

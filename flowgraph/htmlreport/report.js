@@ -347,17 +347,20 @@
   document.querySelectorAll(".gantt rect.bar[data-node]").forEach(function (r) {
     r.addEventListener("click", function () { select(r.getAttribute("data-node")); });
   });
+  var last = { q: null, at: 0 };  // Enter again: the next match
   $("search-form").addEventListener("submit", function (e) {
     e.preventDefault();
     var q = $("search").value.trim();
     if (!q) return;
-    if (has(nodes, q)) { select(q, { own: true, centre: true }); say("found " + q); return; }
     var lq = q.toLowerCase();
-    var hits = ids.filter(function (id) { return id.toLowerCase().indexOf(lq) >= 0; });
+    var hits = has(nodes, q) ? [q] : [];
+    ids.forEach(function (id) { if (id !== q && id.toLowerCase().indexOf(lq) >= 0) hits.push(id); });
     if (!hits.length) { say("no node id contains " + JSON.stringify(q)); return; }
-    select(hits[0], { own: true, centre: true });
-    say(hits.length + " node(s) match; showing " + hits[0] +
-        (hits.length > 1 ? " (next: " + hits.slice(1, 4).join(", ") + ")" : ""));
+    last.at = last.q === q ? (last.at + 1) % hits.length : 0;
+    last.q = q;
+    select(hits[last.at], { own: true, centre: true });
+    say("match " + (last.at + 1) + " of " + hits.length + ": " + hits[last.at] +
+        (hits.length > 1 ? " (Enter: next)" : ""));
   });
 
   /* -- tabs, the URL fragment, ready ----------------------------------------------------- */
