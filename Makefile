@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench dot test-matrix release-check clean
+.PHONY: demo test lint bench dot chromium test-matrix release-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,15 @@ dot:
 	  echo "Installing Graphviz (dot) with apt-get ..."; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz >/dev/null; }
 	@dot -V
+
+# Headless Chromium for the HTML report's browser tests (Playwright drives this binary; no
+# `playwright install`, no download at test time).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
+	  echo "Installing Chromium with apt-get ..."; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@$(CHROMIUM) --version 2>/dev/null
 
 demo: $(VENV)/.installed dot
 	@# show exits 1 on this run (something is blocked): that is the answer, not a failure
@@ -32,8 +41,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check flowgraph
 	$(VENV)/bin/mypy --strict flowgraph
 
-test: lint dot
-	$(PY) -m pytest -q
+test: lint dot chromium
+	FLOWGRAPH_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
 
 bench: $(VENV)/.installed dot
 	$(PY) benchmarks/run.py

@@ -60,6 +60,7 @@ PIPELINE_VS_JSON = 2.0  # load + build + critical path + blocked <= 2x json.load
 SDK_SPEEDUP = 5.0  # ... and >= 5x faster than the SDK's model_validate alone (10k)
 GROWTH = 11.0  # 10x more nodes costs at most 11x the time
 SVG_SECONDS = 3.0  # collapsed SVG of a 10k-node run
+HTML_SECONDS = 5.0  # the HTML report of a 10k-node run (fg.to_html; opening it: report_open.py)
 WHAT_IF_VS_CP = 2.0  # what-if top 10 <= 2x the duration critical path (10k bundle)
 HELP_SECONDS = 0.3  # flowgraph --help
 FETCH_SECONDS = 1.5  # 200 node jobs, 50 ms latency per request
@@ -237,6 +238,14 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
             rows["svg"] = time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - reported in the table, not fatal
             rows["svg_error"] = f"{type(exc).__name__}: {exc}"
+        if hasattr(fg, "to_html"):  # the one-file HTML report (benchmarks/report_open.py opens it)
+            try:
+                gc.collect()
+                t0 = time.perf_counter()
+                rows["html_bytes"] = len(fg.to_html().encode("utf-8"))
+                rows["html"] = time.perf_counter() - t0
+            except Exception as exc:  # noqa: BLE001 - reported in the table, not fatal
+                rows["svg_error"] = f"html: {type(exc).__name__}: {exc}"
         del fg
     gc.collect()
     return rows
@@ -465,6 +474,11 @@ def main(argv: list[str] | None = None) -> int:
                      None if svg is None else svg < SVG_SECONDS,
                      fmt(svg) if svg is not None else
                      results.get(10_000, {}).get("svg_error", "no 10k run")))
+    html = results.get(10_000, {}).get("html")
+    verdicts.append((f"10k: HTML report (fg.to_html) < {HTML_SECONDS:g} s",
+                     None if html is None else html < HTML_SECONDS,
+                     "no 10k run" if html is None else
+                     f"{fmt(html)}, {results[10_000]['html_bytes'] / 1e6:.1f} MB"))
     helps = help_seconds()
     verdicts.append((f"flowgraph --help < {HELP_SECONDS:g} s", helps < HELP_SECONDS,
                      f"{fmt(helps)} (best of 5, subprocess)"))

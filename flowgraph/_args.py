@@ -124,7 +124,7 @@ def _json(p: argparse.ArgumentParser) -> None:
 
 
 def _output(p: argparse.ArgumentParser, text: str) -> None:
-    """The required ``-o/--output FILE`` of ``render`` and ``fetch``."""
+    """The required ``-o/--output FILE`` of ``render``, ``report`` and ``fetch``."""
     _files(p.add_argument("-o", "--output", required=True, metavar="FILE", help=text))
 
 
@@ -253,6 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         help="comma-separated: critical (the critical path), blocked "
         "(blocked nodes and their root causes)",
+    )
+    _output(p["report"], "where to write the HTML ('-' for stdout)")
+    p["report"].add_argument(
+        "--max-copies",
+        type=int,
+        metavar="N",
+        help="the expanded picture draws every copy of loops of at most N copies (default 300)",
+    )
+    p["report"].add_argument(
+        "--json", action="store_true", help="with -o FILE: print what was written, as JSON"
     )
     _files(p["diff"].add_argument("other", metavar="OTHER", help=SOURCE_HELP))
     p["diff"].add_argument(

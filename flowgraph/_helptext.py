@@ -113,6 +113,14 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "flowgraph render run.json --format mermaid -o -",
         ),
     ),
+    "report": (
+        "one self-contained HTML file of the run to share: verdict, graph, node panel, timeline",
+        (
+            "flowgraph fetch JOB_ID --node-jobs -o run.json",
+            "# open run.html in any browser, offline; run.html#node=NODE_ID selects a node",
+            "flowgraph report run.json -o run.html",
+        ),
+    ),
     "snapshot": (
         "the canonical structure text (for snapshot tests and reviews)",
         (

@@ -232,6 +232,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .files import write_output
+
+    if args.json and args.output == "-":
+        raise FlowgraphError("--json needs -o FILE: with -o - the page itself is the output")
+    if args.max_copies is not None and args.max_copies < 0:
+        raise FlowgraphError(f"--max-copies must be 0 or more, got {args.max_copies}")
+    limit = {} if args.max_copies is None else {"max_copies": args.max_copies}
+    fg = open_graph(args)
+    page = fg.to_html(**limit)
+    write_output(args.output, page)
+    if args.json:
+        size = len(page.encode("utf-8"))
+        print_json({"job_id": fg.job.job_id, "output": args.output, "bytes": size})
+    return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from .flow_graph import diff
 
@@ -297,6 +314,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "what-if": cmd_time,
     "lint": cmd_lint,
     "render": cmd_render,
+    "report": cmd_report,
     "snapshot": cmd_snapshot,
     "fetch": cmd_fetch,
     "diff": cmd_diff,

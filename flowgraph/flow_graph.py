@@ -36,6 +36,7 @@ from .critical import CriticalPath, critical_path
 from .describe import NodeInfo, describe
 from .errors import NodeNotFoundError
 from .focus import Chain, around, path_through
+from .htmlreport import to_html
 from .lint import lint
 from .model import Job
 from .render import node_link, render, to_dot, to_mermaid
@@ -161,6 +162,12 @@ class FlowGraph(GraphData):
     def _repr_svg_(self) -> str:
         """Jupyter shows a FlowGraph as its (collapsed) picture."""
         return self.render("svg").decode("utf-8")
+
+    def to_html(self, **options: Any) -> str:
+        """The run as one self-contained, offline HTML report (``flowgraph report``): the
+        show verdict, the graph with pan, zoom, search and highlights, a node panel and the
+        timeline; see :mod:`flowgraph.htmlreport`."""
+        return to_html(self, **options)
 
     def to_node_link(self) -> dict[str, Any]:
         """The node-link JSON of ``flowgraph render --format json``."""

@@ -284,7 +284,7 @@ def test_timeout_is_an_option_of_every_command_that_takes_a_job_id() -> None:
     parser = build_parser()
     for name in SOURCE_COMMANDS:
         extra = {"diff": ["b.json"], "node": ["n"], "upstream": ["n"], "downstream": ["n"], "render": ["-o", "-"],
-                 "fetch": ["-o", "-"]}.get(name, [])
+                 "fetch": ["-o", "-"], "report": ["-o", "-"]}.get(name, [])
         args = parser.parse_args([name, "job_1", *extra, "--timeout", "2.5"])
         assert args.timeout == 2.5, name
         assert parser.parse_args([name, "job_1", *extra]).timeout is None

@@ -160,7 +160,8 @@ def test_quiet_silences_the_progress_bar_and_notes(
 # -- 3. --json ----------------------------------------------------------------------------------
 def test_every_command_that_prints_data_takes_json() -> None:
     parser = build_parser()
-    extra = {"diff": ["b.json"], "node": ["n"], "upstream": ["n"], "downstream": ["n"], "fetch": ["-o", "x.json"]}
+    extra = {"diff": ["b.json"], "node": ["n"], "upstream": ["n"], "downstream": ["n"], "fetch": ["-o", "x.json"],
+             "report": ["-o", "x.html"]}
     for name in SOURCE_COMMANDS:
         if name == "render":  # writes files; its json is a --format
             continue
@@ -339,7 +340,7 @@ def test_help_examples_run_from_an_empty_folder(name: str, tmp_path: Path) -> No
         }
         env.pop("SCENARIO_SDK_JWT", None)
         for line in (line for line in HELPS[name] if not line.startswith("#")):
-            if re.search(r"-o \S+\.(svg|png|pdf)\b", line) and shutil.which("dot") is None:
+            if re.search(r"-o \S+\.(svg|png|pdf|html)\b", line) and shutil.which("dot") is None:
                 continue  # the picture needs Graphviz's dot, which the example says
             asked = len(server.requests)
             started = time.monotonic()
