@@ -52,6 +52,7 @@ from ._messages import (
     safe_url,
     without_userinfo,
 )
+from ._ratelimit import RateLimiter, Stopped
 from ._retry import header, retry_delay
 from ._settings import resolve_deadline, resolve_settings
 
@@ -94,7 +95,9 @@ class Client:
     ``FLOWGRAPH_TIMEOUT``, else 300 s; ``inf``: none) bounds one :meth:`get_json` call in all:
     connecting, the status line and headers however slowly they come, the body, redirects,
     retries and the waits between them. When it passes the socket is shut down and the call
-    raises :class:`~flowgraph.errors.ApiTimeoutError` naming the deadline.
+    raises :class:`~flowgraph.errors.ApiTimeoutError` naming the deadline. ``rate_limit`` (a
+    :class:`~flowgraph.api._ratelimit.RateLimiter`, shared by every thread) gives each attempt
+    its slot; a 429's wait then pauses every thread, not just the one that got it.
 
     >>> client = Client("KEY", "SECRET", base_url="http://127.0.0.1:9/v1", env={})
     >>> client
@@ -119,6 +122,7 @@ class Client:
         max_bytes: int = DEFAULT_MAX_BYTES,
         sleep: Callable[[float], object] = time.sleep,
         pool_size: int = DEFAULT_POOL_SIZE,
+        rate_limit: RateLimiter | None = None,
         env: Mapping[str, str] = os.environ,
     ) -> None:
         self._settings = resolve_settings(api_key, api_secret, jwt, base_url, project_id, env)
@@ -132,6 +136,8 @@ class Client:
         self.max_retries = max_retries
         self.max_bytes = max_bytes
         self.pool_size = pool_size
+        #: every attempt takes a slot of it first; a 429's wait pauses every thread (None: none)
+        self.rate_limit = rate_limit
         self._sleep = sleep
         self._session = requests.Session()
         # trust_env stays on for proxies and CA bundles; ~/.netrc never applies because every
@@ -218,6 +224,8 @@ class Client:
             if deadline_at is not None and time.monotonic() + delay >= deadline_at:
                 outcome.message += f"; gave up: the {self.deadline:g} s deadline would pass"
                 break
+            if self.rate_limit is not None and outcome.status == 429:
+                self.rate_limit.hold(delay)  # the other threads wait too
             log.info(
                 "GET %s failed (%s), retrying in %.2f s (attempt %d of %d)",
                 self._shown(url),
@@ -284,6 +292,10 @@ class Client:
         remaining = self._remaining(deadline_at)
         if remaining is not None:
             connect, read = min(connect, remaining), min(read, remaining)
+        if self.rate_limit is not None and not self.rate_limit.acquire(deadline_at):
+            if self.rate_limit.closed:
+                raise Stopped(label)  # the history this request belongs to was interrupted
+            return self._deadline_failure(label, url, "waiting for the rate limit")
         log.debug("GET %s (attempt %d)", self._shown(url), attempt)
         with Guard(deadline_at) as guard:
             outcome = self._exchange(url, label, attempt, (connect, read), guard)
