@@ -264,6 +264,53 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    """Fetch a workflow's runs and print their statistics (:mod:`flowgraph.runs`)."""
+    from .files import write_output
+    from .runs import history, write_rows
+    from .runs.write import rows_format
+
+    if args.rows:
+        rows_format(args.rows)  # a wrong extension fails before any request
+    statuses = [s.strip() for item in args.status for s in item.split(",") if s.strip()]
+    if args.limit is not None and args.limit < 1:
+        raise FlowgraphError("--limit must be at least 1")
+    tty = sys.stderr.isatty() and not args.quiet
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\rfetching runs {done}/{total}" + ("\n" if done >= total else ""))
+        sys.stderr.flush()
+
+    try:
+        h = history(
+            args.workflow,
+            since=args.since,
+            limit=args.limit,
+            statuses=statuses or None,
+            node_jobs=args.node_jobs,
+            structure=args.structure,
+            cache=not args.no_cache,
+            progress=progress if tty else None,
+            **client_options(args),
+        )
+    except KeyboardInterrupt:
+        cached = "" if args.no_cache else "; the runs fetched are cached: run it again to go on"
+        note(args, f"\ninterrupted{cached}")
+        raise
+    if h.stats.mixed:
+        n = len(h.stats.versions)
+        note(args, f"note: the statistics mix {n} structure versions (--structure keeps one)")
+    if args.rows:
+        write_rows(args.rows, h.rows())
+    if args.format == "svg":
+        write_output(args.output, h.chart())
+    if args.json:
+        print_json(h.as_dict())
+    elif args.format != "svg" or args.output != "-":
+        print_text(h.text())
+    return 0
+
+
 def cmd_completion(args: argparse.Namespace) -> int:
     import shtab  # only here: --help and every other command never load it
 
@@ -300,6 +347,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "node": cmd_node,
     "upstream": lambda a: _relatives(a, down=False),
     "downstream": lambda a: _relatives(a, down=True),
+    "history": cmd_history,
     "cache": cmd_cache,
     "completion": cmd_completion,
 }

@@ -57,6 +57,7 @@ LAYERS: dict[str, int] = {
     "report": 8,
     "_timetext": 8,
     "show": 8,
+    "runs": 8,  # many runs of one workflow: rows per run (flow_graph), statistics, files
     "pytest_plugin": 9,
     "_args": 9,
     "_helptext": 9,
@@ -75,6 +76,8 @@ WALLS = {
     "syrupy": "pytest_plugin",
     "dataclasses_json": "model",
     "shtab": "cli",
+    "pyarrow": "runs._parquet",
+    "duckdb": "runs._parquet",
 }
 #: networkx's internal dicts: read and written in one module only.
 INTERNALS = {"_node", "_succ", "_pred", "_adj"}
