@@ -5,7 +5,8 @@ first run as a vertical tick. Written by hand (no Graphviz); ids and dates are e
 
 >>> import flowgraph
 >>> from flowgraph.runs import from_jobs
->>> svg = chart(from_jobs("wflow_x", [flowgraph.load("examples/timed-bundle.json")]))
+>>> h = from_jobs("wflow_x", [flowgraph.load("examples/timed-bundle.json")])
+>>> svg = chart(h.stats, h.runs)
 >>> svg.startswith("<svg") and "1 run" in svg and "<script" not in svg
 True
 """
@@ -18,7 +19,8 @@ from xml.sax.saxutils import escape
 from .._text import one_line, seconds
 
 if TYPE_CHECKING:
-    from .history import History
+    from .rows import RunRows
+    from .stats import Stats
 
 __all__ = ["chart"]
 
@@ -32,9 +34,8 @@ def _x(i: int, n: int) -> float:
     return _LEFT + (span * i / (n - 1) if n > 1 else span / 2)
 
 
-def chart(h: History) -> str:
-    """The SVG text (see the module doc)."""
-    runs = h.runs
+def chart(stats: Stats, runs: list[RunRows]) -> str:
+    """The SVG text of ``runs`` (oldest first) and their ``stats`` (see the module doc)."""
     n = len(runs)
     top = max((r.elapsed for r in runs if r.elapsed is not None), default=0.0) or 1.0
     plot = _H - _TOP - _BOTTOM
@@ -42,7 +43,7 @@ def chart(h: History) -> str:
     def y(value: float) -> float:
         return _TOP + plot * (1 - value / top)
 
-    title = f"{one_line(h.stats.workflow)}: {n} run{'' if n == 1 else 's'}, duration per run"
+    title = f"{one_line(stats.workflow)}: {n} run{'' if n == 1 else 's'}, duration per run"
     out = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
@@ -70,7 +71,7 @@ def chart(h: History) -> str:
                 f'<text x="{_x(i, n):.1f}" y="{_H - 22}" text-anchor="{anchor}">'
                 f"{escape(one_line((label or '?')[:10]))}</text>"
             )
-    p50 = h.stats.elapsed.get("p50")
+    p50 = stats.elapsed.get("p50")
     if p50 is not None:
         out.append(
             f'<line x1="{_LEFT}" y1="{y(p50):.1f}" x2="{_W - _RIGHT}" y2="{y(p50):.1f}" '

@@ -64,7 +64,7 @@ class History:
         """The SVG of ``flowgraph history --format svg`` (:mod:`flowgraph.runs.chart`)."""
         from .chart import chart
 
-        return chart(self)
+        return chart(self.stats, self.runs)
 
 
 def _pick(runs: list[RunRows], structure: str | None, dropped: dict[str, str]) -> list[RunRows]:
