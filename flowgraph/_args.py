@@ -14,6 +14,7 @@ from ._helptext import CACHE_COMMANDS, COMMANDS, EXAMPLES, TIME_RULE
 from .config import (
     DEFAULT_DEADLINE,
     DEFAULT_HISTORY_SINCE,
+    DEFAULT_SHOW_HISTORY_RUNS,
     DEFAULT_WATCH_INTERVAL,
     ENV_BASE_URL,
     ENV_CACHE_DIR,
@@ -233,6 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
         const="problems",
         dest="view",
         help="only the problems: failed, parked, blocked, running",
+    )
+    p["show"].add_argument(
+        "--history",
+        action="store_true",
+        help=f"also measure the run against its workflow's latest {DEFAULT_SHOW_HISTORY_RUNS} "
+        "runs: nodes over 2x their p50 or failing where they usually succeed, and for a live "
+        "run the time left (fetched with their node jobs, cached)",
     )
     p["show"].add_argument(
         "--color",

@@ -107,12 +107,34 @@ def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
     return {"event": name, "job_id": job.job_id, "status": job.status, **data}  # watch --json
 
 
+def _against_history(args: argparse.Namespace, fg: FlowGraph) -> Any:
+    """``show --history``: the run against its workflow's latest runs (:mod:`flowgraph.runs`)."""
+    from .config import DEFAULT_SHOW_HISTORY_RUNS
+    from .runs import history
+    from .runs.compare import against
+
+    workflow = fg.job.metadata.workflow_id or fg.job.extra.get("workflowId")
+    if not isinstance(workflow, str) or not workflow:
+        raise FlowgraphError("--history needs the run's workflow id (metadata.workflowId)")
+    past = history(
+        workflow,
+        since=None,
+        limit=DEFAULT_SHOW_HISTORY_RUNS,
+        node_jobs=True,
+        cache=not args.no_cache,
+        **client_options(args),
+    )
+    return against(fg, past.stats)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from .show import show_data, show_text
 
     fg = open_graph(args)
+    view = _against_history(args, fg) if args.history else None
     if args.json:
-        print_json(show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id))
+        data = show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id)
+        print_json({**data, "history": view.as_dict()} if view is not None else data)
     else:
         # a terminal's width; piped, nothing is cut (a script or a file gets all of it)
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
@@ -128,6 +150,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             view=args.view,
             focus=keep,
         )
+        if view is not None:
+            text = text.rstrip("\n") + "\n\n" + "\n".join(view.lines())
         print_text(text)
     return 0
 

@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_POOL_SIZE",
     "DEFAULT_RATE_LIMIT",
+    "DEFAULT_SHOW_HISTORY_RUNS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_WATCH_INTERVAL",
     "ENV_API_KEY",
@@ -91,6 +92,8 @@ MAX_PAGES = 1000
 DEFAULT_HISTORY_WORKERS = 4
 #: Attempts after the first for one request of ``flowgraph history``: a 429 is expected there.
 DEFAULT_HISTORY_RETRIES = 6
+#: The latest runs (with their node jobs) ``flowgraph show --history`` measures a run against.
+DEFAULT_SHOW_HISTORY_RUNS = 100
 #: How far back ``flowgraph history`` looks by default (what the API searches without a date).
 DEFAULT_HISTORY_SINCE = "30d"
 
