@@ -321,7 +321,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         cached = "" if args.no_cache else "; the runs fetched are cached: run it again to go on"
         note(args, f"\ninterrupted{cached}")
         raise
-    if h.stats.mixed:
+    if h.stats.mixed and args.json:  # the table says so itself
         n = len(h.stats.versions)
         note(args, f"note: the statistics mix {n} structure versions (--structure keeps one)")
     if args.rows:

@@ -292,13 +292,20 @@ class Client:
         remaining = self._remaining(deadline_at)
         if remaining is not None:
             connect, read = min(connect, remaining), min(read, remaining)
-        if self.rate_limit is not None and not self.rate_limit.acquire(deadline_at):
-            if self.rate_limit.closed:
+        slot = None
+        if self.rate_limit is not None:
+            slot = self.rate_limit.acquire(deadline_at)
+            if slot is None and self.rate_limit.closed:
                 raise Stopped(label)  # the history this request belongs to was interrupted
-            return self._deadline_failure(label, url, "waiting for the rate limit")
+            if slot is None:
+                return self._deadline_failure(label, url, "waiting for the rate limit")
         log.debug("GET %s (attempt %d)", self._shown(url), attempt)
-        with Guard(deadline_at) as guard:
-            outcome = self._exchange(url, label, attempt, (connect, read), guard)
+        try:
+            with Guard(deadline_at) as guard:
+                outcome = self._exchange(url, label, attempt, (connect, read), guard)
+        finally:
+            if self.rate_limit is not None:
+                self.rate_limit.release(slot)
         late = deadline_at is not None and time.monotonic() >= deadline_at
         transport = isinstance(outcome, Failure) and outcome.status is None
         if guard.struck or (late and transport):

@@ -3,20 +3,23 @@ every thread of one :class:`~flowgraph.api.Client`, and a pause for all of them 
 answers 429 with ``Retry-After``.
 
 The Scenario API allows 100 requests a minute per project (``shared/reference/api.md``); a
-history of hundreds of runs would hit that within seconds. A sliding-window log (the send times
-of the last ``budget`` requests) rather than a token bucket: a bucket lets a full burst through
-at the start of each window, so two bursts can land inside one server-side window. The window
-is kept a little longer than asked (2 %, at least 50 ms, at most 1 s) so that jitter between
-taking a slot and the request's arrival cannot put ``budget + 1`` requests in one of the
-server's windows.
+history of hundreds of runs would hit that within seconds. A sliding-window log rather than a
+token bucket: a bucket lets a full burst through at the start of each window, so two bursts can
+land inside one server-side window. The log holds when each request *ended* (a request on the
+wire counts until it ends): a request arrives at the server after it was sent and before its
+answer came back, so a request sent ``window`` seconds after the end of the one ``budget``
+places before it cannot share a server window with it, however the network and the server's
+threads delay either (a log of send times is off by that delay, which a loaded machine makes
+tens of milliseconds). It costs one round trip per window: nothing at 60 s windows.
 
->>> now = [0.0]
->>> def sleep(seconds): now[0] += seconds
->>> limiter = RateLimiter(2, 1.0, clock=lambda: now[0], sleep=sleep)
->>> [limiter.acquire() for _ in range(3)], round(now[0], 2)
-([True, True, True], 1.05)
->>> limiter.sent, round(limiter.waited, 2)
-(3, 1.05)
+>>> import time
+>>> limiter = RateLimiter(2, 0.2)
+>>> started = time.monotonic()
+>>> for _ in range(3):
+...     slot = limiter.acquire()
+...     limiter.release(slot)
+>>> time.monotonic() - started >= 0.2, limiter.sent
+(True, 3)
 >>> RateLimiter.from_env({"FLOWGRAPH_RATE_LIMIT": "40/2"})
 RateLimiter(budget=40, window=2)
 >>> RateLimiter.from_env({"FLOWGRAPH_RATE_LIMIT": "0"}) is None
@@ -25,7 +28,6 @@ True
 
 from __future__ import annotations
 
-import collections
 import os
 import re
 import threading
@@ -44,13 +46,23 @@ class Stopped(Exception):
     """Raised in a thread whose request was waiting when the limiter was closed (Ctrl-C)."""
 
 
+class _Slot:
+    """One request's place in the log: ``end`` is None while it is on the wire."""
+
+    __slots__ = ("end",)
+
+    def __init__(self) -> None:
+        self.end: float | None = None
+
+
 class RateLimiter:
     """At most ``budget`` requests in any ``window`` seconds (see the module doc).
 
-    :meth:`acquire` blocks until a request may go out; :meth:`hold` makes every thread wait
-    (a 429's ``Retry-After``); :meth:`close` wakes every waiting thread and refuses the rest
-    (an interrupted history). ``sent`` counts the slots given, ``waited`` the seconds spent
-    waiting for them (summed over threads), ``held`` the 429 pauses.
+    :meth:`acquire` blocks until a request may go out and returns its slot, which
+    :meth:`release` gives back when the request has ended (answered or failed); :meth:`hold`
+    makes every thread wait (a 429's ``Retry-After``); :meth:`close` wakes every waiting thread
+    and refuses the rest (an interrupted history). ``sent`` counts the slots given, ``waited``
+    the seconds spent waiting for them (summed over threads), ``held`` the 429 pauses.
     """
 
     def __init__(
@@ -59,7 +71,6 @@ class RateLimiter:
         window: float = DEFAULT_RATE_LIMIT[1],
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] | None = None,
     ) -> None:
         if not (isinstance(budget, int) and budget >= 1 and window > 0):
             raise ConfigurationError(
@@ -67,12 +78,10 @@ class RateLimiter:
             )
         self.budget = budget
         self.window = float(window)
-        self._span = self.window + min(max(self.window * 0.02, 0.05), 1.0)
         self._clock = clock
-        self._closed = threading.Event()
-        self._sleep = sleep if sleep is not None else self._closed.wait
-        self._lock = threading.Lock()
-        self._sent: collections.deque[float] = collections.deque()
+        self._closed = False
+        self._changed = threading.Condition()
+        self._slots: list[_Slot] = []
         self._until = 0.0
         self.sent = 0
         self.waited = 0.0
@@ -98,40 +107,59 @@ class RateLimiter:
             )
         return cls(int(match[1]), float(match[2]))
 
-    def acquire(self, deadline_at: float | None = None) -> bool:
-        """Wait for a slot and take it; False when the slot would come after ``deadline_at``
-        (a ``clock()`` time) or the limiter was closed, and then no slot is taken."""
-        while True:
-            with self._lock:
-                if self._closed.is_set():
-                    return False
+    def _wait(self, now: float) -> float | None:
+        """Seconds until a slot may be free (None: until a request ends), 0 when one is."""
+        self._slots = [s for s in self._slots if s.end is None or s.end > now - self.window]
+        if self._until > now:
+            return self._until - now
+        if len(self._slots) < self.budget:
+            return 0.0
+        ended = [s.end for s in self._slots if s.end is not None]
+        return min(ended) + self.window - now if ended else None
+
+    def acquire(self, deadline_at: float | None = None) -> _Slot | None:
+        """Wait for a slot and take it; None when it would come after ``deadline_at`` (a
+        ``clock()`` time) or the limiter was closed, and then no slot is taken."""
+        with self._changed:
+            while True:
+                if self._closed:
+                    return None
                 now = self._clock()
-                while self._sent and self._sent[0] <= now - self._span:
-                    self._sent.popleft()
-                wait = self._until - now
-                if wait <= 0 and len(self._sent) < self.budget:
-                    self._sent.append(now)
+                wait = self._wait(now)
+                if wait == 0.0:
+                    slot = _Slot()
+                    self._slots.append(slot)
                     self.sent += 1
-                    return True
-                if wait <= 0:
-                    wait = self._sent[0] + self._span - now
-            if deadline_at is not None and now + wait > deadline_at:
-                return False
-            self._sleep(wait)
-            with self._lock:
-                self.waited += wait
+                    return slot
+                if deadline_at is not None:
+                    if wait is not None and now + wait > deadline_at:
+                        return None
+                    left = deadline_at - now
+                    wait = left if wait is None else min(wait, left)
+                self._changed.wait(wait)
+                self.waited += self._clock() - now
+
+    def release(self, slot: _Slot | None) -> None:
+        """The request of ``slot`` has ended: from now on it counts for ``window`` seconds."""
+        if slot is None:
+            return
+        with self._changed:
+            slot.end = self._clock()
+            self._changed.notify_all()
 
     def hold(self, seconds: float) -> None:
         """No request goes out for ``seconds`` from now (the server's ``Retry-After``)."""
-        with self._lock:
+        with self._changed:
             self._until = max(self._until, self._clock() + seconds)
             self.held += 1
 
     def close(self) -> None:
         """Wake every waiting thread; from now on :meth:`acquire` gives nothing."""
-        self._closed.set()
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
     @property
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
-        return self._closed.is_set()
+        return self._closed

@@ -20,6 +20,7 @@ from .._text import one_line, seconds
 from ..config import DEFAULT_HISTORY_RETRIES, DEFAULT_HISTORY_SINCE
 from ..errors import ConfigurationError, FlowgraphError
 from ..flow_graph import build
+from ..parse import gc_paused
 from ..sources import job_from_data
 from .rows import Row, RunRows, run_rows
 from .stats import Stats, statistics
@@ -155,12 +156,13 @@ def history(
             client.close()
     dropped = dict(fetched.failed)
     jobs = []
-    for bundle in fetched.bundles:
-        try:
-            jobs.append(job_from_data(bundle))
-        except FlowgraphError as exc:
-            dropped[str(bundle["job"].get("jobId"))] = one_line(exc)
-    out = from_jobs(workflow_id, jobs, structure=structure, dropped=dropped)
+    with gc_paused():  # thousands of runs held at once: the collector's passes cost most
+        for bundle in fetched.bundles:
+            try:
+                jobs.append(job_from_data(bundle))
+            except FlowgraphError as exc:
+                dropped[str(bundle["job"].get("jobId"))] = one_line(exc)
+        out = from_jobs(workflow_id, jobs, structure=structure, dropped=dropped)
     out.fetch = fetched
     return out
 
@@ -197,12 +199,12 @@ def history_text(h: History) -> str:
         f"elapsed p50 {seconds(e['p50'])}  p95 {seconds(e['p95'])}  max {seconds(e['max'])}"
     )
     if s.mixed:
-        parts = [f"{v.structure} ({v.runs} runs from {_day(v.first)})" for v in s.versions]
         lines.append(
-            f"structure versions: {len(s.versions)}, the statistics mix them: "
-            + ", ".join(parts)
-            + " (--structure HASH or latest keeps one)"
+            f"structure versions: {len(s.versions)} (the statistics mix them; "
+            "--structure HASH or latest keeps one)"
         )
+        for v in s.versions:
+            lines.append(f"  {v.structure}  {v.runs:>5} runs  {_day(v.first)} to {_day(v.last)}")
     rows = [_HEAD]
     for n in s.nodes.values():
         d = n.as_dict()

@@ -123,7 +123,7 @@ def test_structure_versions_are_told_apart_and_can_be_kept_one_at_a_time() -> No
     versions = h.stats.as_dict()["versions"]
     assert h.stats.mixed and [v["runs"] for v in versions] == [3, 1]
     assert versions[0]["first"] == "2026-11-02T00:00:00.000Z"
-    assert "the statistics mix them" in h.text()
+    assert "structure versions: 2 (the statistics mix them" in h.text()
     latest = hand_history(run4, structure="latest")
     assert latest.stats.runs == 1 and "c" in latest.stats.nodes and not latest.stats.mixed
     assert sorted(latest.dropped) == ["job_run1", "job_run2", "job_run3"]
