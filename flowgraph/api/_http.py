@@ -52,7 +52,7 @@ from ._messages import (
     safe_url,
     without_userinfo,
 )
-from ._ratelimit import RateLimiter, Stopped
+from ._ratelimit import RateLimiter, pause, rate_slot
 from ._retry import header, retry_delay
 from ._settings import resolve_deadline, resolve_settings
 
@@ -95,9 +95,7 @@ class Client:
     ``FLOWGRAPH_TIMEOUT``, else 300 s; ``inf``: none) bounds one :meth:`get_json` call in all:
     connecting, the status line and headers however slowly they come, the body, redirects,
     retries and the waits between them. When it passes the socket is shut down and the call
-    raises :class:`~flowgraph.errors.ApiTimeoutError` naming the deadline. ``rate_limit`` (a
-    :class:`~flowgraph.api._ratelimit.RateLimiter`, shared by every thread) gives each attempt
-    its slot; a 429's wait then pauses every thread, not just the one that got it.
+    raises :class:`~flowgraph.errors.ApiTimeoutError` naming the deadline.
 
     >>> client = Client("KEY", "SECRET", base_url="http://127.0.0.1:9/v1", env={})
     >>> client
@@ -136,8 +134,7 @@ class Client:
         self.max_retries = max_retries
         self.max_bytes = max_bytes
         self.pool_size = pool_size
-        #: every attempt takes a slot of it first; a 429's wait pauses every thread (None: none)
-        self.rate_limit = rate_limit
+        self.rate_limit = rate_limit  # :mod:`._ratelimit`: a slot per attempt; a 429 pauses all
         self._sleep = sleep
         self._session = requests.Session()
         # trust_env stays on for proxies and CA bundles; ~/.netrc never applies because every
@@ -224,8 +221,6 @@ class Client:
             if deadline_at is not None and time.monotonic() + delay >= deadline_at:
                 outcome.message += f"; gave up: the {self.deadline:g} s deadline would pass"
                 break
-            if self.rate_limit is not None and outcome.status == 429:
-                self.rate_limit.hold(delay)  # the other threads wait too
             log.info(
                 "GET %s failed (%s), retrying in %.2f s (attempt %d of %d)",
                 self._shown(url),
@@ -234,7 +229,7 @@ class Client:
                 attempt,
                 self.max_retries + 1,
             )
-            self._sleep(delay)
+            pause(self.rate_limit, outcome.status, self._sleep)(delay)
         plural = "" if attempt == 1 else "s"
         message = f"{outcome.message} [{attempt} attempt{plural}]"
         request_id = self._request_id(outcome.headers)
@@ -292,20 +287,9 @@ class Client:
         remaining = self._remaining(deadline_at)
         if remaining is not None:
             connect, read = min(connect, remaining), min(read, remaining)
-        slot = None
-        if self.rate_limit is not None:
-            slot = self.rate_limit.acquire(deadline_at)
-            if slot is None and self.rate_limit.closed:
-                raise Stopped(label)  # the history this request belongs to was interrupted
-            if slot is None:
-                return self._deadline_failure(label, url, "waiting for the rate limit")
         log.debug("GET %s (attempt %d)", self._shown(url), attempt)
-        try:
-            with Guard(deadline_at) as guard:
-                outcome = self._exchange(url, label, attempt, (connect, read), guard)
-        finally:
-            if self.rate_limit is not None:
-                self.rate_limit.release(slot)
+        with rate_slot(self.rate_limit, deadline_at, label), Guard(deadline_at) as guard:
+            outcome = self._exchange(url, label, attempt, (connect, read), guard)
         late = deadline_at is not None and time.monotonic() >= deadline_at
         transport = isinstance(outcome, Failure) and outcome.status is None
         if guard.struck or (late and transport):

@@ -28,16 +28,17 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from ..config import DEFAULT_RATE_LIMIT, ENV_RATE_LIMIT
-from ..errors import ConfigurationError
+from ..errors import ApiTimeoutError, ConfigurationError
 
-__all__ = ["RateLimiter", "Stopped"]
+__all__ = ["RateLimiter", "Stopped", "pause", "rate_slot"]
 
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d*)?|\.\d+)\s*s?\s*\Z")
 
@@ -163,3 +164,34 @@ class RateLimiter:
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._closed
+
+
+@contextlib.contextmanager
+def rate_slot(limiter: RateLimiter | None, deadline_at: float | None, label: str) -> Iterator[None]:
+    """One request's slot of ``limiter`` (none needed without one), given back when the block
+    ends. :class:`Stopped` (naming ``label``) when the limiter was closed; a one-line
+    :class:`~flowgraph.errors.ApiTimeoutError` when no slot comes before ``deadline_at``."""
+    if limiter is None:
+        yield
+        return
+    slot = limiter.acquire(deadline_at)
+    if slot is None and limiter.closed:
+        raise Stopped(label)  # the history this request belongs to was interrupted
+    if slot is None:
+        raise ApiTimeoutError(
+            f"{label}: timed out: the deadline would pass before the rate limit "
+            f"({limiter.budget} requests per {limiter.window:g} s) lets the request go; raise "
+            "it with deadline= or FLOWGRAPH_TIMEOUT"
+        )
+    try:
+        yield
+    finally:
+        limiter.release(slot)
+
+
+def pause(
+    limiter: RateLimiter | None, status: int | None, sleep: Callable[[float], object]
+) -> Callable[[float], object]:
+    """How a retry waits: after a 429 under a rate limit every thread is held (this one waits
+    at its next slot); otherwise ``sleep`` (this thread only)."""
+    return limiter.hold if limiter is not None and status == 429 else sleep

@@ -181,7 +181,7 @@ class HistoryServer:
         self.base = f"http://127.0.0.1:{self.http.server_address[1]}/v1"
 
     def __enter__(self) -> HistoryServer:
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        threading.Thread(target=self.http.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:

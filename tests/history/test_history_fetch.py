@@ -185,3 +185,19 @@ def test_cli_bad_input_is_one_line_exit_2(env: HistoryServer, capsys: pytest.Cap
         code, out, err = cli(capsys, "history", WORKFLOW, *argv)
         assert (code, out) == (2, "") and err.count("\n") == 1 and said in err, argv
         assert "Traceback" not in err
+
+
+def test_a_slot_that_would_come_after_the_deadline_is_a_one_line_timeout(server: HistoryServer) -> None:
+    from flowgraph.api.endpoints import get_job
+    from flowgraph.errors import ApiTimeoutError
+
+    api = client(server, RateLimiter(1, 30.0), deadline=0.5)
+    assert get_job(api, "job_run0001")["jobId"] == "job_run0001"
+    started = time.monotonic()
+    with pytest.raises(ApiTimeoutError) as caught:
+        get_job(api, "job_run0002")
+    assert time.monotonic() - started < 0.1  # refused at once, not after waiting
+    assert str(caught.value) == ("job 'job_run0002': timed out: the deadline would pass before the rate "
+                                 "limit (1 requests per 30 s) lets the request go; raise it with "
+                                 "deadline= or FLOWGRAPH_TIMEOUT")
+    assert server.job_fetches() == ["job_run0001"]
