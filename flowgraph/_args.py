@@ -192,8 +192,9 @@ def _history(p: argparse.ArgumentParser) -> None:
     )
     _json(p)
     api = p.add_argument_group(
-        "the API (credentials from SCENARIO_SDK_* variables; "
-        f"requests per minute from ${ENV_RATE_LIMIT}, else 100/60)"
+        "the API (credentials from SCENARIO_SDK_* variables; at most "
+        f"${ENV_RATE_LIMIT} requests (REQUESTS/SECONDS, else 100/60); waiting for one counts "
+        "in --timeout)"
     )
     _api(api)
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._args import build_parser
 from ._cmdio import client_options, note, open_graph, open_job, print_json, print_text, target
+from ._historycmd import against_history, cmd_history
 from ._output import color_enabled, json_text, safe_streams
 from .errors import FlowgraphError
 
@@ -107,31 +108,11 @@ def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
     return {"event": name, "job_id": job.job_id, "status": job.status, **data}  # watch --json
 
 
-def _against_history(args: argparse.Namespace, fg: FlowGraph) -> Any:
-    """``show --history``: the run against its workflow's latest runs (:mod:`flowgraph.runs`)."""
-    from .config import DEFAULT_SHOW_HISTORY_RUNS
-    from .runs import history
-    from .runs.compare import against
-
-    workflow = fg.job.metadata.workflow_id or fg.job.extra.get("workflowId")
-    if not isinstance(workflow, str) or not workflow:
-        raise FlowgraphError("--history needs the run's workflow id (metadata.workflowId)")
-    past = history(
-        workflow,
-        since=None,
-        limit=DEFAULT_SHOW_HISTORY_RUNS,
-        node_jobs=True,
-        cache=not args.no_cache,
-        **client_options(args),
-    )
-    return against(fg, past.stats)
-
-
 def cmd_show(args: argparse.Namespace) -> int:
     from .show import show_data, show_text
 
     fg = open_graph(args)
-    view = _against_history(args, fg) if args.history else None
+    view = against_history(args, fg) if args.history else None
     if args.json:
         data = show_data(fg, expand_loops=args.expand_loops, project_id=args.project_id)
         print_json({**data, "history": view.as_dict()} if view is not None else data)
@@ -285,53 +266,6 @@ def cmd_cache(args: argparse.Namespace) -> int:
         data = {"folder": str(cache.directory), "removed": removed, "older_than": age}
         text = f"removed {removed} cached job(s) from {cache.directory}"
     print_json(data) if args.json else print_text(text)
-    return 0
-
-
-def cmd_history(args: argparse.Namespace) -> int:
-    """Fetch a workflow's runs and print their statistics (:mod:`flowgraph.runs`)."""
-    from .files import write_output
-    from .runs import history, write_rows
-    from .runs.write import rows_format
-
-    if args.rows:
-        rows_format(args.rows)  # a wrong extension fails before any request
-    statuses = [s.strip() for item in args.status for s in item.split(",") if s.strip()]
-    if args.limit is not None and args.limit < 1:
-        raise FlowgraphError("--limit must be at least 1")
-    tty = sys.stderr.isatty() and not args.quiet
-
-    def progress(done: int, total: int) -> None:
-        sys.stderr.write(f"\rfetching runs {done}/{total}" + ("\n" if done >= total else ""))
-        sys.stderr.flush()
-
-    try:
-        h = history(
-            args.workflow,
-            since=args.since,
-            limit=args.limit,
-            statuses=statuses or None,
-            node_jobs=args.node_jobs,
-            structure=args.structure,
-            cache=not args.no_cache,
-            progress=progress if tty else None,
-            **client_options(args),
-        )
-    except KeyboardInterrupt:
-        cached = "" if args.no_cache else "; the runs fetched are cached: run it again to go on"
-        note(args, f"\ninterrupted{cached}")
-        raise
-    if h.stats.mixed and args.json:  # the table says so itself
-        n = len(h.stats.versions)
-        note(args, f"note: the statistics mix {n} structure versions (--structure keeps one)")
-    if args.rows:
-        write_rows(args.rows, h.rows())
-    if args.format == "svg":
-        write_output(args.output, h.chart())
-    if args.json:
-        print_json(h.as_dict())
-    elif args.format != "svg" or args.output != "-":
-        print_text(h.text())
     return 0
 
 

@@ -63,6 +63,7 @@ LAYERS: dict[str, int] = {
     "_helptext": 9,
     "_output": 9,
     "_cmdio": 9,
+    "_historycmd": 9,
     "cli": 10,
     "__main__": 11,
     "": 11,  # the package face, flowgraph/__init__.py
