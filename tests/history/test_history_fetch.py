@@ -190,6 +190,12 @@ def test_cli_prints_the_table_and_writes_parquet_duckdb_reads_back(
     assert render["runs"] == 220 - V3 and render["cost_median"] == 4.0
     assert data["nodes"]["remove-bg"]["runs"] == 70  # v2 and v3 have it
     assert [v["runs"] for v in data["versions"]] == [V3 - 150, 220 - V3]
+    chart = tmp_path / "history.svg"
+    code, out, _ = cli(capsys, "history", WORKFLOW, "--node-jobs", "--since", "5000d",
+                       "--limit", "70", "--format", "svg", "-o", str(chart))
+    assert code == 0 and out.startswith(f"workflow {WORKFLOW}: 70 runs")
+    svg = chart.read_text()
+    assert svg.startswith("<svg") and svg.count('stroke="#c62828"') == data["statuses"]["failure"]
 
 
 def test_cli_bad_input_is_one_line_exit_2(env: HistoryServer, capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,3 +221,10 @@ def test_a_slot_that_would_come_after_the_deadline_is_a_one_line_timeout(server:
                                  "limit (1 requests per 30 s) lets the request go; raise it with "
                                  "deadline= or FLOWGRAPH_TIMEOUT")
     assert server.job_fetches() == ["job_run0001"]
+
+
+def test_a_run_that_cannot_be_fetched_is_named_and_the_rest_go_on(server: HistoryServer) -> None:
+    del server.jobs["job_run0210"]  # listed, but GET /jobs/job_run0210 answers 404
+    got = fetch_runs(client(server), WORKFLOW, limit=20, now=lambda: NOW)
+    assert list(got.failed) == ["job_run0210"] and "404" in got.failed["job_run0210"]
+    assert len(got.bundles) == 19 and got.listed == 20
