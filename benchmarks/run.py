@@ -378,7 +378,8 @@ def history_rows() -> list[tuple[str, bool | None, str]]:
         rate, limit = len(srv.seen) / took, RATE_BUDGET / RATE_WINDOW
         ok = srv.rejected() == 0 and srv.most_in_window() <= RATE_BUDGET
         rows.append((f"history: fetch rate within the server's {RATE_BUDGET}/{RATE_WINDOW:g} s",
-                     ok, f"{rate:.1f} requests/s = {rate / limit:.0%} of the limit; the server "
+                     ok, f"{len(srv.seen)} requests in {took:.2f} s ({rate:.1f}/s against "
+                     f"{limit:g}/s: the first window's budget goes at once); the server "
                      f"saw at most {srv.most_in_window()} in any {RATE_WINDOW:g} s, "
                      f"{srv.rejected()} answered 429 (at the API's 100/min: "
                      f"{HISTORY_RUNS} runs with ~8 jobs each take ~{HISTORY_RUNS * 8 / 100:.0f} "
