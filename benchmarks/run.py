@@ -64,6 +64,9 @@ HTML_SECONDS = 5.0  # the HTML report of a 10k-node run (fg.to_html; opening it:
 WHAT_IF_VS_CP = 2.0  # what-if top 10 <= 2x the duration critical path (10k bundle)
 HELP_SECONDS = 0.3  # flowgraph --help
 FETCH_SECONDS = 1.5  # 200 node jobs, 50 ms latency per request
+HISTORY_RUNS = 1000  # flowgraph history over this many cached runs (with node jobs) ...
+HISTORY_SECONDS = 2.0  # ... computes its statistics in less than this
+RATE_BUDGET, RATE_WINDOW = 50, 1.0  # the fetch-rate row: a server that allows 50 requests a second
 DCJ_PREFIX = 1000  # dataclasses-json: nodes timed beyond which the time is scaled
 
 
@@ -333,6 +336,66 @@ def fetch_seconds() -> tuple[float | None, str]:
         server.server_close()
 
 
+# -- many runs of one workflow (flowgraph history) -------------------------------------------------
+def history_rows() -> list[tuple[str, bool | None, str]]:
+    """Statistics over HISTORY_RUNS cached runs (each with its node jobs), the whole cached
+    ``flowgraph.history`` call, and the fetch rate the limiter reaches against a server that
+    enforces RATE_BUDGET requests per RATE_WINDOW (its own count)."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests" / "history"))
+    from historyserver import WORKFLOW, HistoryServer, make_runs
+
+    from flowgraph.api import Client, JobCache
+    from flowgraph.api._ratelimit import RateLimiter
+    from flowgraph.api.runs import fetch_runs
+    from flowgraph.runs import from_jobs, history
+    from flowgraph.sources import job_from_data
+
+    runs = make_runs(HISTORY_RUNS)
+    rows: list[tuple[str, bool | None, str]] = []
+    with HistoryServer(runs, page_size=100, slow=0.0) as srv, tempfile.TemporaryDirectory() as d:
+        cache = JobCache(d)
+        opts: dict[str, Any] = {"api_key": "bench", "api_secret": "bench", "base_url": srv.base,
+                                "env": {}}
+        with Client(**opts) as client:  # fill the cache: no limit on a local server
+            fill = time.perf_counter()
+            fetch_runs(client, WORKFLOW, node_jobs=True, cache=cache, workers=8)
+            fill = time.perf_counter() - fill
+        requests = len(srv.seen)
+        jobs = [job_from_data({"job": r.job, "nodeJobs": r.node_jobs}) for r in runs]
+        stats = best_of(3, lambda: from_jobs(WORKFLOW, jobs), paused=False)
+        rows.append((f"history: statistics over {HISTORY_RUNS} fetched runs < "
+                     f"{HISTORY_SECONDS:g} s", stats < HISTORY_SECONDS,
+                     f"{fmt(stats)} (rows, critical path, structure hash per run; best of 3)"))
+        start = time.perf_counter()
+        h = history(WORKFLOW, since=None, node_jobs=True, cache=cache, rate_limit=None, **opts)
+        whole = time.perf_counter() - start
+        again = len(srv.seen) - requests
+        rows.append((f"history: {HISTORY_RUNS} cached runs, whole call < {HISTORY_SECONDS:g} s",
+                     whole < HISTORY_SECONDS,
+                     f"{fmt(whole)} ({again} requests: {h.fetch.pages if h.fetch else '?'} pages "
+                     f"+ the runs still going; the cache filled in {fmt(fill)}, "
+                     f"{requests} requests)"))
+    with HistoryServer(runs, page_size=100, slow=0.0, budget=RATE_BUDGET,
+                       window=RATE_WINDOW) as srv:
+        limiter = RateLimiter(RATE_BUDGET, RATE_WINDOW)
+        with Client("bench", "bench", base_url=srv.base, env={}, rate_limit=limiter) as client:
+            start = time.perf_counter()
+            fetch_runs(client, WORKFLOW, limit=3 * RATE_BUDGET, workers=8)
+            took = time.perf_counter() - start
+        rate, limit = len(srv.seen) / took, RATE_BUDGET / RATE_WINDOW
+        ok = srv.rejected() == 0 and srv.most_in_window() <= RATE_BUDGET
+        rows.append((f"history: fetch rate within the server's {RATE_BUDGET}/{RATE_WINDOW:g} s",
+                     ok, f"{len(srv.seen)} requests in {took:.2f} s ({rate:.1f}/s against "
+                     f"{limit:g}/s: the first window's budget goes at once); the server "
+                     f"saw at most {srv.most_in_window()} in any {RATE_WINDOW:g} s, "
+                     f"{srv.rejected()} answered 429 (at the API's 100/min: "
+                     f"{HISTORY_RUNS} runs with ~8 jobs each take ~{HISTORY_RUNS * 8 / 100:.0f} "
+                     "min the first time)"))
+    return rows
+
+
 # -- report ---------------------------------------------------------------------------------------
 ROWS = [
     ("json.loads (floor)", "json.loads"),
@@ -489,6 +552,10 @@ def main(argv: list[str] | None = None) -> int:
     verdicts.append((f"fetch 200 node jobs, 50 ms latency < {FETCH_SECONDS:g} s",
                      None if fetched is None else fetched < FETCH_SECONDS,
                      f"{fmt(fetched)} ({how})" if fetched is not None else how))
+    try:
+        verdicts += history_rows()
+    except Exception as exc:  # noqa: BLE001 - report, do not crash the other rows
+        verdicts.append(("history", None, f"failed: {type(exc).__name__}: {exc}"))
     width = max(len(v[0]) for v in verdicts)
     for name, ok, detail in verdicts:
         word = "n/a " if ok is None else ("PASS" if ok else "FAIL")

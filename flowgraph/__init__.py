@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (``__getattr__``)
     from .flow_graph import diff as diff
     from .flow_graph import graph as graph
     from .model import Job as Job
+    from .runs import history as history
     from .sources import load as load
 
 #: Public name -> the module that defines it, imported on first use.
@@ -39,6 +40,7 @@ _LAZY = {
     "Finding": "findings",
     "fetch": "api",
     "fetch_workflow": "api",
+    "history": "runs",
 }
 __all__ = [  # noqa: RUF022 (the face's names in the README's order, then the errors)
     "__version__",
@@ -51,6 +53,7 @@ __all__ = [  # noqa: RUF022 (the face's names in the README's order, then the er
     "Finding",
     "fetch",
     "fetch_workflow",
+    "history",
 ]
 __all__ += _errors.__all__
 

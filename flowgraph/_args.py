@@ -13,9 +13,12 @@ import argparse
 from ._helptext import CACHE_COMMANDS, COMMANDS, EXAMPLES, TIME_RULE
 from .config import (
     DEFAULT_DEADLINE,
+    DEFAULT_HISTORY_SINCE,
+    DEFAULT_SHOW_HISTORY_RUNS,
     DEFAULT_WATCH_INTERVAL,
     ENV_BASE_URL,
     ENV_CACHE_DIR,
+    ENV_RATE_LIMIT,
     ENV_TIMEOUT,
 )
 from .vocab import RENDER_FORMATS, WEIGHTS
@@ -43,7 +46,7 @@ _FILE = {
 }
 
 #: The commands whose first argument is a SOURCE (a file, '-' or a job id).
-SOURCE_COMMANDS = tuple(name for name in COMMANDS if name not in ("cache", "completion"))
+SOURCE_COMMANDS = tuple(name for name in COMMANDS if name not in ("cache", "completion", "history"))
 
 
 def _epilog(examples: tuple[str, ...]) -> str:
@@ -145,6 +148,57 @@ def _command(
     return p
 
 
+def _history(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workflow", metavar="WORKFLOW_ID", help="the workflow (wflow_...)")
+    p.add_argument(
+        "--since",
+        default=DEFAULT_HISTORY_SINCE,
+        metavar="AGE",
+        help=f"runs created in the last AGE: a number and s, m, h, d or w "
+        f"(default {DEFAULT_HISTORY_SINCE}, what the API searches without a date)",
+    )
+    p.add_argument("--limit", type=int, metavar="N", help="only the latest N runs")
+    p.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="STATUS",
+        help="only runs in this job status (success, failure, canceled, in-progress...); "
+        "repeat or comma-separate for several",
+    )
+    p.add_argument(
+        "--structure",
+        metavar="HASH",
+        help="only the runs of one structure version (a hash the output names, or latest)",
+    )
+    _files(
+        p.add_argument(
+            "--rows",
+            metavar="FILE",
+            help="also write one row per node per run: .parquet (pip install "
+            "'flowgraph[history]'), .csv or .jsonl",
+        )
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "svg"),
+        default="table",
+        help="table (default) or svg: duration per run over time, failures marked",
+    )
+    _files(
+        p.add_argument(
+            "-o", "--output", default="-", metavar="FILE", help="where --format svg goes"
+        )
+    )
+    _json(p)
+    api = p.add_argument_group(
+        "the API (credentials from SCENARIO_SDK_* variables; at most "
+        f"${ENV_RATE_LIMIT} requests (REQUESTS/SECONDS, else 100/60); waiting for one counts "
+        "in --timeout)"
+    )
+    _api(api)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``flowgraph`` parser with one subcommand per entry of :data:`COMMANDS`."""
     parser = argparse.ArgumentParser(
@@ -181,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
         const="problems",
         dest="view",
         help="only the problems: failed, parked, blocked, running",
+    )
+    p["show"].add_argument(
+        "--history",
+        action="store_true",
+        help=f"also measure the run against its workflow's latest {DEFAULT_SHOW_HISTORY_RUNS} "
+        "runs: nodes over 2x their p50 or failing where they usually succeed, and for a live "
+        "run the time left (fetched with their node jobs, cached)",
     )
     p["show"].add_argument(
         "--color",
@@ -304,5 +365,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name in CACHE_COMMANDS:
         _json(cache[name])
+    _history(p["history"])
     p["completion"].add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
     return parser

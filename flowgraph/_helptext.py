@@ -189,6 +189,17 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "flowgraph downstream run.json NODE_ID --json",
         ),
     ),
+    "history": (
+        "many runs of one workflow: per-node failure rates, times, cost, critical-path share",
+        (
+            "# the last 30 days of runs, each with its node jobs (times, cost, errors)",
+            "flowgraph history WORKFLOW_ID --node-jobs",
+            "# the latest 200 runs as JSON, and one row per node per run for DuckDB or Spark",
+            "flowgraph history WORKFLOW_ID --node-jobs --limit 200 --json --rows runs.csv",
+            "# duration per run over time, failures marked",
+            "flowgraph history WORKFLOW_ID --node-jobs --format svg -o history.svg",
+        ),
+    ),
     "cache": (
         f"the cache of finished jobs (${ENV_CACHE_DIR}, else the platform's cache folder)",
         (

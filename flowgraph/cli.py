@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._args import build_parser
 from ._cmdio import client_options, note, open_graph, open_job, print_json, print_text, target
+from ._historycmd import against_history, cmd_history
 from ._output import color_enabled, json_text, safe_streams
 from .errors import FlowgraphError
 
@@ -114,11 +115,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     fg = open_graph(args)
     one = None if args.iteration is None else parse_iteration(args.iteration)
+    view = against_history(args, fg) if args.history else None
     if args.json:
         data = show_data(
             fg, expand_loops=args.expand_loops, project_id=args.project_id, iteration=one
         )
-        print_json(data)
+        print_json({**data, "history": view.as_dict()} if view is not None else data)
     else:
         # a terminal's width; piped, nothing is cut (a script or a file gets all of it)
         width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
@@ -135,6 +137,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             focus=keep,
             iteration=one,
         )
+        if view is not None:
+            text = text.rstrip("\n") + "\n\n" + "\n".join(view.lines())
         print_text(text)
     return exit_code(fg)  # 1 when something failed or is blocked, as `blocked`
 
@@ -322,6 +326,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "node": cmd_node,
     "upstream": lambda a: _relatives(a, down=False),
     "downstream": lambda a: _relatives(a, down=True),
+    "history": cmd_history,
     "cache": cmd_cache,
     "completion": cmd_completion,
 }

@@ -16,9 +16,15 @@ __all__ = [
     "DEFAULT_CACHE_MAX_MB",
     "DEFAULT_DEADLINE",
     "DEFAULT_FETCH_WORKERS",
+    "DEFAULT_HISTORY_RETRIES",
+    "DEFAULT_HISTORY_SINCE",
+    "DEFAULT_HISTORY_WORKERS",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_RETRIES",
+    "DEFAULT_PAGE_SIZE",
     "DEFAULT_POOL_SIZE",
+    "DEFAULT_RATE_LIMIT",
+    "DEFAULT_SHOW_HISTORY_RUNS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_WATCH_INTERVAL",
     "ENV_API_KEY",
@@ -27,10 +33,12 @@ __all__ = [
     "ENV_CACHE_DIR",
     "ENV_CACHE_MAX_MB",
     "ENV_JWT",
+    "ENV_RATE_LIMIT",
     "ENV_TIMEOUT",
     "ERROR_BODY_LIMIT",
     "INITIAL_RETRY_DELAY",
     "MAX_JSON_DEPTH",
+    "MAX_PAGES",
     "MAX_REDIRECTS",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
@@ -70,6 +78,25 @@ MAX_REDIRECTS = 3
 #: The deepest nesting of lists and objects accepted in an answer.
 MAX_JSON_DEPTH = 500
 
+# -- many runs of one workflow (``flowgraph history``) ---------------------------------------------
+
+#: The API's budget per project: (requests, seconds). ``flowgraph history`` spends no more than
+#: this (its client-side rate limiter), unless ``FLOWGRAPH_RATE_LIMIT`` says otherwise.
+DEFAULT_RATE_LIMIT = (100, 60.0)
+#: Jobs asked for per page of ``GET /jobs`` (the API's largest page).
+DEFAULT_PAGE_SIZE = 100
+#: Pages of ``GET /jobs`` read at most for one listing: a server that keeps handing out tokens
+#: cannot keep flowgraph listing forever.
+MAX_PAGES = 1000
+#: Runs fetched at a time by ``flowgraph history`` (each with up to 4 node jobs at a time).
+DEFAULT_HISTORY_WORKERS = 4
+#: Attempts after the first for one request of ``flowgraph history``: a 429 is expected there.
+DEFAULT_HISTORY_RETRIES = 6
+#: The latest runs (with their node jobs) ``flowgraph show --history`` measures a run against.
+DEFAULT_SHOW_HISTORY_RUNS = 100
+#: How far back ``flowgraph history`` looks by default (what the API searches without a date).
+DEFAULT_HISTORY_SINCE = "30d"
+
 # -- the job cache --------------------------------------------------------------------------------
 
 #: The job cache's size cap in megabytes (2**20 bytes), unless ``FLOWGRAPH_CACHE_MAX_MB`` says
@@ -93,6 +120,9 @@ ENV_CACHE_DIR = "FLOWGRAPH_CACHE_DIR"
 ENV_CACHE_MAX_MB = "FLOWGRAPH_CACHE_MAX_MB"
 #: Seconds one API call may take in all (:data:`DEFAULT_DEADLINE` when unset; ``inf``: no limit).
 ENV_TIMEOUT = "FLOWGRAPH_TIMEOUT"
+#: ``flowgraph history``'s request budget as ``REQUESTS/SECONDS`` (``100/60`` when unset; ``0``:
+#: no client-side limit): tests and a project with a raised limit set it.
+ENV_RATE_LIMIT = "FLOWGRAPH_RATE_LIMIT"
 
 #: The fix named by every credentials error.
 CREDENTIALS_HINT = (

@@ -55,6 +55,8 @@ def serve(server: ApiServer) -> ApiServer:
     server.route(f"/v1/jobs/{OTHER_JOB_ID}", Reply(body={"job": PARKED["job"]}))
     definition = json.loads(fixture("show-docs-get-workflow.json").read_text())
     server.route(f"/v1/workflows/{WORKFLOW_ID}", Reply(body=definition))
+    listing = {"jobs": [{k: v for k, v in BUNDLE["job"].items() if k != "metadata"}]}
+    server.route("/v1/jobs", Reply(body=listing))  # flowgraph history WORKFLOW_ID
     return server
 
 

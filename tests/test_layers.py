@@ -61,11 +61,13 @@ LAYERS: dict[str, int] = {
     "_watch": 8,
     "report": 8,
     "show": 8,
+    "runs": 8,  # many runs of one workflow: rows per run (flow_graph), statistics, files
     "pytest_plugin": 9,
     "_args": 9,
     "_helptext": 9,
     "_output": 9,
     "_cmdio": 9,
+    "_historycmd": 9,
     "cli": 10,
     "__main__": 11,
     "": 11,  # the package face, flowgraph/__init__.py
@@ -79,6 +81,8 @@ WALLS = {
     "syrupy": "pytest_plugin",
     "dataclasses_json": "model",
     "shtab": "cli",
+    "pyarrow": "runs._parquet",
+    "duckdb": "runs._parquet",
 }
 #: networkx's internal dicts: read and written in one module only.
 INTERNALS = {"_node", "_succ", "_pred", "_adj"}

@@ -52,6 +52,7 @@ from ._messages import (
     safe_url,
     without_userinfo,
 )
+from ._ratelimit import RateLimiter, pause, rate_slot
 from ._retry import header, retry_delay
 from ._settings import resolve_deadline, resolve_settings
 
@@ -119,6 +120,7 @@ class Client:
         max_bytes: int = DEFAULT_MAX_BYTES,
         sleep: Callable[[float], object] = time.sleep,
         pool_size: int = DEFAULT_POOL_SIZE,
+        rate_limit: RateLimiter | None = None,
         env: Mapping[str, str] = os.environ,
     ) -> None:
         self._settings = resolve_settings(api_key, api_secret, jwt, base_url, project_id, env)
@@ -132,6 +134,7 @@ class Client:
         self.max_retries = max_retries
         self.max_bytes = max_bytes
         self.pool_size = pool_size
+        self.rate_limit = rate_limit  # :mod:`._ratelimit`: a slot per attempt; a 429 pauses all
         self._sleep = sleep
         self._session = requests.Session()
         # trust_env stays on for proxies and CA bundles; ~/.netrc never applies because every
@@ -226,7 +229,7 @@ class Client:
                 attempt,
                 self.max_retries + 1,
             )
-            self._sleep(delay)
+            pause(self.rate_limit, outcome.status, self._sleep)(delay)
         plural = "" if attempt == 1 else "s"
         message = f"{outcome.message} [{attempt} attempt{plural}]"
         request_id = self._request_id(outcome.headers)
@@ -285,7 +288,7 @@ class Client:
         if remaining is not None:
             connect, read = min(connect, remaining), min(read, remaining)
         log.debug("GET %s (attempt %d)", self._shown(url), attempt)
-        with Guard(deadline_at) as guard:
+        with rate_slot(self.rate_limit, deadline_at, label), Guard(deadline_at) as guard:
             outcome = self._exchange(url, label, attempt, (connect, read), guard)
         late = deadline_at is not None and time.monotonic() >= deadline_at
         transport = isinstance(outcome, Failure) and outcome.status is None

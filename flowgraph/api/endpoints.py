@@ -12,7 +12,13 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..config import DEFAULT_BUNDLE_DEPTH, DEFAULT_FETCH_WORKERS, DEFAULT_WATCH_INTERVAL
+from ..config import (
+    DEFAULT_BUNDLE_DEPTH,
+    DEFAULT_FETCH_WORKERS,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_WATCH_INTERVAL,
+    MAX_PAGES,
+)
 from ..errors import ConfigurationError, FlowgraphError, PayloadError
 from ._messages import clean, cut, printable
 from .cache import JobCache, is_finished
@@ -27,6 +33,7 @@ __all__ = [
     "get_job",
     "get_workflow",
     "iter_job_updates",
+    "list_jobs",
     "node_job_ids",
 ]
 
@@ -125,6 +132,56 @@ def get_workflow(client: Client, workflow_id: str) -> dict[str, Any]:
             "workflow", f"the answer for workflow {workflow_id!r} has no workflow object"
         )
     return data
+
+
+def list_jobs(
+    client: Client,
+    workflow_id: str,
+    *,
+    updated_after: str | None = None,
+    status: str | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    max_pages: int = MAX_PAGES,
+) -> Iterator[list[dict[str, Any]]]:
+    """``GET /jobs?workflowId=``, one page (its list of job dicts) at a time, following
+    ``nextPaginationToken`` until the API gives none.
+
+    A page can be empty while a token is still given: the listing goes on. ``updated_after``
+    (an ISO time) is the only date filter the API combines with ``workflowId`` (``createdAfter``
+    is not). A token seen before, an answer without a ``jobs`` list, or more than ``max_pages``
+    pages is a :class:`~flowgraph.errors.PayloadError`, never an endless listing. Items that are
+    not objects are dropped; which items are runs is the caller's choice (the API may list a
+    run's node jobs too: they carry ``workflowId`` as well).
+    """
+    _check_id(workflow_id, "workflow id")
+    if not 1 <= page_size <= DEFAULT_PAGE_SIZE or max_pages < 1:
+        raise ConfigurationError(f"page_size must be 1..{DEFAULT_PAGE_SIZE} and max_pages >= 1")
+    params = {"workflowId": workflow_id, "pageSize": str(page_size)}
+    if updated_after is not None:
+        params["updatedAfter"] = updated_after
+    if status is not None:
+        params["status"] = status
+    seen: set[str] = set()
+    for page in range(1, max_pages + 1):
+        what = f"jobs of workflow {workflow_id!r} (page {page})"
+        data = client.get_json("/jobs", params, what=what)
+        jobs = data.get("jobs")
+        if not isinstance(jobs, list):
+            raise PayloadError("jobs", f"the answer for {what} has no jobs list")
+        yield [item for item in jobs if isinstance(item, dict)]
+        token = data.get("nextPaginationToken")
+        if not isinstance(token, str) or not token:
+            return
+        if token in seen:
+            raise PayloadError(
+                "nextPaginationToken",
+                f"the answer for {what} repeats a pagination token: the listing would not end",
+            )
+        seen.add(token)
+        params["paginationToken"] = token
+    raise PayloadError(
+        "nextPaginationToken", f"jobs of workflow {workflow_id!r}: more than {max_pages} pages"
+    )
 
 
 def _cached_job(client: Client, job_id: str, cache: JobCache | None) -> dict[str, Any]:
