@@ -297,25 +297,35 @@ def _ensure(fam: Families, clusters: dict[Key, Cluster], key: Key | None) -> Key
 def _links(
     g: GraphData, rep: dict[str, Key | None], boxes: dict[Key, Box]
 ) -> dict[tuple[Key, Key], Link]:
-    """The graph's edges folded onto the boxes (a real self-loop stays)."""
-    nodes, pred, _ = adjacency(g.graph)
+    """The graph's edges folded onto the boxes (a real self-loop stays). Input names are
+    gathered raw and cleaned once per link: thousands of copies' edges fold onto one link."""
+    nodes, pred, succ = adjacency(g.graph)
     links: dict[tuple[Key, Key], Link] = {}
-    for u, v, d in g.graph.edges(data=True):
-        ru, rv = rep[u], rep[v]
-        if ru is None or rv is None or (ru == rv and u != v):
-            continue  # folded inside one box
-        kinds = d.get("kinds") or (d.get("kind"),)
-        if set(kinds) <= {"iteration", "loop_body"} and has_body_pred(nodes, pred, v):
+    raw: dict[tuple[Key, Key], set[str]] = {}
+    light = {"iteration", "loop_body"}
+    for u, out in succ.items():
+        ru = rep[u]
+        if ru is None:
             continue
-        link = links.get((ru, rv))
-        if link is None:
-            link = links[(ru, rv)] = Link(boxes[ru], boxes[rv])
-        link.kinds.update(k for k in kinds if k)
-        link.inputs.update(clean(i, LINE, 1) for i in d.get("inputs", ()) if i)
-        if "equal" in d:
-            equal = d["equal"]
-            text = equal if isinstance(equal, str) else json.dumps(equal, sort_keys=True)
-            link.equals.add(clean(text, LINE, 1))
+        for v, d in out.items():
+            rv = rep[v]
+            if rv is None or (ru == rv and u != v):
+                continue  # folded inside one box
+            kinds = d.get("kinds") or (d.get("kind"),)
+            if light.issuperset(kinds) and has_body_pred(nodes, pred, v):
+                continue
+            link = links.get((ru, rv))
+            if link is None:
+                link = links[(ru, rv)] = Link(boxes[ru], boxes[rv])
+                raw[(ru, rv)] = set()
+            link.kinds.update(k for k in kinds if k)
+            raw[(ru, rv)].update(d.get("inputs", ()))
+            if "equal" in d:
+                equal = d["equal"]
+                text = equal if isinstance(equal, str) else json.dumps(equal, sort_keys=True)
+                link.equals.add(clean(text, LINE, 1))
+    for key, link in links.items():
+        link.inputs.update(clean(i, LINE, 1) for i in raw[key] if i)
     return links
 
 
