@@ -22,7 +22,9 @@ Rows:
   much a linear pass over a 10x larger hash table slows down on this machine's memory).
 
 Then the ratio of the pipeline (load + build + critical_path + blocked) to ``json.loads``, the
-growth of every row from 10k to 100k nodes, and PASS/FAIL per target of the README. Not part of
+growth of every row from 10k to 100k nodes, whole ``flowgraph`` processes against a process
+that only ``json.load``s the file (``benchmarks/process.py``: wall time and peak memory), and
+PASS/FAIL per target of the README. Not part of
 ``make test``: timings depend on the machine; exit status is 0 whatever the verdicts.
 """
 
@@ -63,7 +65,7 @@ SVG_SECONDS = 3.0  # collapsed SVG of a 10k-node run
 HTML_SECONDS = 5.0  # the HTML report of a 10k-node run (fg.to_html; opening it: report_open.py)
 WHAT_IF_VS_CP = 2.0  # what-if top 10 <= 2x the duration critical path (10k bundle)
 HELP_SECONDS = 0.3  # flowgraph --help
-FETCH_SECONDS = 1.5  # 200 node jobs, 50 ms latency per request
+FETCH_SECONDS = 1.0  # 200 node jobs, 50 ms latency per request (16 workers, the default)
 HISTORY_RUNS = 1000  # flowgraph history over this many cached runs (with node jobs) ...
 HISTORY_SECONDS = 2.0  # ... computes its statistics in less than this
 RATE_BUDGET, RATE_WINDOW = 50, 1.0  # the fetch-rate row: a server that allows 50 requests a second
@@ -556,6 +558,11 @@ def main(argv: list[str] | None = None) -> int:
         verdicts += history_rows()
     except Exception as exc:  # noqa: BLE001 - report, do not crash the other rows
         verdicts.append(("history", None, f"failed: {type(exc).__name__}: {exc}"))
+    whole = [n for n in sizes if n in (10_000, 100_000)]  # whole processes (process.py)
+    if whole:
+        import process
+
+        verdicts += process.verdicts(process.measure(whole, min(3, args.repeat)))
     width = max(len(v[0]) for v in verdicts)
     for name, ok, detail in verdicts:
         word = "n/a " if ok is None else ("PASS" if ok else "FAIL")

@@ -1,0 +1,105 @@
+"""Whole processes, as a user runs them: ``flowgraph blocked run.json`` against a process that
+only loads the same file with the standard library, wall time and peak memory.
+
+    python benchmarks/process.py [--sizes 10000,100000] [--repeat 3]     (run.py calls it too)
+
+Each command runs ``--repeat`` times; the best wall time counts, and the peak resident memory
+(``ru_maxrss`` of that child, from ``os.wait4``) of the same run. The floor is
+``python -c "import json,sys; json.load(open(sys.argv[1]))"`` on the same file. Targets (issue
+"A quarter-second answer"): ``blocked`` and ``critical-path`` <= 1.3x the floor at 10k, ``show``
+<= 1.5x; the collapsed SVG of the 10k run < 3 s and of the 100k run < 10 s as whole ``flowgraph
+render`` processes; the peak memory of ``blocked`` at 100k <= 1.1x the floor's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import encode, make_run
+
+FLOOR = "import json,sys; json.load(open(sys.argv[1]))"
+QUERY_VS_FLOOR = 1.3  # blocked, critical-path at 10k
+SHOW_VS_FLOOR = 1.5  # show at 10k
+SVG_10K, SVG_100K = 3.0, 10.0  # seconds, whole `flowgraph render -o run.svg`
+MEMORY_VS_FLOOR = 1.1  # peak memory of blocked at 100k
+
+
+def run(argv: list[str]) -> tuple[float, float]:
+    """``(wall seconds, peak MiB)`` of one process running ``argv`` (output discarded)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def best(argv: list[str], repeat: int) -> tuple[float, float]:
+    """The best wall time of ``repeat`` runs, and that run's peak memory."""
+    return min(run(argv) for _ in range(repeat))
+
+
+def measure(sizes: list[int], repeat: int) -> dict[int, dict[str, tuple[float, float]]]:
+    """Per size: ``{"floor" | "blocked" | "critical-path" | "show" | "render": (s, MiB)}``."""
+    flowgraph = str(Path(sys.executable).with_name("flowgraph"))
+    out: dict[int, dict[str, tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"run-{n}.json"
+            path.write_bytes(encode(make_run(n)))
+            rows = {"floor": best([sys.executable, "-c", FLOOR, str(path)], repeat)}
+            for command in ("blocked", "critical-path", "show"):
+                rows[command] = best([flowgraph, command, str(path)], repeat)
+            svg = str(Path(tmp) / f"run-{n}.svg")
+            rows["render"] = best([flowgraph, "render", str(path), "-o", svg], max(1, repeat - 1))
+            out[n] = rows
+    return out
+
+
+def verdicts(results: dict[int, dict[str, tuple[float, float]]]) -> list[tuple[str, bool | None, str]]:
+    """``(target, PASS/FAIL/None, detail)`` rows for run.py's table."""
+    out: list[tuple[str, bool | None, str]] = []
+    small, big = results.get(10_000), results.get(100_000)
+    if small is not None:
+        floor = small["floor"][0]
+        for command, limit in (("blocked", QUERY_VS_FLOOR), ("critical-path", QUERY_VS_FLOOR),
+                               ("show", SHOW_VS_FLOOR)):
+            ratio = small[command][0] / floor
+            out.append((f"10k process: {command} <= {limit:g}x json.load process",
+                        ratio <= limit, f"{small[command][0]:.2f} s = {ratio:.2f}x {floor:.2f} s"))
+        wall = small["render"][0]
+        out.append((f"10k process: render SVG < {SVG_10K:g} s", wall < SVG_10K, f"{wall:.2f} s"))
+    if big is not None:
+        wall = big["render"][0]
+        out.append((f"100k process: render SVG < {SVG_100K:g} s", wall < SVG_100K,
+                    f"{wall:.2f} s"))
+        mem, floor_mem = big["blocked"][1], big["floor"][1]
+        out.append((f"100k process: blocked peak memory <= {MEMORY_VS_FLOOR:g}x json.load's",
+                    mem <= MEMORY_VS_FLOOR * floor_mem,
+                    f"{mem:.0f} MiB = {mem / floor_mem:.2f}x {floor_mem:.0f} MiB"))
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="10000,100000")
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args()
+    results = measure([int(s) for s in args.sizes.split(",")], args.repeat)
+    for n, rows in results.items():
+        print(f"{n} nodes: " + ", ".join(f"{k} {s:.2f} s / {m:.0f} MiB" for k, (s, m) in rows.items()))
+    for name, ok, detail in verdicts(results):
+        word = "n/a " if ok is None else ("PASS" if ok else "FAIL")
+        print(f"{word}  {name}: {detail}")
+
+
+if __name__ == "__main__":
+    main()
