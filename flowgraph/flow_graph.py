@@ -36,10 +36,8 @@ from .critical import CriticalPath, critical_path
 from .describe import NodeInfo, describe
 from .errors import NodeNotFoundError
 from .focus import Chain, around, path_through
-from .htmlreport import to_html
 from .lint import lint
 from .model import Job
-from .render import node_link, render, to_dot, to_mermaid
 from .snapshot import snapshot
 from .sources import load
 from .subflows import child_graph, resolve
@@ -148,15 +146,21 @@ class FlowGraph(GraphData):
     # -- pictures ----------------------------------------------------------------------------
     def to_dot(self, **options: Any) -> Any:
         """A ``graphviz.Digraph`` of the run; see :func:`flowgraph.render.dot.to_dot`."""
+        from .render import to_dot  # here: every other command starts faster without render
+
         return to_dot(self, **options)
 
     def render(self, format: str = "svg", **options: Any) -> bytes:
         """The picture as bytes (svg, png, pdf through Graphviz's ``dot``; dot, mermaid, json
         as text); see :func:`flowgraph.render.render`."""
+        from .render import render
+
         return render(self, format, **options)
 
     def to_mermaid(self, **options: Any) -> str:
         """Mermaid ``flowchart`` text; see :func:`flowgraph.render.mermaid.to_mermaid`."""
+        from .render import to_mermaid
+
         return to_mermaid(self, **options)
 
     def _repr_svg_(self) -> str:
@@ -167,10 +171,14 @@ class FlowGraph(GraphData):
         """The run as one self-contained, offline HTML report (``flowgraph report``): the
         show verdict, the graph with pan, zoom, search and highlights, a node panel and the
         timeline; see :mod:`flowgraph.htmlreport`."""
+        from .htmlreport import to_html
+
         return to_html(self, **options)
 
     def to_node_link(self) -> dict[str, Any]:
         """The node-link JSON of ``flowgraph render --format json``."""
+        from .render import node_link
+
         return node_link(self)
 
 
