@@ -1,13 +1,14 @@
 """The built graph's data: :class:`GraphData`, its attribute types, and networkx's dicts.
 
-Everything the queries read lives here, below them: the job, flowgraph's own networkx
-``DiGraph`` (``graph``: node and edge attributes typed by :class:`NodeAttrs` and
-:class:`EdgeAttrs`; users get a plain-data copy, ``nx``), the loops, the findings of the build,
-the workflow inputs, the gates, the loop templates and the executed graph. This is the only
-module that touches networkx's internal dicts (``_node``, ``_succ``, ``_pred``).
+Everything the queries read lives here, below them: the job, flowgraph's own graph
+(``graph``, a :class:`~flowgraph._digraph.Digraph` in networkx's dict layout: node and edge
+attributes typed by :class:`NodeAttrs` and :class:`EdgeAttrs`; users get a plain-data networkx
+copy, ``nx``), the loops, the findings of the build, the workflow inputs, the gates, the loop
+templates and the executed graph. With :mod:`flowgraph._digraph`, the only module that touches
+the graph's own dicts (``_node``, ``_succ``, ``_pred``).
 
->>> import networkx as nx
->>> g = nx.DiGraph([("a", "b")])
+>>> g = Digraph()
+>>> g.add_edge("a", "b")
 >>> nodes, pred, succ = adjacency(g)
 >>> list(pred["b"]), list(succ["a"])
 (['a'], ['b'])
@@ -37,13 +38,12 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
-import networkx as nx
-from networkx import DiGraph
-
-from ._plain import plain
+from ._digraph import Digraph
 from .errors import NodeNotFoundError
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .findings import Finding
     from .model import FlowNode, Job
     from .timing import Timing
@@ -63,6 +63,7 @@ __all__ = [
     "edge_attrs",
     "node_attrs",
     "own_dicts",
+    "reachable",
     "without",
 ]
 
@@ -199,56 +200,48 @@ Nodes = Mapping[Any, NodeAttrs]
 Neighbours = Mapping[Any, Mapping[Any, EdgeAttrs]]
 
 
-def adjacency(g: nx.DiGraph[Any]) -> tuple[Nodes, Neighbours, Neighbours]:
-    """``(nodes, pred, succ)`` of ``g``: its own dicts for a plain ``DiGraph`` (much faster to
-    walk than the read-only views, and what the builder fills), else ``g.nodes``, ``g.pred``,
-    ``g.succ``. Typed with :class:`NodeAttrs` and :class:`EdgeAttrs`, so mypy checks the keys
-    read. Read only, but for the builder."""
-    raw: Any = g  # the stubs do not declare networkx's own dicts
-    if type(g) is nx.DiGraph:
+def adjacency(g: Any) -> tuple[Nodes, Neighbours, Neighbours]:
+    """``(nodes, pred, succ)`` of ``g``: its own dicts for flowgraph's
+    :class:`~flowgraph._digraph.Digraph` (what the builder fills), else ``g.nodes``, ``g.pred``,
+    ``g.succ`` (a networkx graph, a view). Typed with :class:`NodeAttrs` and :class:`EdgeAttrs`,
+    so mypy checks the keys read. Read only, but for the builder."""
+    raw: Any = g
+    if type(g) is Digraph:
         return raw._node, raw._pred, raw._succ
     return raw.nodes, raw.pred, raw.succ
 
 
 def own_dicts(
-    g: nx.DiGraph[str],
+    g: Digraph,
 ) -> tuple[dict[str, NodeAttrs], dict[str, dict[str, EdgeAttrs]], dict[str, dict[str, EdgeAttrs]]]:
-    """``(nodes, pred, succ)``: a plain ``DiGraph``'s own dicts, to fill (the builder) or share
-    (:func:`without`). Writing them bypasses networkx's checks and its cache clearing."""
-    if type(g) is not nx.DiGraph:
-        raise TypeError(f"own_dicts needs a plain networkx.DiGraph, not {type(g).__name__}")
+    """``(nodes, pred, succ)``: a :class:`~flowgraph._digraph.Digraph`'s own dicts, to fill (the
+    builder) or share (:func:`without`)."""
+    if type(g) is not Digraph:
+        raise TypeError(f"own_dicts needs flowgraph's Digraph, not {type(g).__name__}")
     raw: Any = g
     return raw._node, raw._pred, raw._succ
 
 
-def node_attrs(g: nx.DiGraph[str], n: str) -> NodeAttrs:
+def node_attrs(g: Digraph, n: str) -> NodeAttrs:
     """The attributes of node ``n`` of ``g``, typed (``KeyError`` when it is not in ``g``)."""
     return cast(NodeAttrs, g.nodes[n])
 
 
-def edge_attrs(g: nx.DiGraph[str], u: str, v: str) -> EdgeAttrs:
+def edge_attrs(g: Digraph, u: str, v: str) -> EdgeAttrs:
     """The attributes of edge ``u -> v`` of ``g``, typed (``KeyError`` when there is none)."""
     return cast(EdgeAttrs, g.succ[u][v])
 
 
-def without(g: nx.DiGraph[str], drop: frozenset[str] | set[str]) -> nx.DiGraph[str]:
-    """A frozen ``DiGraph`` of ``g`` without the nodes in ``drop``.
-
-    What ``g.subgraph(keep)`` shows (read-only, sharing ``g``'s attribute dicts), as a real
-    graph: a subgraph view filters every lookup, which makes walking it several times slower.
-    Neighbour dicts that lose nothing are shared with ``g`` too, which is safe because the
-    result is frozen like the view (``nx.is_frozen``): it cannot be modified.
-    """
-    if type(g) is not nx.DiGraph:  # a view or a subclass: the public way
-        view: nx.DiGraph[str] = nx.DiGraph(g.subgraph([n for n in g if n not in drop]))
-        return _frozen(view)
+def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
+    """A frozen graph of ``g`` without the nodes in ``drop``, sharing ``g``'s attribute dicts
+    and the neighbour dicts that lose nothing (safe: both are frozen, read only)."""
     gnode, gpred, gsucc = own_dicts(g)
     touched: set[str] = set()  # nodes with a neighbour in drop
     for key in drop:
         if key in gsucc:
             touched.update(gsucc[key])
             touched.update(gpred[key])
-    h: nx.DiGraph[str] = nx.DiGraph()
+    h = Digraph()
     h.graph = g.graph
     node, pred, succ = own_dicts(h)
     for key, attrs in gnode.items():
@@ -261,12 +254,24 @@ def without(g: nx.DiGraph[str], drop: frozenset[str] | set[str]) -> nx.DiGraph[s
         else:
             succ[key] = gsucc[key]
             pred[key] = gpred[key]
-    return _frozen(h)
+    h.frozen = True
+    return h
 
 
-def _frozen(g: nx.DiGraph[str]) -> nx.DiGraph[str]:
-    frozen: nx.DiGraph[str] = nx.freeze(g)
-    return frozen
+def reachable(g: Digraph, n: str, *, up: bool) -> set[str]:
+    """Every node ``n`` depends on (``up``: its ancestors) or that depends on it (its
+    descendants), ``n`` itself left out."""
+    _, pred, succ = adjacency(g)
+    step = pred if up else succ
+    seen: set[str] = set()
+    todo = list(step[n])
+    while todo:
+        m = todo.pop()
+        if m not in seen:
+            seen.add(m)
+            todo += step[m]
+    seen.discard(n)
+    return seen
 
 
 class GraphData:
@@ -280,7 +285,7 @@ class GraphData:
     def __init__(
         self,
         job: Job,
-        graph: nx.DiGraph[str],
+        graph: Digraph,
         loops: dict[str, Loop],
         findings: list[Finding],
         inputs: dict[str, str],
@@ -319,9 +324,12 @@ class GraphData:
         return node_attrs(self.graph, node_id).get("timing")
 
     @cached_property
-    def nx(self) -> DiGraph[str]:
+    def nx(self) -> nx.DiGraph[str]:
         """The networkx ``DiGraph`` of the run with plain-data attributes (str, int, float,
-        bool), built on first use from ``graph``: see :mod:`flowgraph._plain`."""
+        bool), built on first use from ``graph``: see :mod:`flowgraph._plain` (networkx is
+        imported then, not before)."""
+        from ._plain import plain
+
         return plain(self.graph)
 
     def error(self, node_id: str) -> NodeError | None:
@@ -404,7 +412,7 @@ class GraphData:
         )
 
     @cached_property
-    def execution(self) -> DiGraph[str]:
+    def execution(self) -> Digraph:
         """The graph the run executes: ``graph`` without templates (in a definition, all of it)."""
         if not self.templates:
             return self.graph

@@ -11,8 +11,8 @@ None, without ``node`` (``fg.node(id)``) and ``timing`` (``fg.timing(id)``), plu
 ``""`` for none) and ``equal`` is the case value as is when a string, else its JSON text
 (``1``, ``true``, ``{"a":1}``).
 
->>> import networkx as nx
->>> own = nx.DiGraph()
+>>> from flowgraph._digraph import Digraph
+>>> own = Digraph()
 >>> own.add_node("a", role="node", type="model", status=None, iteration_index=None)
 >>> own.add_edge("a", "b", kind="branch", kinds=("branch", "depends_on"), inputs=("x", "y"),
 ...     equal=1)
@@ -25,11 +25,13 @@ None, without ``node`` (``fg.node(id)``) and ``timing`` (``fg.timing(id)``), plu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from ._digraph import networkx_graph
 from .model import canonical_json
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["INPUTS_SEPARATOR", "KINDS_SEPARATOR", "plain"]
 
@@ -79,9 +81,7 @@ def _edge(d: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def plain(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
+def plain(graph: Any) -> nx.DiGraph[str]:
     """A new ``DiGraph`` with the nodes and edges of ``graph`` and plain attributes."""
-    g: nx.DiGraph[str] = nx.DiGraph()
-    g.add_nodes_from((n, _node(d)) for n, d in graph.nodes(data=True))
-    g.add_edges_from((u, v, _edge(d)) for u, v, d in graph.edges(data=True))
-    return g
+    nodes = ((n, _node(d)) for n, d in graph.nodes(data=True))
+    return networkx_graph(nodes, ((u, v, _edge(d)) for u, v, d in graph.edges(data=True)))

@@ -63,8 +63,7 @@ import difflib
 from collections import defaultdict
 from typing import Any, TypeVar
 
-import networkx as nx
-
+from ._digraph import Digraph
 from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, own_dicts
 from .bodies import MAX_LOOP_NESTING, untangle_bodies
 from .findings import Finding
@@ -100,8 +99,8 @@ def _node_attrs(
 
 
 class _Builder:
-    """Fills the networkx graph's own dicts as it goes (see :func:`_new_node`): networkx's
-    ``add_node``/``add_edge`` would cost more than all the rest of the build on a large flow.
+    """Fills the graph's own dicts as it goes (see :func:`_new_node`): ``add_node``/``add_edge``
+    would cost more than all the rest of the build on a large flow.
 
     An edge is created with its final ``kinds``/``inputs`` tuples; an edge linked again is
     noted in ``merging`` and settled (sorted, deduplicated) by :meth:`settle`.
@@ -109,7 +108,7 @@ class _Builder:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.g: nx.DiGraph[str] = nx.DiGraph()
+        self.g = Digraph()
         #: The graph's dicts: node -> attributes (in insertion order: flow nodes, then inputs
         #: and placeholders as met), node -> {successor: edge data}, node -> {predecessor: ...}
         attrs, pred, succ = own_dicts(self.g)
@@ -568,6 +567,7 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         b.map_copies()
         b.add_edges()
         b.mark_outputs()
+    b.g.frozen = True  # read only from here: fg.nx is the copy to change
     gates = [k for k, n in b.nodes.items() if n.type in GATE_TYPES]
     return cls(
         job=job,

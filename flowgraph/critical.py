@@ -39,8 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from ._digraph import Digraph, find_cycle
 from ._graph import adjacency
 from .blocked import not_taken
 from .errors import CycleError, FlowgraphError
@@ -98,7 +97,7 @@ class CriticalPath:
 
 
 def _weights(
-    g: nx.DiGraph[str], weight: str, definition: bool = False, skipped: set[str] | None = None
+    g: Digraph, weight: str, definition: bool = False, skipped: set[str] | None = None
 ) -> tuple[dict[str, float], list[str], set[str], set[str]]:
     """Node weights, the nodes whose weight is unknown (sorted), the nodes that are not flow
     nodes (workflow inputs, placeholders: they get no slack) and the skipped nodes (those
@@ -155,7 +154,7 @@ def _inside(
     ]
 
 
-def _known(g: nx.DiGraph[str], weight: str) -> bool:
+def _known(g: Digraph, weight: str) -> bool:
     """True when some flow node of ``g`` has a known ``weight`` (a time)."""
     attr = "total" if weight == "duration" else weight
     for d in adjacency(g)[0].values():
@@ -165,7 +164,7 @@ def _known(g: nx.DiGraph[str], weight: str) -> bool:
     return False
 
 
-def _definition_graph(fg: GraphData) -> nx.DiGraph[str]:
+def _definition_graph(fg: GraphData) -> Digraph:
     """A definition's graph with an edge from the last templates of each loop's body (inner
     loops' bodies included) to each node that reads the loop: what a run's loop results are.
     The graph itself when there is nothing to add or the edges would make a cycle."""
@@ -195,8 +194,9 @@ def _definition_graph(fg: GraphData) -> nx.DiGraph[str]:
                 added.update((t, r) for r in readers if t != r and r not in pred[t])
     if not added:
         return g
-    h: nx.DiGraph[str] = nx.DiGraph(g)
+    h = g.copy()
     h.add_edges_from(sorted(added), kind="loop_result", kinds=("loop_result",), inputs=())
+    h.frozen = True
     return h if execution_order(h) is not None else g
 
 
@@ -220,7 +220,7 @@ def critical_path(
             "`flowgraph fetch --node-jobs` saves them): counted hops instead"
         )
     if execution_order(g) is None:
-        raise CycleError([u for u, _ in nx.find_cycle(g)])
+        raise CycleError(find_cycle(g))
     g = _definition_graph(fg)
     nodes, pred, succ = adjacency(g)
     ordered = execution_order(g)

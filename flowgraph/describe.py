@@ -140,9 +140,9 @@ def _resolved(fg: GraphData, node_id: str, inp: Input) -> dict[str, Any] | None:
 
 def _iteration_of(fg: GraphData, node_id: str, loop: str) -> int | None:
     """The iteration of ``loop`` that ``node_id`` (a copy, maybe nested deeper) belongs to."""
-    n, seen = node_id, 0
+    n, seen, nodes = node_id, 0, adjacency(fg.graph)[0]
     while seen < 64:
-        attrs = fg.graph.nodes.get(n)
+        attrs = nodes.get(n)
         if attrs is None:
             return None
         parent = attrs.get("loop_node_id")

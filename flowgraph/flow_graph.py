@@ -25,9 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from ._graph import Cost, GraphData, NodeError, NotAFlowNodeError
+from ._graph import Cost, GraphData, NodeError, NotAFlowNodeError, reachable
 from .blocked import Blocked, blocked
 from .builder import build_graph
 from .changes import Diff
@@ -90,12 +88,12 @@ class FlowGraph(GraphData):
     def upstream(self, node_id: str) -> list[str]:
         """Every node ``node_id`` depends on, directly or not (sorted ids)."""
         self.check(node_id)
-        return sorted(nx.ancestors(self.graph, node_id))
+        return sorted(reachable(self.graph, node_id, up=True))
 
     def downstream(self, node_id: str) -> list[str]:
         """Every node that depends on ``node_id``, directly or not (sorted ids)."""
         self.check(node_id)
-        return sorted(nx.descendants(self.graph, node_id))
+        return sorted(reachable(self.graph, node_id, up=False))
 
     def around(self, node_id: str, depth: int | None = None) -> set[str]:
         """The node, what it depends on and what depends on it, ``depth`` steps out."""

@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
+from ._digraph import strongly_connected_components
 from .findings import SEVERITIES, Finding
 from .order import execution_order
 from .vocab import JOB_STATUSES, NODE_STATUSES, NODE_TYPES
@@ -35,7 +34,7 @@ def _cycles(fg: GraphData) -> list[Finding]:
     g = fg.graph
     if execution_order(g) is not None:  # (cached) no cycle, nothing to find
         return out
-    for comp in nx.strongly_connected_components(g):
+    for comp in strongly_connected_components(g):
         if len(comp) == 1:
             (n,) = comp
             if not g.has_edge(n, n):

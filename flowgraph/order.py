@@ -8,12 +8,15 @@ lexicographical order, cost 20x more for 10x the nodes). Each node also gets its
 the number of edges on the longest path reaching it, which orders results "in dependency order,
 then by id" independently of the flow's order.
 
->>> import networkx as nx
->>> g = nx.DiGraph([("b", "c"), ("a", "c"), ("c", "d")])
+>>> from flowgraph._digraph import Digraph
+>>> g = Digraph()
+>>> g.add_edges_from([("b", "c"), ("a", "c"), ("c", "d")])
 >>> order = execution_order(g)
 >>> order.nodes, order.depth["d"]
 (['b', 'a', 'c', 'd'], 2)
->>> execution_order(nx.DiGraph([("a", "b"), ("b", "a")])) is None
+>>> cyclic = Digraph()
+>>> cyclic.add_edges_from([("a", "b"), ("b", "a")])
+>>> execution_order(cyclic) is None
 True
 """
 
@@ -23,8 +26,7 @@ import heapq
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
-import networkx as nx
-
+from ._digraph import condensation
 from ._graph import adjacency
 
 __all__ = ["Order", "around_cycles", "execution_order", "keyed_order"]
@@ -40,15 +42,18 @@ class Order(NamedTuple):
 _CACHE_KEY = "flowgraph.execution_order"
 
 
-def execution_order(g: nx.DiGraph[Any]) -> Order | None:
+def execution_order(g: Any) -> Order | None:
     """The :class:`Order` of ``g`` (see the module doc), or None when ``g`` has a cycle.
 
-    Kept in the graph's ``__networkx_cache__``, which networkx empties whenever nodes or edges
-    change, so the critical path, blocked and lint order the graph once. Do not modify it.
-    Not kept for a view (``g.subgraph(...)``, ``g.reverse(copy=False)``): networkx does not
-    empty a view's cache when the graph under it changes.
+    Kept in the graph's ``__networkx_cache__`` when it is frozen (flowgraph's built graphs are:
+    nothing can change under the cache) or a networkx graph (networkx empties that cache
+    whenever nodes or edges change), so the critical path, blocked and lint order the graph
+    once. Not kept for a networkx view (``g.subgraph(...)``): networkx does not empty a view's
+    cache when the graph under it changes.
     """
     cache = None if hasattr(g, "_graph") else getattr(g, "__networkx_cache__", None)
+    if getattr(g, "frozen", True) is False:  # a Digraph still being built
+        cache = None
     if cache is not None and _CACHE_KEY in cache:
         hit: Order | None = cache[_CACHE_KEY]
         return hit
@@ -71,7 +76,7 @@ def _indegrees(pred: Any) -> tuple[dict[Any, int], list[Any]]:
     return indegree, sources
 
 
-def _kahn(g: nx.DiGraph[Any]) -> Order | None:
+def _kahn(g: Any) -> Order | None:
     _, pred, succ = adjacency(g)
     indegree, order = _indegrees(pred)
     depth = dict.fromkeys(order, 0)
@@ -92,14 +97,16 @@ def _kahn(g: nx.DiGraph[Any]) -> Order | None:
     return Order(order, depth)
 
 
-def keyed_order(g: nx.DiGraph[str], key: Callable[[Any], Hashable]) -> list[Any] | None:
+def keyed_order(g: Any, key: Callable[[Any], Hashable]) -> list[Any] | None:
     """A topological order taking, of the nodes ready, the one with the smallest ``key`` first
     (then the smallest node); None when ``g`` has a cycle. Not cached: ``key`` may change.
 
     ``list(nx.lexicographical_topological_sort(g, key=key))`` for keys that tell nodes apart,
     on the graph's dicts: 4x faster on a 100k-node run, where ``flowgraph show`` used it.
 
-    >>> g = nx.DiGraph([("b", "c"), ("a", "c")])
+    >>> from flowgraph._digraph import Digraph
+    >>> g = Digraph()
+    >>> g.add_edges_from([("b", "c"), ("a", "c")])
     >>> keyed_order(g, {"b": 0, "a": 1, "c": 2}.get)
     ['b', 'a', 'c']
     """
@@ -122,17 +129,20 @@ def keyed_order(g: nx.DiGraph[str], key: Callable[[Any], Hashable]) -> list[Any]
     return None if indegree else order
 
 
-def around_cycles(g: nx.DiGraph[Any]) -> tuple[list[Any], dict[Any, int], dict[Any, list[Any]]]:
+def around_cycles(g: Any) -> tuple[list[Any], dict[Any, int], dict[Any, list[Any]]]:
     """For a graph with cycles, from its strongly connected components (networkx's
     condensation): a topological order of the nodes on no cycle, every node's depth (a cycle's
     members share one, so what depends on a cycle comes after it), and each node on a cycle
     with the cycle's sorted members.
 
-    >>> order, depth, cycles = around_cycles(nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")]))
+    >>> from flowgraph._digraph import Digraph
+    >>> g = Digraph()
+    >>> g.add_edges_from([("a", "b"), ("b", "a"), ("b", "c")])
+    >>> order, depth, cycles = around_cycles(g)
     >>> order, depth["c"], cycles["a"]
     (['c'], 1, ['a', 'b'])
     """
-    groups: nx.DiGraph[Any] = nx.condensation(g)
+    groups = condensation(g)  # networkx, imported for a graph with a cycle only
     ordered = execution_order(groups)
     assert ordered is not None  # a condensation is acyclic
     order: list[Any] = []

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from .._text import one_line, seconds
+from ..order import execution_order
 from ..vocab import GATE_TYPES, TERMINAL_JOB_STATUSES
 from .rows import run_rows
 
@@ -143,7 +142,8 @@ def _remaining(fg: FlowGraph, stats: Stats, view: HistoryView, template: dict[st
         else:
             weight[n] = ns.p50_total
     best: dict[str, tuple[float, str | None]] = {}
-    for n in nx.topological_sort(g):
+    order = execution_order(g)
+    for n in order.nodes if order is not None else ():  # a cycle: no estimate
         before = max(((best[p][0], p) for p in g.predecessors(n)), default=(0.0, None))
         best[n] = (before[0] + weight[n], before[1])
     if not best:

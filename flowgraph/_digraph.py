@@ -1,0 +1,228 @@
+"""flowgraph's own directed graph: networkx's dict layout without networkx.
+
+A run's graph is built once and then only read, by flowgraph's own passes over its dicts
+(:func:`flowgraph._graph.adjacency`). networkx's ``DiGraph`` brought ~115 ms of import to every
+command for views nobody walked; :class:`Digraph` keeps the same three dicts (``_node``,
+``_succ``, ``_pred``: node -> attributes, node -> {neighbour: edge attributes}) and the small part
+of networkx's reading API flowgraph and its tests use (``nodes``, ``edges``, ``succ``, ``pred``,
+``in``, ``len``, iteration, ``has_edge``). ``fg.nx`` is still a real networkx ``DiGraph``
+(:mod:`flowgraph._plain`, built on first use), and the passes that need networkx's algorithms
+(a graph with a cycle: its components, one cycle) convert with :func:`to_networkx` then.
+
+>>> g = Digraph()
+>>> g.add_edge("a", "b", kind="data")
+>>> list(g), g.edges["a", "b"], list(g.edges(data=True)), "a" in g, len(g)
+(['a', 'b'], {'kind': 'data'}, [('a', 'b', {'kind': 'data'})], True, 2)
+>>> g.nodes["a"], list(g.nodes(data=True))
+({}, [('a', {}), ('b', {})])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "Digraph",
+    "condensation",
+    "find_cycle",
+    "networkx_graph",
+    "strongly_connected_components",
+    "to_networkx",
+]
+
+
+class _Nodes:
+    """``g.nodes``: ``[n]`` its attributes, ``(data=True)`` the pairs, ``in``, iteration."""
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node: dict[Any, dict[str, Any]]) -> None:
+        self._node = node
+
+    def __getitem__(self, n: Any) -> dict[str, Any]:
+        return self._node[n]
+
+    def get(self, n: Any, default: Any = None) -> Any:
+        return self._node.get(n, default)
+
+    def __contains__(self, n: object) -> bool:
+        try:
+            return n in self._node
+        except TypeError:  # unhashable: not a node
+            return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._node)
+
+    def __len__(self) -> int:
+        return len(self._node)
+
+    def items(self) -> Any:
+        return self._node.items()
+
+    def __call__(self, data: bool = False) -> Any:
+        return iter(self._node.items()) if data else iter(self._node)
+
+
+class _Edges:
+    """``g.edges``: ``[u, v]`` an edge's attributes, ``(data=True)`` the triples, iteration."""
+
+    __slots__ = ("_succ",)
+
+    def __init__(self, succ: dict[Any, dict[Any, dict[str, Any]]]) -> None:
+        self._succ = succ
+
+    def __getitem__(self, uv: tuple[Any, Any]) -> dict[str, Any]:
+        u, v = uv
+        return self._succ[u][v]
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return ((u, v) for u, out in self._succ.items() for v in out)
+
+    def __len__(self) -> int:
+        return sum(len(out) for out in self._succ.values())
+
+    def __call__(self, data: bool = False) -> Iterator[Any]:
+        if data:
+            return ((u, v, d) for u, out in self._succ.items() for v, d in out.items())
+        return iter(self)
+
+
+class Digraph:
+    """A directed graph in networkx's layout (``_node``, ``_succ``, ``_pred``); read-only once
+    ``frozen`` (the built graph is). ``graph`` holds graph attributes, as networkx's does."""
+
+    def __init__(self) -> None:
+        self._node: dict[Any, dict[str, Any]] = {}
+        self._succ: dict[Any, dict[Any, dict[str, Any]]] = {}
+        self._pred: dict[Any, dict[Any, dict[str, Any]]] = {}
+        self.graph: dict[str, Any] = {}
+        self.frozen = False
+        #: what passes keep about the graph (its order): valid while it is frozen
+        self.__networkx_cache__: dict[str, Any] = {}
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def nodes(self) -> _Nodes:
+        return _Nodes(self._node)
+
+    @property
+    def edges(self) -> _Edges:
+        return _Edges(self._succ)
+
+    @property
+    def succ(self) -> dict[Any, dict[Any, dict[str, Any]]]:
+        return self._succ
+
+    @property
+    def pred(self) -> dict[Any, dict[Any, dict[str, Any]]]:
+        return self._pred
+
+    def __contains__(self, n: object) -> bool:
+        try:
+            return n in self._node
+        except TypeError:
+            return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._node)
+
+    def __len__(self) -> int:
+        return len(self._node)
+
+    def number_of_nodes(self) -> int:
+        return len(self._node)
+
+    def number_of_edges(self) -> int:
+        return sum(len(out) for out in self._succ.values())
+
+    def has_edge(self, u: Any, v: Any) -> bool:
+        return v in self._succ.get(u, ())
+
+    def predecessors(self, n: Any) -> Iterator[Any]:
+        return iter(self._pred[n])
+
+    def successors(self, n: Any) -> Iterator[Any]:
+        return iter(self._succ[n])
+
+    # -- building --------------------------------------------------------------------------
+    def _check(self) -> None:
+        if self.frozen:
+            raise TypeError("flowgraph's graph is read-only: change fg.nx, the networkx copy")
+
+    def add_node(self, n: Any, **attr: Any) -> None:
+        self._check()
+        if n not in self._node:
+            self._node[n], self._succ[n], self._pred[n] = {}, {}, {}
+        self._node[n].update(attr)
+
+    def add_edge(self, u: Any, v: Any, **attr: Any) -> None:
+        self._check()
+        for n in (u, v):
+            if n not in self._node:
+                self._node[n], self._succ[n], self._pred[n] = {}, {}, {}
+        data = self._succ[u].get(v)
+        if data is None:
+            data = self._succ[u][v] = self._pred[v][u] = {}
+        data.update(attr)
+
+    def add_edges_from(self, edges: Any, **attr: Any) -> None:
+        for u, v in edges:
+            self.add_edge(u, v, **attr)
+
+    def copy(self) -> Digraph:
+        """A graph of its own, not frozen: new attribute dicts, the same values."""
+        h = Digraph()
+        h.graph = dict(self.graph)
+        h._node = {n: dict(d) for n, d in self._node.items()}
+        h._succ = {n: {} for n in self._node}
+        h._pred = {n: {} for n in self._node}
+        for u, out in self._succ.items():
+            for v, d in out.items():
+                h._succ[u][v] = h._pred[v][u] = dict(d)
+        return h
+
+
+def networkx_graph(nodes: Iterable[tuple[Any, Any]], edges: Iterable[Any]) -> nx.DiGraph[Any]:
+    """A networkx ``DiGraph`` of ``(node, attributes)`` pairs and ``(u, v, attributes)``
+    triples: where flowgraph imports networkx (``fg.nx``, the passes over a cycle), once."""
+    import networkx as nx  # here, not at start: only fg.nx and a graph with a cycle need it
+
+    h: nx.DiGraph[Any] = nx.DiGraph()
+    h.add_nodes_from(nodes)
+    h.add_edges_from(edges)
+    return h
+
+
+def to_networkx(g: Any) -> nx.DiGraph[Any]:
+    """A networkx ``DiGraph`` with ``g``'s nodes and edges (``g`` as it is when it is one)."""
+    if type(g) is not Digraph:
+        return cast("nx.DiGraph[Any]", g)
+    return networkx_graph(g.nodes(data=True), g.edges(data=True))
+
+
+def find_cycle(g: Any) -> list[Any]:
+    """The nodes of one cycle of ``g`` (networkx's ``find_cycle``: the first a depth-first
+    search meets), in order."""
+    import networkx as nx
+
+    return [u for u, _ in nx.find_cycle(to_networkx(g))]
+
+
+def strongly_connected_components(g: Any) -> list[set[Any]]:
+    """``g``'s strongly connected components (networkx's order)."""
+    import networkx as nx
+
+    return list(nx.strongly_connected_components(to_networkx(g)))
+
+
+def condensation(g: Any) -> nx.DiGraph[Any]:
+    """networkx's condensation of ``g``: a node per strongly connected component (its
+    ``members``), ``graph["mapping"]`` from each node to its component."""
+    import networkx as nx
+
+    return nx.condensation(to_networkx(g))
