@@ -5,12 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
-import ssl
 import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
-
-import urllib3.exceptions
 
 from ..decode import JsonError, decode_object
 
@@ -181,6 +178,10 @@ def reason(exc: BaseException, skip: Skip = ()) -> str:
     >>> reason(ConnectionRefusedError(111, "Connection refused"))
     'Connection refused'
     """
+    import ssl  # here: a file source never needs ssl or urllib3 (~20 ms at start)
+
+    import urllib3.exceptions
+
     cert = find_cause(exc, ssl.SSLCertVerificationError, skip)
     if isinstance(cert, ssl.SSLCertVerificationError):
         return f"certificate verify failed: {cert.verify_message or cert.reason}"
