@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._text import fix_surrogates, one_line
-from .decode import Note, decode_json, decode_json_scrubbed, scrub
+from .decode import Note, decode_json, decode_json_scrubbed, decode_run, scrub
 from .errors import PayloadError, SourceError
 from .model import Job, Metadata
-from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job, quick_job
+from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job
 
 __all__ = ["Source", "decode_json", "job_from_data", "load"]
 
@@ -176,19 +176,6 @@ def _path(path: _Path) -> str:
 
 
 def _one(data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, str]]) -> Job:
-    if type(data) is dict:
-        inner = data.get("job")
-        if inner is not None and not isinstance(lazy_path, str):
-            # a node job: most have no flow and take the fast path, with no path to spell out
-            job = quick_job(inner)
-            if job is not None:
-                nodes = _get(data, "nodeJobs", "node_jobs")
-                raw = _get(data, "notLoaded", "not_loaded")
-                if (nodes is None or (type(nodes) is dict and not nodes)) and (
-                    raw is None or type(raw) is dict
-                ):
-                    job.not_loaded = {str(k): str(v) for k, v in (raw or {}).items()}
-                    return job
     path = _path(lazy_path)
     if not isinstance(data, dict):
         raise PayloadError(path, f"expected a job object, got {describe(data)}")
@@ -212,7 +199,12 @@ def _one(data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, 
 
 
 def _decode(raw: str | bytes, where: str) -> Job:
-    """The job in JSON ``raw`` read from ``where``."""
+    """The job in JSON ``raw`` read from ``where``: msgspec's typed decoder, else the JSON
+    decoded to dicts and parsed by the path-tracking parser (which words the errors)."""
+    job = decode_run(raw)
+    if job is not None:
+        _refuse_other_jobs(job, one_line(where))
+        return job
     try:
         data, notes = decode_json_scrubbed(raw, where, "job")
     except SourceError:
