@@ -148,3 +148,25 @@ def test_items_nested_too_deep_are_the_parsers_error() -> None:
 def test_text_and_bytes_decode_alike() -> None:
     raw = encode(make_run(200, seed=5))
     assert decode_run(raw.decode()) == decode_run(raw)
+
+
+def test_the_model_api_users_have() -> None:
+    from flowgraph.model import FlowNode, Input, Ref, replace
+
+    node = flowgraph.load(json.dumps(_run({"id": "a", "modelId": "m", "inputs": [
+        {"name": "x", "label": "X", "allowedValues": [], "ref": {"node": "b"}}]}))).flow[0]
+    wire = node.to_dict()
+    assert wire == node.to_wire() == {"id": "a", "modelId": "m", "inputs": [
+        {"name": "x", "ref": {"node": "b"}, "allowedValues": [], "label": "X"}]}
+    assert FlowNode.from_dict(wire) == node == FlowNode.from_json(node.to_json())
+    assert node.inputs[0].attrs == {"allowedValues": [], "label": "X"}
+    assert replace(node.inputs[0], ref=Ref(node="c")).ref == Ref(node="c")
+    sdk = flowgraph.load({"job_id": "j", "metadata": {"flow": [{"id": "a", "inputs": [
+        {"name": "x", "api_model_types": ["sd"], "future": 1}]}]}})
+    item: Input = sdk.flow[0].inputs[0]
+    assert item.model_types == ["sd"] and item.attrs == {"modelTypes": ["sd"]}
+    assert item.to_wire() == {"name": "x", "modelTypes": ["sd"], "future": 1}
+    job = flowgraph.load(json.dumps(_run({"id": "a"})))
+    job.unknowns.append(("p", "w"))
+    job.definition = False
+    assert not any(key.startswith("\u2063") for key in job.to_wire())
