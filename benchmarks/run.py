@@ -14,8 +14,9 @@ Rows:
   the collapsed DOT of ``flowgraph.render.to_dot``;
 * the bundle variant (node jobs with ``statusHistory``): load + build + duration critical path;
 * the official SDK's ``JobRetrieveResponse.model_validate`` on the decoded payload (the peer);
-* the path-tracking parser alone (``job_from_data`` on the decoded dicts): what a payload the
-  typed decoder refuses costs (unknown fields, snake_case keys), and what a dict costs;
+* ``load`` of the decoded dicts (msgspec's ``convert`` into the model), and the path-tracking
+  parser alone on them (``job_from_data(..., typed=False)``): what a payload the typed decoder
+  refuses costs (unknown fields, snake_case keys);
 * the collector's share, apart: ``json.loads`` with the collector on, and one full collection
   with the run loaded and built (what the collector costs once per run, wherever it lands);
 * a reference for reading the growth column: one dict lookup per node id in sorted order (how
@@ -52,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 from generate import encode, make_bundle, make_run
 
 import flowgraph
-from flowgraph.decode import decode_run
+from flowgraph.model import decode_run
 from flowgraph.sources import job_from_data
 
 # Targets (README, "Performance").
@@ -112,7 +113,7 @@ def check_typed_decoder(data: bytes) -> None:
     typed = decode_run(data)
     if typed is None:
         raise SystemExit("the typed decoder refused a generated run: fix flowgraph/model.py")
-    parsed = job_from_data(json.loads(data))
+    parsed = job_from_data(json.loads(data), typed=False)
     if typed != parsed or typed.to_bundle() != parsed.to_bundle():
         raise SystemExit("typed decoder differs from the path-tracking parser: fix the model")
 
@@ -210,9 +211,10 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
                                     lambda: JobRetrieveResponse.model_validate(decoded), False)
         del decoded
 
-    # the path-tracking parser on the decoded dicts (what the typed decoder refuses goes there)
+    # a dict handed to load, and the path-tracking parser on it (where refused payloads go)
     decoded = json.loads(data)
-    rows["parser"] = best_of(min(repeat, 3), lambda: job_from_data(decoded))
+    rows["dict"] = best_of(min(repeat, 3), lambda: flowgraph.load(decoded))
+    rows["parser"] = best_of(min(repeat, 3), lambda: job_from_data(decoded, typed=False))
     del decoded
 
     # the collapsed SVG (through Graphviz's dot) at 10k
@@ -331,6 +333,7 @@ ROWS = [
     ("bundle: what-if top 10", "what-if top"),
     ("SDK model_validate (peer)", "sdk"),
     ("SDK model_validate, collector on", "sdk gc on"),
+    ("load of the decoded dicts", "dict"),
     ("path-tracking parser (dicts)", "parser"),
     ("ref: one dict lookup per node", "lookup"),
 ]
@@ -400,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("dot_error", "svg_error"):
             if key in results[n]:
                 print(f"note: {n} nodes: {key[:3]} failed: {results[n][key]}")
-    print("path-tracking parser: job_from_data on json.loads' dicts (the decoding not counted)")
+    print("the two dict rows start from json.loads' dicts (the decoding not counted)")
     print("rows marked 'collector on' run as a program does by default; every other row with "
           "the cyclic garbage\ncollector paused (flowgraph pauses it itself while it loads and "
           "builds). 'collector' is what it costs\nonce per loaded run: a full pass over "

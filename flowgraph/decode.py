@@ -5,9 +5,9 @@ msgspec (https://jcristharif.com/msgspec/) decodes a run's bytes to the same dic
 large run is mostly JSON. Whatever msgspec refuses (malformed JSON, NaN, a lone surrogate, a
 byte-order mark, numbers out of range, deep nesting) goes to ``json.loads`` as before, so what
 is accepted and every error message are the standard library's (checked on bytes and text,
-the two kinds flowgraph passes). The only module that imports msgspec, and the one JSON
-decoder of flowgraph: files and text (:func:`decode_json`), API answers and cache entries
-(:func:`decode_object`).
+the two kinds flowgraph passes). The one JSON decoder of flowgraph to dicts and lists (msgspec
+is imported here and in ``model.py``, whose typed decoder reads a run straight into the model):
+files and text (:func:`decode_json`), API answers and cache entries (:func:`decode_object`).
 
 How deep JSON may nest is the interpreter's: about 1,000 levels on Python 3.10/3.11, far more
 from 3.12 on; deeper is a one-line :class:`~flowgraph.errors.SourceError` on every version.
@@ -39,9 +39,8 @@ from typing import Any
 import msgspec
 
 from ._text import _SURROGATE, fix_surrogates
-from .config import MAX_JSON_DEPTH, MAX_NESTING
+from .config import MAX_JSON_DEPTH
 from .errors import SourceError
-from .model import HIDDEN, Input, Job
 
 __all__ = [
     "JsonError",
@@ -49,7 +48,7 @@ __all__ = [
     "decode_json",
     "decode_json_scrubbed",
     "decode_object",
-    "decode_run",
+    "scan",
     "scrub",
 ]
 
@@ -179,92 +178,6 @@ def _nested_deeper(data: Any, limit: int) -> bool:
     return False
 
 
-# -- the typed decoder ---------------------------------------------------------------------------
-class _Bundle(msgspec.Struct, rename="camel", forbid_unknown_fields=True, gc=False):
-    """``{"job": ..., "nodeJobs": {...}, "notLoaded": {...}}`` (an API answer is one too)."""
-
-    job: Job
-    node_jobs: dict[str, _Bundle] = msgspec.field(default_factory=dict)
-    not_loaded: dict[str, str] = msgspec.field(default_factory=dict)
-
-
-_RUN_DECODERS = (msgspec.json.Decoder(_Bundle), msgspec.json.Decoder(Job))
-_HIDDEN_ESCAPED = f"\\u{ord(HIDDEN):04x}"
-_HIDDEN_BYTES = HIDDEN.encode()
-
-
-def _hidden(raw: str | bytes) -> bool:
-    """Whether ``raw`` may spell the character that starts the hidden fields' wire names.
-
-    One byte is looked for first (``memchr``, 25x faster than a search for several): most runs
-    hold neither the character's first UTF-8 byte nor a backslash.
-
-    >>> _hidden(b'{"a": "\\\\u2063x"}'), _hidden('{"a": "\u2063"}'), _hidden(b'{"a": "\\\\n"}')
-    (True, True, False)
-    """
-    if isinstance(raw, str):
-        return HIDDEN in raw or ("\\" in raw and _HIDDEN_ESCAPED in raw)
-    return (b"\xe2" in raw and _HIDDEN_BYTES in raw) or (
-        b"\\" in raw and _HIDDEN_ESCAPED.encode() in raw
-    )
-
-
-def decode_run(raw: str | bytes) -> Job | None:
-    """The job (an envelope, a bundle or a bare job) in the JSON ``raw``, decoded by msgspec
-    straight into the model; None when the typed decoder refuses it.
-
-    It takes only what the path-tracking parser (``flowgraph/parse.py``) would build the same
-    objects from, with nothing in ``extra`` and nothing to note in ``Job.unknowns``: camelCase
-    keys the model knows, lists where lists go (not null), the right types, a non-empty
-    ``jobId``, scalar branch values, ``inputs_array`` items nested at most
-    :data:`~flowgraph.config.MAX_NESTING` levels, node jobs as bundles. Anything else (unknown
-    fields, snake_case keys, a definition, invalid JSON, text holding the character that starts
-    the hidden fields' wire names) is None: the caller decodes it to dicts and parses it.
-
-    >>> job = decode_run(b'{"job": {"jobId": "j", "metadata": {"flow": [{"id": "a"}]}}}')
-    >>> job.job_id, [node.id for node in job.flow]
-    ('j', ['a'])
-    >>> decode_run(b'{"jobId": "j", "futureField": 1}') is None
-    True
-    """
-    if _hidden(raw):
-        return None
-    for decoder in _RUN_DECODERS:
-        try:
-            value = decoder.decode(raw)
-        except (msgspec.MsgspecError, UnicodeError, RecursionError):
-            continue
-        if isinstance(value, Job):
-            return None if _too_deep(value) else value
-        root: Job = value.job
-        todo: list[_Bundle] = [value]
-        while todo:
-            bundle = todo.pop()
-            job = bundle.job
-            if _too_deep(job):
-                return None
-            job.not_loaded = bundle.not_loaded
-            # in the order the path-tracking load gives (it pops its stack)
-            for key, child in reversed(bundle.node_jobs.items()):
-                job.node_jobs[key] = child.job
-                todo.append(child)
-        return root
-    return None
-
-
-def _too_deep(job: Job) -> bool:
-    """Whether ``inputs_array`` items nest deeper than the parser takes (it names the place)."""
-    todo: list[tuple[Input, int]] = [
-        (item, 0) for node in job.metadata.flow for item in node.inputs if item.items
-    ]
-    while todo:
-        item, level = todo.pop()
-        if level >= MAX_NESTING:
-            return True
-        todo.extend((sub, level + 1) for row in item.items for sub in row if sub.items)
-    return False
-
-
 # -- scrubbing -----------------------------------------------------------------------------------
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -275,6 +188,19 @@ def _bad(text: str) -> bool:
 
 def _suspect(data: Any) -> bool:
     """Whether ``data`` holds a surrogate or a non-finite number anywhere (no recursion)."""
+    return scan(data)[0]
+
+
+def scan(data: Any) -> tuple[bool, bool]:
+    """Whether ``data`` holds a surrogate or a non-finite number anywhere (what :func:`scrub`
+    replaces), and whether it is plain JSON data: dicts with ASCII string keys, lists, strings,
+    ints, floats, bools and None, each of exactly that type (what JSON text decodes to, and
+    what :func:`convert_run` may take). One walk, no recursion.
+
+    >>> scan({"a": [1, "x"]}), scan({"a": (1,)}), scan({"a": float("inf")}), scan({1: 2})
+    ((False, True), (False, False), (True, False), (False, False))
+    """
+    plain = True
     stack = [data]
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
@@ -282,28 +208,39 @@ def _suspect(data: Any) -> bool:
         kind = type(item)
         if kind is str:
             if not item.isascii() and _SURROGATE.search(item) is not None:
-                return True
+                return True, False
         elif kind is dict:
-            for key in item:
-                if isinstance(key, str) and _bad(key):
-                    return True
+            try:
+                keys = "".join(item)
+            except TypeError:  # a key that is not a string
+                plain = False
+                for key in item:
+                    if isinstance(key, str) and _bad(key):
+                        return True, False
+            else:
+                if not keys.isascii():
+                    plain = False
+                    if _SURROGATE.search(keys) is not None:
+                        return True, False
             extend(item.values())
         elif kind is list:
             extend(item)
         elif kind is float:
             if item - item != 0.0:  # inf - inf and nan - nan are nan
-                return True
+                return True, False
         elif kind is int or kind is bool or item is None:
             continue
-        elif isinstance(item, str):
-            push(str(item))
-        elif isinstance(item, dict):
-            push(dict(item))
-        elif isinstance(item, (list, tuple)):
-            push(list(item))
-        elif isinstance(item, float):
-            push(float(item))
-    return False
+        else:
+            plain = False
+            if isinstance(item, str):
+                push(str(item))
+            elif isinstance(item, dict):
+                push(dict(item))
+            elif isinstance(item, (list, tuple)):
+                push(list(item))
+            elif isinstance(item, float):
+                push(float(item))
+    return False, plain
 
 
 def _key_path(path: str, key: Any) -> str:

@@ -20,7 +20,7 @@ deep as the JSON does; nothing recurses into them. Branch values (``ref.equal``,
 parsed into inputs: those two raise a ``PayloadError`` when nested more than
 :data:`MAX_NESTING` levels (real ones are a string, and items of one level).
 
-The path-tracking parser: what the typed decoder (:func:`flowgraph.decode.decode_run`, msgspec
+The path-tracking parser: what the typed decoder (:func:`flowgraph.model.decode_run`, msgspec
 decoding bytes straight into the model's Structs) refuses comes here, already decoded to dicts
 and lists: unknown fields, snake_case keys, nulls where lists go, wrong types, workflow
 definitions, and dicts or SDK objects handed to :func:`flowgraph.load`. It builds the same Struct

@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._text import fix_surrogates, one_line
-from .decode import Note, decode_json, decode_json_scrubbed, decode_run, scrub
+from .decode import Note, decode_json, decode_json_scrubbed, scan, scrub
 from .errors import PayloadError, SourceError
-from .model import Job, Metadata
+from .model import Job, Metadata, convert_run, decode_run
 from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job
 
 __all__ = ["Source", "decode_json", "job_from_data", "load"]
@@ -76,7 +76,12 @@ def _definition(data: dict[str, Any], path: str) -> Job:
 
 
 def job_from_data(
-    data: Any, where: str = "job", *, notes: list[Note] | None = None, origin: str | None = None
+    data: Any,
+    where: str = "job",
+    *,
+    notes: list[Note] | None = None,
+    origin: str | None = None,
+    typed: bool = True,
 ) -> Job:
     """Turn decoded JSON into a :class:`Job`: envelope, bare job, bundle or definition.
 
@@ -86,10 +91,21 @@ def job_from_data(
     ``data`` is scrubbed first (:func:`flowgraph.decode.scrub`) unless ``notes`` says it was
     already; the notes end up in ``Job.unknowns``. ``origin`` (a file name, ``<stdin>``) starts
     the messages that refuse what is not one workflow job; ``where`` by default.
+
+    Plain JSON data with nothing to scrub goes to msgspec first
+    (:func:`~flowgraph.decode.convert_run`), the rest to the path-tracking parser; both build
+    the same objects. ``typed=False``: the parser alone (the differential tests, benchmarks).
     """
     origin = one_line(origin if origin is not None else where)
     if notes is None:
-        data, notes = scrub(data, _root_path(data, where))
+        suspect, plain = scan(data)
+        if typed and plain and not suspect:
+            with gc_paused():
+                job = convert_run(data)  # msgspec, when the parser would build the same
+            if job is not None:
+                _refuse_other_jobs(job, origin)
+                return job
+        data, notes = scrub(data, _root_path(data, where)) if suspect else (data, [])
     _refuse_lists(data, origin)
     root = Job(job_id="?")
     stack: list[tuple[Any, _Path, Job | None, str]] = [(data, where, None, "")]

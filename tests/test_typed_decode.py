@@ -6,6 +6,7 @@ an answer."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,9 @@ from typing import Any
 import pytest
 
 import flowgraph
-from flowgraph.decode import decode_run
+from flowgraph.decode import scan
 from flowgraph.errors import PayloadError
-from flowgraph.model import Job
+from flowgraph.model import Job, convert_run, decode_run
 from flowgraph.sources import job_from_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ FILES = sorted([*ROOT.glob("examples/*.json"), *ROOT.glob("tests/fixtures/*.json
 
 def parsed(raw: bytes) -> Job:
     """What the path-tracking parser builds from ``raw`` (decoded to dicts first)."""
-    return job_from_data(json.loads(raw))
+    return job_from_data(json.loads(raw), typed=False)
 
 
 def jobs(job: Job) -> list[tuple[str, Job]]:
@@ -68,6 +69,21 @@ def test_every_example_and_fixture_decodes_to_what_the_parser_builds(path: Path)
     assert_same(typed, parsed(raw))
 
 
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_example_and_fixture_as_a_dict_loads_to_what_the_parser_builds(path: Path) -> None:
+    try:
+        data = json.loads(path.read_bytes())
+        reference = job_from_data(data, typed=False)
+    except (ValueError, PayloadError, flowgraph.SourceError):
+        return
+    suspect, plain = scan(data)
+    converted = convert_run(data) if plain and not suspect else None
+    if converted is not None:
+        assert_same(converted, reference)
+    job = flowgraph.load(data)
+    assert job == reference and job.unknowns == reference.unknowns
+
+
 def test_the_typed_decoder_takes_most_examples() -> None:
     taken = [p.name for p in FILES if decode_run(p.read_bytes()) is not None]
     assert {"approval-parked.json", "timed-bundle.json", "nested-loops.json"} <= set(taken)
@@ -79,6 +95,8 @@ def test_generated_runs_decode_to_what_the_parser_builds(n: int, seed: int) -> N
     typed = decode_run(raw)
     assert typed is not None, "a generated run must take the typed decoder (the fast path)"
     assert_same(typed, parsed(raw))
+    assert scan(json.loads(raw)) == (False, True)
+    assert_same(convert_run(json.loads(raw)) or Job(job_id="?"), parsed(raw))
 
 
 @pytest.mark.parametrize(("n", "seed"), [(60, 0), (800, 4)])
@@ -117,7 +135,7 @@ def _run(node: dict[str, Any], **job: Any) -> dict[str, Any]:
 def test_what_the_typed_decoder_refuses_gets_the_parser(payload: dict[str, Any]) -> None:
     for raw in (json.dumps(payload).encode(), json.dumps(payload, ensure_ascii=False).encode()):
         assert decode_run(raw) is None
-        job, reference = flowgraph.load(raw), job_from_data(payload)
+        job, reference = flowgraph.load(raw), job_from_data(payload, typed=False)
         assert job == reference
         assert job.unknowns == reference.unknowns
     assert not job.definition or "workflow" in payload
@@ -170,3 +188,38 @@ def test_the_model_api_users_have() -> None:
     job.unknowns.append(("p", "w"))
     job.definition = False
     assert not any(key.startswith("\u2063") for key in job.to_wire())
+
+
+class _Status(str):
+    """A ``str`` subclass (an enum's value): msgspec would take it, the parser refuses it."""
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        _run({"id": "a", "status": _Status("success")}),
+        _run({"id": "a", "dependsOn": ("b",)}),  # a tuple for a list: the parser reads it
+        _run({"id": "a", "output": {1: "x"}}),  # a key that is not a string
+        _run({"id": "a", "\u2063extra": {"x": 1}}),  # the hidden wire name
+        _run({"id": "a", "output": float("nan")}),  # scrubbed, noted
+    ],
+)
+def test_dicts_msgspec_would_read_otherwise_go_to_the_parser(odd: dict[str, Any]) -> None:
+    assert scan(odd)[1] is False
+    try:
+        reference = job_from_data(odd, typed=False)
+    except PayloadError as exc:
+        with pytest.raises(PayloadError, match=re.escape(str(exc))):
+            flowgraph.load(odd)
+        return
+    job = flowgraph.load(odd)
+    assert job == reference and job.unknowns == reference.unknowns
+
+
+def test_what_the_typed_decoder_refuses_as_a_dict_gets_the_parser() -> None:
+    payload = _run({"id": "a", "startedAt": "2026-01-01T00:00:00Z"})
+    assert convert_run(payload) is None
+    job = flowgraph.load(payload)
+    assert job.flow[0].extra == {"startedAt": "2026-01-01T00:00:00Z"}
+    assert job.unknowns == [("job.metadata.flow[0].startedAt",
+                             "unknown field 'startedAt' on a flow node")]
