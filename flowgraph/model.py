@@ -58,9 +58,12 @@ __all__ = [
     "Ref",
     "StatusChange",
     "canonical_json",
+    "convert_job",
+    "convert_node",
     "convert_run",
     "decode_run",
     "replace",
+    "spells_hidden",
 ]
 
 #: The first character of the wire names of the fields that are not on the wire.
@@ -513,13 +516,14 @@ _HIDDEN_ESCAPED = f"\\u{ord(HIDDEN):04x}"
 _HIDDEN_BYTES = HIDDEN.encode()
 
 
-def _hidden(raw: str | bytes) -> bool:
+def spells_hidden(raw: str | bytes) -> bool:
     """Whether ``raw`` may spell the character that starts the hidden fields' wire names.
 
     One byte is looked for first (``memchr``, 25x faster than a search for several): most runs
     hold neither the character's first UTF-8 byte nor a backslash.
 
-    >>> _hidden(b'{"a": "\\\\u2063x"}'), _hidden('{"a": "\u2063"}'), _hidden(b'{"a": "\\\\n"}')
+    >>> f = spells_hidden
+    >>> f(b'{"a": "\\\\u2063x"}'), f('{"a": "\u2063"}'), f(b'{"a": "\\\\n"}')
     (True, True, False)
     """
     if isinstance(raw, str):
@@ -547,7 +551,7 @@ def decode_run(raw: str | bytes) -> Job | None:
     >>> decode_run(b'{"jobId": "j", "futureField": 1}') is None
     True
     """
-    if _hidden(raw):
+    if spells_hidden(raw):
         return None
     for decoder in _RUN_DECODERS:
         try:
@@ -583,13 +587,13 @@ def _assemble(value: _Bundle | Job) -> Job | None:
     """The job of a decoded bundle with its node jobs in place; None when the parser must
     take it after all (``inputs_array`` items nested too deep: it names the place)."""
     if isinstance(value, Job):
-        return None if _too_deep(value) else value
+        return None if _too_deep(value.metadata.flow) else value
     root: Job = value.job
     todo: list[_Bundle] = [value]
     while todo:
         bundle = todo.pop()
         job = bundle.job
-        if _too_deep(job):
+        if _too_deep(job.metadata.flow):
             return None
         job.not_loaded = bundle.not_loaded
         # in the order the path-tracking load gives (it pops its stack)
@@ -599,10 +603,33 @@ def _assemble(value: _Bundle | Job) -> Job | None:
     return root
 
 
-def _too_deep(job: Job) -> bool:
+def convert_node(data: dict[str, Any]) -> FlowNode | None:
+    """:func:`convert_run` for one flow node (the path-tracking parser's first try on each node
+    of plain JSON data, its unknown fields taken out); None when msgspec refuses it."""
+    try:
+        node = msgspec.convert(data, FlowNode)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+    return None if _too_deep([node]) else node
+
+
+def convert_job(data: dict[str, Any]) -> Job | None:
+    """:func:`convert_run` for one job, not an envelope (a node job of a bundle)."""
+    try:
+        job = msgspec.convert(data, Job)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+    return None if _too_deep(job.metadata.flow) else job
+
+
+#: The wire keys of a flow node (what :func:`convert_node` takes).
+NODE_KEYS = frozenset(key for key in FlowNode.__struct_encode_fields__ if key[0] != HIDDEN)
+
+
+def _too_deep(flow: list[FlowNode]) -> bool:
     """Whether ``inputs_array`` items nest deeper than the parser takes (it names the place)."""
     todo: list[tuple[Input, int]] = [
-        (item, 0) for node in job.metadata.flow for item in node.inputs if item.items
+        (item, 0) for node in flow for item in node.inputs if item.items
     ]
     while todo:
         item, level = todo.pop()

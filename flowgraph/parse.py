@@ -26,7 +26,10 @@ and lists: unknown fields, snake_case keys, nulls where lists go, wrong types, w
 definitions, and dicts or SDK objects handed to :func:`flowgraph.load`. It builds the same Struct
 classes, with ``extra`` and ``Job.unknowns`` filled in, and its ``PayloadError`` messages are the
 ones users see. ``tests/test_typed_decode.py`` checks both give the same objects wherever the
-typed decoder accepts a payload.
+typed decoder accepts a payload. On plain JSON data (``plain``), each flow node and node job
+goes to ``msgspec.convert`` first (a node's own unknown fields taken out and noted as here), and
+to the path-tracking code only when msgspec refuses it: an unknown field on every node costs
+little more than a run without.
 
 Over 400 lines for one job: one reader per class of the model, each naming the JSON path of
 what it refuses; splitting them apart would only scatter one model's rules.
@@ -52,6 +55,7 @@ from typing import Any
 from .config import MAX_NESTING
 from .errors import PayloadError
 from .model import (
+    NODE_KEYS,
     Asset,
     Billing,
     Case,
@@ -62,6 +66,7 @@ from .model import (
     Metadata,
     Ref,
     StatusChange,
+    convert_node,
 )
 
 __all__ = ["MAX_NESTING", "describe", "gc_paused", "parse_flow", "parse_job"]
@@ -214,11 +219,13 @@ _HISTORY = _keys("status", "date")
 class _Ctx:
     """What one parse collects besides the objects: unknown fields, each reported once."""
 
-    __slots__ = ("_seen", "unknowns")
+    __slots__ = ("_seen", "plain", "unknowns")
 
-    def __init__(self) -> None:
+    def __init__(self, plain: bool = False) -> None:
         self.unknowns: list[tuple[str, str]] = []
         self._seen: set[tuple[str, str]] = set()
+        #: The data is plain JSON (exact types, no hidden wire name): msgspec may read a node.
+        self.plain = plain
 
     def unknown(self, kind: str, key: str, path: str) -> None:
         if (kind, key) not in self._seen:
@@ -463,9 +470,43 @@ def _node(data: Any, path: str, ctx: _Ctx) -> FlowNode:
 
 
 def parse_flow(data: Any, path: str = "flow", ctx: _Ctx | None = None) -> list[FlowNode]:
-    """Parse a ``flow`` list (of a job's metadata or a workflow definition)."""
+    """Parse a ``flow`` list (of a job's metadata or a workflow definition).
+
+    On plain JSON data each node goes to msgspec first (:func:`_quick_node`), the path-tracking
+    :func:`_node` when msgspec refuses it: both build the same node."""
     ctx = ctx or _Ctx()
-    return [_node(item, f"{path}[{i}]", ctx) for i, item in enumerate(_list(data, path))]
+    items = _list(data, path)
+    if not ctx.plain:
+        return [_node(item, f"{path}[{i}]", ctx) for i, item in enumerate(items)]
+    out: list[FlowNode] = []
+    for i, item in enumerate(items):
+        node = _quick_node(item, path, i, ctx)
+        out.append(node if node is not None else _node(item, f"{path}[{i}]", ctx))
+    return out
+
+
+def _quick_node(data: Any, path: str, i: int, ctx: _Ctx) -> FlowNode | None:
+    """The flow node ``data`` read by ``msgspec.convert``, its own unknown fields in ``extra``
+    and noted as :func:`_node` notes them; None when msgspec refuses the rest (a snake_case key,
+    an unknown field further in, a wrong type: :func:`_node` then says what and where)."""
+    if type(data) is not dict:
+        return None
+    unknown = data.keys() - NODE_KEYS
+    extra: dict[str, Any] = {}
+    if unknown:
+        if not unknown.isdisjoint(_NODE):  # a snake_case spelling of a field
+            return None
+        extra = {k: v for k, v in data.items() if k in unknown}
+        data = {k: v for k, v in data.items() if k not in unknown}
+    node = convert_node(data)
+    if node is None:
+        return None
+    if extra:
+        where = f"{path}[{i}]"
+        for key in extra:
+            ctx.unknown("flow node", key, where)
+        node.extra = extra
+    return node
 
 
 def _history(data: Any, path: str, ctx: _Ctx) -> list[StatusChange]:
@@ -514,9 +555,13 @@ def _metadata(data: Any, path: str, ctx: _Ctx) -> Metadata:
     )
 
 
-def parse_job(data: Any, path: str = "job") -> Job:
-    """Parse one job object (not an envelope) into a :class:`Job`."""
-    ctx = _Ctx()
+def parse_job(data: Any, path: str = "job", *, plain: bool = False) -> Job:
+    """Parse one job object (not an envelope) into a :class:`Job`.
+
+    ``plain``: ``data`` is plain JSON data (as :func:`flowgraph.decode.scan` says, or decoded
+    from text that does not spell the hidden wire names): its flow nodes go to msgspec first.
+    """
+    ctx = _Ctx(plain)
     f, extra = _split(_obj(data, path), _JOB, "job", path, ctx)
     get = f.get
     job_id = get("job_id")

@@ -223,3 +223,43 @@ def test_what_the_typed_decoder_refuses_as_a_dict_gets_the_parser() -> None:
     assert job.flow[0].extra == {"startedAt": "2026-01-01T00:00:00Z"}
     assert job.unknowns == [("job.metadata.flow[0].startedAt",
                              "unknown field 'startedAt' on a flow node")]
+
+
+def _sprinkle(payload: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Unknown fields here and there (on nodes, inputs, refs, node jobs), snake_case keys and
+    a null list on a few nodes: the run as a whole is refused, most nodes are not."""
+    import random
+
+    rng = random.Random(seed)
+    flow = payload["job"]["metadata"]["flow"]
+    for i, node in enumerate(flow):
+        roll = rng.random()
+        if roll < 0.3:
+            node["startedAt"] = f"2026-11-20T09:00:{i % 60:02d}.000Z"
+        elif roll < 0.35 and node.get("inputs"):
+            node["inputs"][0]["futureHint"] = i
+        elif roll < 0.38 and node.get("inputs") and node["inputs"][0].get("ref"):
+            node["inputs"][0]["ref"]["weight"] = 0.5
+        elif roll < 0.40:
+            node["depends_on"] = node.pop("dependsOn", [])
+        elif roll < 0.41:
+            node["assets"] = None
+        elif roll < 0.42:
+            node["zz"], node["aa"] = 1, 2  # two unknown fields, noted in the order they come
+    for i, (key, child) in enumerate(sorted(payload.get("nodeJobs", {}).items())):
+        if i % 7 == 0:
+            child["job"]["queueName"] = "gpu"
+    return payload
+
+
+@pytest.mark.parametrize(("n", "seed", "bundle"), [(300, 1, False), (2000, 2, False),
+                                                    (400, 3, True)])
+def test_refused_runs_read_node_by_node_as_the_parser_does(n: int, seed: int, bundle: bool) -> None:
+    payload = _sprinkle((make_bundle if bundle else make_run)(n, seed=seed), seed)
+    raw = encode(payload)
+    assert decode_run(raw) is None
+    reference = parsed(raw)
+    assert reference.unknowns  # the fixture does hold unknown fields
+    for job in (flowgraph.load(raw), flowgraph.load(json.loads(raw))):
+        assert_same(job, reference)
+        assert job.unknowns == reference.unknowns  # the same notes, in the same order
