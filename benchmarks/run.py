@@ -14,8 +14,9 @@ Rows:
   the collapsed DOT of ``flowgraph.render.to_dot``;
 * the bundle variant (node jobs with ``statusHistory``): load + build + duration critical path;
 * the official SDK's ``JobRetrieveResponse.model_validate`` on the decoded payload (the peer);
-* dataclasses-json's ``Job.from_dict`` (the naive baseline; too slow for every size: timed on
-  a prefix of the flow and scaled linearly, marked ``~``);
+* ``load`` of the decoded dicts (msgspec's ``convert`` into the model), and the path-tracking
+  parser alone on them (``job_from_data(..., typed=False)``): what a payload the typed decoder
+  refuses costs (unknown fields, snake_case keys);
 * the collector's share, apart: ``json.loads`` with the collector on, and one full collection
   with the run loaded and built (what the collector costs once per run, wherever it lands);
 * a reference for reading the growth column: one dict lookup per node id in sorted order (how
@@ -54,8 +55,8 @@ sys.path.insert(0, str(ROOT))
 from generate import encode, make_bundle, make_run
 
 import flowgraph
-from flowgraph import parse as _parse
-from flowgraph.model import Job
+from flowgraph.model import decode_run
+from flowgraph.sources import job_from_data
 
 # Targets (README, "Performance").
 PIPELINE_VS_JSON = 2.0  # load + build + critical path + blocked <= 2x json.loads (10k)
@@ -69,7 +70,6 @@ FETCH_SECONDS = 1.0  # 200 node jobs, 50 ms latency per request (16 workers, the
 HISTORY_RUNS = 1000  # flowgraph history over this many cached runs (with node jobs) ...
 HISTORY_SECONDS = 2.0  # ... computes its statistics in less than this
 RATE_BUDGET, RATE_WINDOW = 50, 1.0  # the fetch-rate row: a server that allows 50 requests a second
-DCJ_PREFIX = 1000  # dataclasses-json: nodes timed beyond which the time is scaled
 
 
 @contextmanager
@@ -114,16 +114,14 @@ def draw_module() -> Any:
     return render
 
 
-def check_fast_parser(data: bytes) -> None:
-    """The fast parser must give exactly the reference parser's result."""
-    fast = flowgraph.load(data)
-    _parse.FAST = False
-    try:
-        slow = flowgraph.load(data)
-    finally:
-        _parse.FAST = True
-    if fast != slow or fast.unknowns != slow.unknowns:
-        raise SystemExit("fast parser differs from the reference parser: fix flowgraph/parse.py")
+def check_typed_decoder(data: bytes) -> None:
+    """The typed decoder must give exactly what the path-tracking parser builds."""
+    typed = decode_run(data)
+    if typed is None:
+        raise SystemExit("the typed decoder refused a generated run: fix flowgraph/model.py")
+    parsed = job_from_data(json.loads(data), typed=False)
+    if typed != parsed or typed.to_bundle() != parsed.to_bundle():
+        raise SystemExit("typed decoder differs from the path-tracking parser: fix the model")
 
 
 def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
@@ -219,18 +217,11 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
                                     lambda: JobRetrieveResponse.model_validate(decoded), False)
         del decoded
 
-    # the naive baseline, on a prefix of the flow when the run is large
-    if n <= 10_000:
-        job_dict = json.loads(data)["job"]
-        flow = job_dict["metadata"]["flow"]
-        part = min(len(flow), DCJ_PREFIX)
-        job_dict["metadata"]["flow"] = flow[:part]
-        seconds = best_of(1, lambda: Job.from_dict(job_dict))
-        rows["dcj"] = seconds * len(flow) / part
-        rows["dcj_approx"] = part < len(flow)
-        del job_dict, flow
-    else:
-        rows["dcj"] = None
+    # a dict handed to load, and the path-tracking parser on it (where refused payloads go)
+    decoded = json.loads(data)
+    rows["dict"] = best_of(min(repeat, 3), lambda: flowgraph.load(decoded))
+    rows["parser"] = best_of(min(repeat, 3), lambda: job_from_data(decoded, typed=False))
+    del decoded
 
     # the collapsed SVG (through Graphviz's dot) at 10k
     rows["svg"] = None
@@ -416,7 +407,8 @@ ROWS = [
     ("bundle: what-if top 10", "what-if top"),
     ("SDK model_validate (peer)", "sdk"),
     ("SDK model_validate, collector on", "sdk gc on"),
-    ("dataclasses-json from_dict", "dcj"),
+    ("load of the decoded dicts", "dict"),
+    ("path-tracking parser (dicts)", "parser"),
     ("ref: one dict lookup per node", "lookup"),
 ]
 
@@ -436,8 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"flowgraph {flowgraph.__version__} | Python {platform.python_version()} | "
           f"networkx {networkx.__version__} | {platform.machine()} {os.cpu_count()} CPUs | "
           f"{_cpu_name()}")
-    check_fast_parser(encode(make_run(1000, seed=1)))
-    print("fast parser == reference parser on a 1k run: ok")
+    check_typed_decoder(encode(make_run(1000, seed=1)))
+    print("typed decoder == path-tracking parser on a 1k run: ok")
     results: dict[int, dict[str, Any]] = {}
     for n in sizes:
         repeat = args.repeat if n <= 20_000 else max(2, args.repeat // 2)
@@ -457,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
             if key == "dot" and draw is None:
                 line.append("n/a")
             else:
-                line.append(fmt(r.get(key), approx=key == "dcj" and r.get("dcj_approx", False)))
+                line.append(fmt(r.get(key)))
         if grow:
             a, b = results[10_000].get(key), results[100_000].get(key)
             line.append(f"{b / a:.1f}x" if a and b else "n/a")
@@ -485,8 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("dot_error", "svg_error"):
             if key in results[n]:
                 print(f"note: {n} nodes: {key[:3]} failed: {results[n][key]}")
-    print("dataclasses-json: ~ = timed on the first "
-          f"{DCJ_PREFIX} nodes and scaled to the whole flow; not run above 10k nodes")
+    print("the two dict rows start from json.loads' dicts (the decoding not counted)")
     print("rows marked 'collector on' run as a program does by default; every other row with "
           "the cyclic garbage\ncollector paused (flowgraph pauses it itself while it loads and "
           "builds). 'collector' is what it costs\nonce per loaded run: a full pass over "

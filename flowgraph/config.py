@@ -38,6 +38,7 @@ __all__ = [
     "ERROR_BODY_LIMIT",
     "INITIAL_RETRY_DELAY",
     "MAX_JSON_DEPTH",
+    "MAX_NESTING",
     "MAX_PAGES",
     "MAX_REDIRECTS",
     "MAX_RETRY_AFTER",
@@ -77,6 +78,8 @@ MAX_RETRY_AFTER = 60.0
 MAX_REDIRECTS = 3
 #: The deepest nesting of lists and objects accepted in an answer.
 MAX_JSON_DEPTH = 500
+#: The deepest nesting of a branch value (lists and objects) and of ``inputs_array`` items.
+MAX_NESTING = 32
 
 # -- many runs of one workflow (``flowgraph history``) ---------------------------------------------
 

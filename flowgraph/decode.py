@@ -5,9 +5,9 @@ msgspec (https://jcristharif.com/msgspec/) decodes a run's bytes to the same dic
 large run is mostly JSON. Whatever msgspec refuses (malformed JSON, NaN, a lone surrogate, a
 byte-order mark, numbers out of range, deep nesting) goes to ``json.loads`` as before, so what
 is accepted and every error message are the standard library's (checked on bytes and text,
-the two kinds flowgraph passes). The only module that imports msgspec, and the one JSON
-decoder of flowgraph: files and text (:func:`decode_json`), API answers and cache entries
-(:func:`decode_object`).
+the two kinds flowgraph passes). The one JSON decoder of flowgraph to dicts and lists (msgspec
+is imported here and in ``model.py``, whose typed decoder reads a run straight into the model):
+files and text (:func:`decode_json`), API answers and cache entries (:func:`decode_object`).
 
 How deep JSON may nest is the interpreter's: about 1,000 levels on Python 3.10/3.11, far more
 from 3.12 on; deeper is a one-line :class:`~flowgraph.errors.SourceError` on every version.
@@ -48,6 +48,7 @@ __all__ = [
     "decode_json",
     "decode_json_scrubbed",
     "decode_object",
+    "scan",
     "scrub",
 ]
 
@@ -187,6 +188,19 @@ def _bad(text: str) -> bool:
 
 def _suspect(data: Any) -> bool:
     """Whether ``data`` holds a surrogate or a non-finite number anywhere (no recursion)."""
+    return scan(data)[0]
+
+
+def scan(data: Any) -> tuple[bool, bool]:
+    """Whether ``data`` holds a surrogate or a non-finite number anywhere (what :func:`scrub`
+    replaces), and whether it is plain JSON data: dicts with ASCII string keys, lists, strings,
+    ints, floats, bools and None, each of exactly that type (what JSON text decodes to, and
+    what :func:`convert_run` may take). One walk, no recursion.
+
+    >>> scan({"a": [1, "x"]}), scan({"a": (1,)}), scan({"a": float("inf")}), scan({1: 2})
+    ((False, True), (False, False), (True, False), (False, False))
+    """
+    plain = True
     stack = [data]
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
@@ -194,28 +208,39 @@ def _suspect(data: Any) -> bool:
         kind = type(item)
         if kind is str:
             if not item.isascii() and _SURROGATE.search(item) is not None:
-                return True
+                return True, False
         elif kind is dict:
-            for key in item:
-                if isinstance(key, str) and _bad(key):
-                    return True
+            try:
+                keys = "".join(item)
+            except TypeError:  # a key that is not a string
+                plain = False
+                for key in item:
+                    if isinstance(key, str) and _bad(key):
+                        return True, False
+            else:
+                if not keys.isascii():
+                    plain = False
+                    if _SURROGATE.search(keys) is not None:
+                        return True, False
             extend(item.values())
         elif kind is list:
             extend(item)
         elif kind is float:
             if item - item != 0.0:  # inf - inf and nan - nan are nan
-                return True
+                return True, False
         elif kind is int or kind is bool or item is None:
             continue
-        elif isinstance(item, str):
-            push(str(item))
-        elif isinstance(item, dict):
-            push(dict(item))
-        elif isinstance(item, (list, tuple)):
-            push(list(item))
-        elif isinstance(item, float):
-            push(float(item))
-    return False
+        else:
+            plain = False
+            if isinstance(item, str):
+                push(str(item))
+            elif isinstance(item, dict):
+                push(dict(item))
+            elif isinstance(item, (list, tuple)):
+                push(list(item))
+            elif isinstance(item, float):
+                push(float(item))
+    return False, plain
 
 
 def _key_path(path: str, key: Any) -> str:

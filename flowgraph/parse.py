@@ -1,4 +1,4 @@
-"""Fast, strict-about-shape parsing of job JSON (already decoded) into the typed model.
+"""Strict-about-shape parsing of job JSON (already decoded) into the typed model.
 
 Accepts camelCase (the wire) and snake_case keys: those of the official SDK's ``model_dump()``
 (which spells ``modelId`` ``api_model_id`` and ``modelTypes`` ``api_model_types``: pydantic
@@ -20,18 +20,19 @@ deep as the JSON does; nothing recurses into them. Branch values (``ref.equal``,
 parsed into inputs: those two raise a ``PayloadError`` when nested more than
 :data:`MAX_NESTING` levels (real ones are a string, and items of one level).
 
-It builds the dataclasses directly: dataclasses-json's ``from_dict`` is ~100x slower than
-``json.loads`` and cannot sit on the path of a large flow.
+The path-tracking parser: what the typed decoder (:func:`flowgraph.model.decode_run`, msgspec
+decoding bytes straight into the model's Structs) refuses comes here, already decoded to dicts
+and lists: unknown fields, snake_case keys, nulls where lists go, wrong types, workflow
+definitions, and dicts or SDK objects handed to :func:`flowgraph.load`. It builds the same Struct
+classes, with ``extra`` and ``Job.unknowns`` filled in, and its ``PayloadError`` messages are the
+ones users see. ``tests/test_typed_decode.py`` checks both give the same objects wherever the
+typed decoder accepts a payload. On plain JSON data (``plain``), each flow node and node job
+goes to ``msgspec.convert`` first (a node's own unknown fields taken out and noted as here), and
+to the path-tracking code only when msgspec refuses it: an unknown field on every node costs
+little more than a run without.
 
-Flow nodes go through a fast path first (``_fast_node``): no JSON paths are formatted and nothing
-is recorded. Whenever it meets anything unusual (a wrong shape, snake_case keys, an unknown field
-not reported yet, a tuple for a list...) it gives up on that node and the path-tracking parser
-(``_node``) parses it again from scratch, so errors, ``extra`` and ``Job.unknowns`` are exactly
-those of the path-tracking parser. ``benchmarks/run.py`` measures the difference.
-
-Over 400 lines for one job: two parsers of one model kept in step (an import-time check guards
-their field order). The speed issue retires the fast path for a typed msgspec decode; until
-then splitting them apart would only hide that they must change together.
+Over 400 lines for one job: one reader per class of the model, each naming the JSON path of
+what it refuses; splitting them apart would only scatter one model's rules.
 
 >>> job = parse_job({"jobId": "job_1", "metadata": {"flow": [{"id": "a", "type": "model"}]}})
 >>> job.flow[0].type
@@ -49,11 +50,12 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from typing import Any
 
+from .config import MAX_NESTING
 from .errors import PayloadError
 from .model import (
+    NODE_KEYS,
     Asset,
     Billing,
     Case,
@@ -64,12 +66,10 @@ from .model import (
     Metadata,
     Ref,
     StatusChange,
+    convert_node,
 )
 
-__all__ = ["MAX_NESTING", "describe", "gc_paused", "parse_flow", "parse_job", "quick_job"]
-
-#: The deepest nesting of a branch value (lists and objects) and of ``inputs_array`` items.
-MAX_NESTING = 32
+__all__ = ["MAX_NESTING", "describe", "gc_paused", "parse_flow", "parse_job"]
 
 
 @contextmanager
@@ -219,11 +219,13 @@ _HISTORY = _keys("status", "date")
 class _Ctx:
     """What one parse collects besides the objects: unknown fields, each reported once."""
 
-    __slots__ = ("_seen", "unknowns")
+    __slots__ = ("_seen", "plain", "unknowns")
 
-    def __init__(self) -> None:
+    def __init__(self, plain: bool = False) -> None:
         self.unknowns: list[tuple[str, str]] = []
         self._seen: set[tuple[str, str]] = set()
+        #: The data is plain JSON (exact types, no hidden wire name): msgspec may read a node.
+        self.plain = plain
 
     def unknown(self, kind: str, key: str, path: str) -> None:
         if (kind, key) not in self._seen:
@@ -344,19 +346,16 @@ def _ref(data: Any, path: str, ctx: _Ctx) -> Ref | None:
 def _input(data: Any, path: str, ctx: _Ctx, level: int = 0) -> Input:
     data = _obj(data, path)
     known: dict[str, Any] = {}
-    attrs: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in data.items():
-        attr = _INPUT.get(key)
+        attr = _INPUT.get(key) or _INPUT_ATTRS.get(key)
         if attr is not None:
-            known[attr] = value
-        elif key in _INPUT_ATTRS:
-            attrs[key] = value
+            known[attr] = value  # a UI attribute: a field too, kept as received
         else:
             extra[key] = value
             ctx.unknown("input", key, path)
-    get = known.get
-    items_raw = get("items")
+    get = known.pop
+    items_raw = get("items", None)
     items: list[list[Input]] = []
     if items_raw is not None:
         if level >= MAX_NESTING and items_raw:
@@ -371,20 +370,22 @@ def _input(data: Any, path: str, ctx: _Ctx, level: int = 0) -> Input:
                     for j, sub in enumerate(_list(item, ipath))
                 ]
             )
-    required = get("required")
+    required = get("required", None)
     if required is not None:
         required = _obj(required, path + ".required")
-    name = _str(get("name"), path + ".name")
+    name = _str(get("name", None), path + ".name")
+    kind = _str(get("type", None), path + ".type")
+    ref = get("ref", None)
     return Input(
         name=name if name is not None else "",
-        type=_str(get("type"), path + ".type"),
-        value=get("value"),
-        ref=_ref(get("ref"), path + ".ref", ctx) if get("ref") is not None else None,
+        type=kind,
+        value=get("value", None),
+        ref=_ref(ref, path + ".ref", ctx) if ref is not None else None,
         items=items,
         required=required,
-        default=get("default"),
-        attrs=attrs,
+        default=get("default", None),
         extra=extra,
+        **known,
     )
 
 
@@ -469,346 +470,43 @@ def _node(data: Any, path: str, ctx: _Ctx) -> FlowNode:
 
 
 def parse_flow(data: Any, path: str = "flow", ctx: _Ctx | None = None) -> list[FlowNode]:
-    """Parse a ``flow`` list (of a job's metadata or a workflow definition)."""
+    """Parse a ``flow`` list (of a job's metadata or a workflow definition).
+
+    On plain JSON data each node goes to msgspec first (:func:`_quick_node`), the path-tracking
+    :func:`_node` when msgspec refuses it: both build the same node."""
     ctx = ctx or _Ctx()
     items = _list(data, path)
-    if not FAST:
+    if not ctx.plain:
         return [_node(item, f"{path}[{i}]", ctx) for i, item in enumerate(items)]
     out: list[FlowNode] = []
-    append = out.append
-    fast = _fast_node
-    seen = ctx._seen
     for i, item in enumerate(items):
-        try:
-            append(fast(item, seen))
-        except _Slow:
-            append(_node(item, f"{path}[{i}]", ctx))
+        node = _quick_node(item, path, i, ctx)
+        out.append(node if node is not None else _node(item, f"{path}[{i}]", ctx))
     return out
 
 
-# -- the fast path --------------------------------------------------------------------------------
-#: Set to False to parse every node on the path-tracking parser (parity checks, benchmarks).
-FAST = True
-
-
-class _Slow(Exception):
-    """The fast path cannot take this node as it is: parse it on the path-tracking parser."""
-
-
-_SLOW = _Slow()
-
-# The fast path passes fields by position: make sure the model still has them in that order.
-_POSITIONAL: dict[type[Any], tuple[str, ...]] = {
-    Ref: ("node", "name", "conditional", "equal", "extra"),
-    Input: ("name", "type", "value", "ref", "items", "required", "default", "attrs", "extra"),
-    Asset: ("asset_id", "url", "extra"),
-    Case: ("condition", "value", "extra"),
-    Logic: ("cases", "default", "transform", "extra"),
-    FlowNode: (
-        "id",
-        "type",
-        "status",
-        "inputs",
-        "depends_on",
-        "job_id",
-        "assets",
-        "output",
-        "model_id",
-        "workflow_id",
-        "include_outputs_in_workflow_job",
-        "logic",
-        "logic_type",
-        "loop_body_node_ids",
-        "loop_node_id",
-        "iteration_index",
-        "count",
-        "items",
-        "extra",
-    ),
-    StatusChange: ("status", "date", "extra"),
-    Billing: ("cu_cost", "cu_discount", "cu_cost_details", "disable_refund", "extra"),
-    Metadata: (
-        "flow",
-        "error",
-        "hint",
-        "workflow_id",
-        "workflow_job_id",
-        "asset_ids",
-        "input",
-        "output",
-        "output_model_id",
-        "extra",
-    ),
-    Job: (
-        "job_id",
-        "job_type",
-        "status",
-        "progress",
-        "created_at",
-        "updated_at",
-        "status_history",
-        "metadata",
-        "billing",
-        "author_id",
-        "owner_id",
-        "extra",
-        "node_jobs",
-        "not_loaded",
-        "definition",
-        "unknowns",
-    ),
-}
-for _cls, _names in _POSITIONAL.items():
-    if tuple(f.name for f in fields(_cls)) != _names:  # pragma: no cover - a model change
-        raise ImportError(f"flowgraph.parse: update _fast_* for the fields of {_cls.__name__}")
-
-
-def _wire(table: dict[str, str]) -> dict[str, str]:
-    """Both spellings of each key of ``table`` -> the camelCase (wire) spelling."""
-    camel: dict[str, str] = {}
-    for key, attr in table.items():
-        if key != attr:
-            camel.setdefault(attr, key)  # the first spelling of each: the camelCase one
-    return {key: camel.get(attr, attr) for key, attr in table.items()}
-
-
-_NODE_WIRE = _wire(_NODE)
-_NODE_KEYS = frozenset(v for v in _NODE_WIRE.values())
-_INPUT_ATTR_KEYS = frozenset(_INPUT_ATTRS)
-_REF_KEYS = frozenset(_REF)
-_ASSET_WIRE = _wire(_ASSET)
-_ASSET_KEYS = frozenset(_ASSET_WIRE.values())
-_LOGIC_KEYS = frozenset(_LOGIC)
-_CASE_KEYS = frozenset(_CASE)
-_JOB_KEYS = frozenset(_wire(_JOB).values())
-_META_KEYS = frozenset(_wire(_META).values())
-_BILLING_KEYS = frozenset(_wire(_BILLING).values())
-_HISTORY_KEYS = frozenset(_HISTORY)
-
-
-def _fields(
-    data: dict[str, Any], wire: dict[str, str], kind: str, seen: set[tuple[str, str]]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``data`` under wire keys, and its unknown fields: those already reported only."""
-    known: dict[str, Any] = {}
+def _quick_node(data: Any, path: str, i: int, ctx: _Ctx) -> FlowNode | None:
+    """The flow node ``data`` read by ``msgspec.convert``, its own unknown fields in ``extra``
+    and noted as :func:`_node` notes them; None when msgspec refuses the rest (a snake_case key,
+    an unknown field further in, a wrong type: :func:`_node` then says what and where)."""
+    if type(data) is not dict:
+        return None
+    unknown = data.keys() - NODE_KEYS
     extra: dict[str, Any] = {}
-    for key, value in data.items():
-        name = wire.get(key)
-        if name is not None:
-            known[name] = value
-        elif (kind, key) in seen:
-            extra[key] = value
-        else:
-            raise _SLOW
-    return known, extra
-
-
-def _fast_strs(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if type(value) is not list:
-        raise _SLOW
-    for item in value:
-        if type(item) is not str:
-            raise _SLOW
-    return value
-
-
-def _fast_input(data: Any, seen: set[tuple[str, str]], level: int = 0) -> Input:
-    if type(data) is not dict:
-        raise _SLOW
-    # what is left once the fields are popped: the UI attributes (and unknown fields), in order
-    attrs = dict(data)
-    pop = attrs.pop
-    name = pop("name", None)
-    kind = pop("type", None)
-    value = pop("value", None)
-    ref = pop("ref", None)
-    items_raw = pop("items", None)
-    required = pop("required", None)
-    default = pop("default", None)
-    extra: dict[str, Any] = {}
-    if attrs and not attrs.keys() <= _INPUT_ATTR_KEYS:
-        for key in [k for k in attrs if k not in _INPUT_ATTR_KEYS]:
-            if ("input", key) not in seen:
-                raise _SLOW
-            extra[key] = pop(key)
-    if type(name) is not str:
-        if name is not None:
-            raise _SLOW
-        name = ""
-    if kind is not None and type(kind) is not str:
-        raise _SLOW
-    if ref is not None:
-        # most inputs have a ref: parsed here rather than in a function of its own
-        if type(ref) is not dict:
-            raise _SLOW
-        if ref.keys() <= _REF_KEYS:
-            rextra: dict[str, Any] = {}
-        else:
-            ref, rextra = _fields(ref, _REF, "ref", seen)
-        rget = ref.get
-        node = rget("node")
-        rname = rget("name")
-        conditional = rget("conditional")
-        equal = rget("equal")
-        if (
-            (node is not None and type(node) is not str)
-            or (rname is not None and type(rname) is not str)
-            or type(equal) is list
-            or type(equal) is dict
-        ):
-            raise _SLOW
-        ref = Ref(
-            node,
-            rname,
-            [] if conditional is None else _fast_strs(conditional),
-            equal,
-            rextra,
-        )
-    items: list[list[Input]] = []
-    if items_raw is not None:
-        if type(items_raw) is not list or level >= MAX_NESTING:
-            raise _SLOW
-        for item in items_raw:
-            if type(item) is not list:
-                raise _SLOW
-            items.append([_fast_input(sub, seen, level + 1) for sub in item])
-    if required is not None and type(required) is not dict:
-        raise _SLOW
-    return Input(name, kind, value, ref, items, required, default, attrs, extra)
-
-
-def _fast_asset(data: Any, seen: set[tuple[str, str]]) -> Asset:
-    if type(data) is not dict:
-        raise _SLOW
-    if data.keys() <= _ASSET_KEYS:
-        extra: dict[str, Any] = {}
-    else:
-        data, extra = _fields(data, _ASSET_WIRE, "asset", seen)
-    asset_id = data.get("assetId")
-    url = data.get("url")
-    if (asset_id is not None and type(asset_id) is not str) or (
-        url is not None and type(url) is not str
-    ):
-        raise _SLOW
-    return Asset(asset_id, url, extra)
-
-
-def _fast_logic(data: Any, seen: set[tuple[str, str]]) -> Logic:
-    if type(data) is not dict:
-        raise _SLOW
-    if data.keys() <= _LOGIC_KEYS:
-        extra: dict[str, Any] = {}
-    else:
-        data, extra = _fields(data, _LOGIC, "logic", seen)
-    cases = []
-    raw_cases = data.get("cases")
-    if raw_cases is not None:
-        if type(raw_cases) is not list:
-            raise _SLOW
-        for raw in raw_cases:
-            if type(raw) is not dict:
-                raise _SLOW
-            if raw.keys() <= _CASE_KEYS:
-                cextra: dict[str, Any] = {}
-            else:
-                raw, cextra = _fields(raw, _CASE, "case", seen)
-            condition = raw.get("condition")
-            value = raw.get("value")
-            if (condition is not None and type(condition) is not str) or _unusual(value):
-                raise _SLOW
-            cases.append(Case(condition, value, cextra))
-    transform = data.get("transform")
-    default = data.get("default")
-    if (transform is not None and type(transform) is not str) or _unusual(default):
-        raise _SLOW
-    return Logic(cases, default, transform, extra)
-
-
-def _unusual(value: Any) -> bool:
-    """A branch value the path-tracking parser must check for its nesting (a list, an object)."""
-    kind = type(value)
-    return kind is list or kind is dict
-
-
-def _fast_node(data: Any, seen: set[tuple[str, str]]) -> FlowNode:
-    """One flow node without JSON paths; raises :class:`_Slow` on anything unusual."""
-    if type(data) is not dict:
-        raise _SLOW
-    if data.keys() <= _NODE_KEYS:
-        extra: dict[str, Any] = {}
-    else:
-        data, extra = _fields(data, _NODE_WIRE, "flow node", seen)
-    get = data.get
-    node_id = get("id")
-    kind = get("type")
-    status = get("status")
-    job_id = get("jobId")
-    model_id = get("modelId")
-    workflow_id = get("workflowId")
-    logic_type = get("logicType")
-    loop_node_id = get("loopNodeId")
-    if (
-        type(node_id) is not str
-        or (kind is not None and type(kind) is not str)
-        or (status is not None and type(status) is not str)
-        or (job_id is not None and type(job_id) is not str)
-        or (model_id is not None and type(model_id) is not str)
-        or (workflow_id is not None and type(workflow_id) is not str)
-        or (logic_type is not None and type(logic_type) is not str)
-        or (loop_node_id is not None and type(loop_node_id) is not str)
-    ):
-        raise _SLOW
-    inputs_raw = get("inputs")
-    if inputs_raw:
-        if type(inputs_raw) is not list:
-            raise _SLOW
-        inputs = [_fast_input(x, seen) for x in inputs_raw]
-    else:
-        inputs = []
-    assets_raw = get("assets")
-    if assets_raw:
-        if type(assets_raw) is not list:
-            raise _SLOW
-        assets = [_fast_asset(x, seen) for x in assets_raw]
-    else:
-        assets = []
-    include = get("includeOutputsInWorkflowJob")
-    iteration = get("iterationIndex")
-    count = get("count")
-    items = get("items")
-    if (
-        (include is not None and type(include) is not bool)
-        or (iteration is not None and type(iteration) is not int)
-        or (count is not None and type(count) is not int)
-        or (items is not None and type(items) is not list)
-    ):
-        raise _SLOW
-    logic = get("logic")
-    depends_on = get("dependsOn")
-    body = get("loopBodyNodeIds")
-    return FlowNode(
-        node_id,
-        kind,
-        status,
-        inputs,
-        [] if depends_on is None else _fast_strs(depends_on),
-        job_id,
-        assets,
-        get("output"),
-        model_id,
-        workflow_id,
-        include,
-        None if logic is None else _fast_logic(logic, seen),
-        logic_type,
-        [] if body is None else _fast_strs(body),
-        loop_node_id,
-        iteration,
-        count,
-        [] if items is None else items,
-        extra,
-    )
+    if unknown:
+        if not unknown.isdisjoint(_NODE):  # a snake_case spelling of a field
+            return None
+        extra = {k: v for k, v in data.items() if k in unknown}
+        data = {k: v for k, v in data.items() if k not in unknown}
+    node = convert_node(data)
+    if node is None:
+        return None
+    if extra:
+        where = f"{path}[{i}]"
+        for key in extra:
+            ctx.unknown("flow node", key, where)
+        node.extra = extra
+    return node
 
 
 def _history(data: Any, path: str, ctx: _Ctx) -> list[StatusChange]:
@@ -857,9 +555,13 @@ def _metadata(data: Any, path: str, ctx: _Ctx) -> Metadata:
     )
 
 
-def parse_job(data: Any, path: str = "job") -> Job:
-    """Parse one job object (not an envelope) into a :class:`Job`."""
-    ctx = _Ctx()
+def parse_job(data: Any, path: str = "job", *, plain: bool = False) -> Job:
+    """Parse one job object (not an envelope) into a :class:`Job`.
+
+    ``plain``: ``data`` is plain JSON data (as :func:`flowgraph.decode.scan` says, or decoded
+    from text that does not spell the hidden wire names): its flow nodes go to msgspec first.
+    """
+    ctx = _Ctx(plain)
     f, extra = _split(_obj(data, path), _JOB, "job", path, ctx)
     get = f.get
     job_id = get("job_id")
@@ -883,126 +585,3 @@ def parse_job(data: Any, path: str = "job") -> Job:
     )
     job.unknowns = ctx.unknowns
     return job
-
-
-def quick_job(data: Any) -> Job | None:
-    """``parse_job(data)`` for a job without a flow (a node's own job in a bundle), without
-    JSON paths; None when the path-tracking :func:`parse_job` must take it (a flow, a wrong
-    shape, an unknown field, snake_case keys...)."""
-    if not FAST:
-        return None
-    try:
-        return _fast_job(data)
-    except _Slow:
-        return None
-
-
-def _finite(value: Any) -> bool:
-    """A finite float (ints are checked apart)."""
-    return type(value) is float and value - value == 0.0
-
-
-def _fast_job(data: Any) -> Job:
-    if type(data) is not dict or not data.keys() <= _JOB_KEYS:
-        raise _SLOW
-    get = data.get
-    job_id = get("jobId")
-    job_type = get("jobType")
-    status = get("status")
-    created = get("createdAt")
-    updated = get("updatedAt")
-    author = get("authorId")
-    owner = get("ownerId")
-    progress = get("progress")
-    if (
-        type(job_id) is not str
-        or not job_id
-        or (job_type is not None and type(job_type) is not str)
-        or (status is not None and type(status) is not str)
-        or (created is not None and type(created) is not str)
-        or (updated is not None and type(updated) is not str)
-        or (author is not None and type(author) is not str)
-        or (owner is not None and type(owner) is not str)
-        or (progress is not None and type(progress) is not int and not _finite(progress))
-    ):
-        raise _SLOW
-    history: list[StatusChange] = []
-    raw_history = get("statusHistory")
-    if raw_history is not None:
-        if type(raw_history) is not list:
-            raise _SLOW
-        for entry in raw_history:
-            if type(entry) is not dict or not entry.keys() <= _HISTORY_KEYS:
-                raise _SLOW
-            change_status = entry.get("status")
-            date = entry.get("date")
-            if (change_status is not None and type(change_status) is not str) or (
-                date is not None and type(date) is not str
-            ):
-                raise _SLOW
-            history.append(StatusChange(change_status, date, {}))
-    meta = get("metadata")
-    if meta is None:
-        meta = {}
-    elif type(meta) is not dict or not meta.keys() <= _META_KEYS or meta.get("flow") is not None:
-        raise _SLOW  # a flow: the path-tracking parser (its nodes still take the fast path)
-    mget = meta.get
-    texts = (
-        mget("error"),
-        mget("hint"),
-        mget("workflowId"),
-        mget("workflowJobId"),
-        mget("outputModelId"),
-    )
-    for text in texts:
-        if text is not None and type(text) is not str:
-            raise _SLOW
-    asset_ids = mget("assetIds")
-    inp = mget("input")
-    out = mget("output")
-    if (inp is not None and type(inp) is not dict) or (out is not None and type(out) is not dict):
-        raise _SLOW
-    metadata = Metadata(
-        [],
-        texts[0],
-        texts[1],
-        texts[2],
-        texts[3],
-        [] if asset_ids is None else _fast_strs(asset_ids),
-        inp,
-        out,
-        texts[4],
-        {},
-    )
-    billing = get("billing")
-    if billing is not None:
-        if type(billing) is not dict or not billing.keys() <= _BILLING_KEYS:
-            raise _SLOW
-        cost = billing.get("cuCost")
-        discount = billing.get("cuDiscount")
-        refund = billing.get("disableRefund")
-        if (
-            (cost is not None and type(cost) is not int and not _finite(cost))
-            or (discount is not None and type(discount) is not int and not _finite(discount))
-            or (refund is not None and type(refund) is not bool)
-        ):
-            raise _SLOW
-        billing = Billing(cost, discount, billing.get("cuCostDetails"), refund, {})
-    return Job(
-        job_id,
-        job_type,
-        status,
-        progress,
-        created,
-        updated,
-        history,
-        metadata,
-        billing,
-        author,
-        owner,
-        {},
-        {},
-        {},
-        False,
-        [],
-    )

@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._text import fix_surrogates, one_line
-from .decode import Note, decode_json, decode_json_scrubbed, scrub
+from .decode import Note, decode_json, decode_json_scrubbed, scan, scrub
 from .errors import PayloadError, SourceError
-from .model import Job, Metadata
-from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job, quick_job
+from .model import Job, Metadata, convert_job, convert_run, decode_run, spells_hidden
+from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job
 
 __all__ = ["Source", "decode_json", "job_from_data", "load"]
 
@@ -58,8 +58,8 @@ def _get(data: dict[str, Any], camel: str, snake: str) -> Any:
     return data.get(snake) if value is None else value
 
 
-def _definition(data: dict[str, Any], path: str) -> Job:
-    ctx = _Ctx()
+def _definition(data: dict[str, Any], path: str, plain: bool) -> Job:
+    ctx = _Ctx(plain)
     workflow_id = _str(data.get("id"), path + ".id") or "workflow"
     flow = parse_flow(data.get("flow"), path + ".flow", ctx)
     extra = {k: v for k, v in data.items() if k not in ("id", "flow")}
@@ -76,7 +76,13 @@ def _definition(data: dict[str, Any], path: str) -> Job:
 
 
 def job_from_data(
-    data: Any, where: str = "job", *, notes: list[Note] | None = None, origin: str | None = None
+    data: Any,
+    where: str = "job",
+    *,
+    notes: list[Note] | None = None,
+    origin: str | None = None,
+    typed: bool = True,
+    plain: bool = False,
 ) -> Job:
     """Turn decoded JSON into a :class:`Job`: envelope, bare job, bundle or definition.
 
@@ -86,17 +92,33 @@ def job_from_data(
     ``data`` is scrubbed first (:func:`flowgraph.decode.scrub`) unless ``notes`` says it was
     already; the notes end up in ``Job.unknowns``. ``origin`` (a file name, ``<stdin>``) starts
     the messages that refuse what is not one workflow job; ``where`` by default.
+
+    Plain JSON data with nothing to scrub goes to msgspec first
+    (:func:`~flowgraph.decode.convert_run`), the rest to the path-tracking parser; both build
+    the same objects; so do flow nodes and node jobs when the whole is refused (the parser
+    tries msgspec on each). ``typed=False``: the parser alone (the differential tests,
+    benchmarks). ``plain`` with ``notes``: the data is plain JSON all the same (decoded from
+    text that does not spell a hidden wire name).
     """
     origin = one_line(origin if origin is not None else where)
     if notes is None:
-        data, notes = scrub(data, _root_path(data, where))
+        suspect, plain = scan(data)
+        if typed and plain and not suspect:
+            with gc_paused():
+                job = convert_run(data)  # msgspec, when the parser would build the same
+            if job is not None:
+                _refuse_other_jobs(job, origin)
+                return job
+        data, notes = scrub(data, _root_path(data, where)) if suspect else (data, [])
+        plain = plain and not suspect
+    plain = typed and plain
     _refuse_lists(data, origin)
     root = Job(job_id="?")
     stack: list[tuple[Any, _Path, Job | None, str]] = [(data, where, None, "")]
     with gc_paused():
         while stack:
             item, path, parent, key = stack.pop()
-            job = _one(item, path, stack)
+            job = _one(item, path, stack, plain)
             if parent is None:
                 root = job
             else:
@@ -175,26 +197,18 @@ def _path(path: _Path) -> str:
     return path + "".join(f".nodeJobs[{json.dumps(c)}]" for c in reversed(ids))
 
 
-def _one(data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, str]]) -> Job:
-    if type(data) is dict:
-        inner = data.get("job")
-        if inner is not None and not isinstance(lazy_path, str):
-            # a node job: most have no flow and take the fast path, with no path to spell out
-            job = quick_job(inner)
-            if job is not None:
-                nodes = _get(data, "nodeJobs", "node_jobs")
-                raw = _get(data, "notLoaded", "not_loaded")
-                if (nodes is None or (type(nodes) is dict and not nodes)) and (
-                    raw is None or type(raw) is dict
-                ):
-                    job.not_loaded = {str(k): str(v) for k, v in (raw or {}).items()}
-                    return job
+def _one(
+    data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, str]], plain: bool
+) -> Job:
     path = _path(lazy_path)
     if not isinstance(data, dict):
         raise PayloadError(path, f"expected a job object, got {describe(data)}")
     inner = data.get("job")
     if inner is not None:
-        job = parse_job(inner, "job" if path == "job" else f"{path}.job")
+        quick = plain and type(inner) is dict and not isinstance(lazy_path, str)
+        job = (convert_job(inner) if quick else None) or parse_job(
+            inner, "job" if path == "job" else f"{path}.job", plain=plain
+        )
         nodes = _obj(_get(data, "nodeJobs", "node_jobs"), f"{path}.nodeJobs")
         for child_id, child in nodes.items():
             stack.append((child, (lazy_path, child_id), job, child_id))
@@ -203,16 +217,21 @@ def _one(data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, 
         return job
     workflow = data.get("workflow")
     if isinstance(workflow, dict):
-        return _definition(workflow, "workflow")
+        return _definition(workflow, "workflow", plain)
     if _get(data, "jobId", "job_id") is None and isinstance(data.get("flow"), list):
-        return _definition(data, "workflow")
+        return _definition(data, "workflow", plain)
     if _get(data, "jobId", "job_id") is None and "job" in data:
         raise PayloadError(f"{path}.job", "expected a job object, got null")
-    return parse_job(data, path)
+    return parse_job(data, path, plain=plain)
 
 
 def _decode(raw: str | bytes, where: str) -> Job:
-    """The job in JSON ``raw`` read from ``where``."""
+    """The job in JSON ``raw`` read from ``where``: msgspec's typed decoder, else the JSON
+    decoded to dicts and parsed by the path-tracking parser (which words the errors)."""
+    job = decode_run(raw)
+    if job is not None:
+        _refuse_other_jobs(job, one_line(where))
+        return job
     try:
         data, notes = decode_json_scrubbed(raw, where, "job")
     except SourceError:
@@ -223,7 +242,9 @@ def _decode(raw: str | bytes, where: str) -> Job:
         raise
     if notes and isinstance(data, dict) and ("job" in data or "workflow" in data):
         notes = [(path[len("job.") :], what) for path, what in notes]  # an envelope's keys
-    return job_from_data(data, notes=notes, origin=where)
+    # what msgspec or json.loads decoded is plain JSON; what was scrubbed is a copy, not checked
+    plain = not notes and not spells_hidden(raw)
+    return job_from_data(data, notes=notes, origin=where, plain=plain)
 
 
 def _read_path(path: Path) -> Job:

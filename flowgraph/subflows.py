@@ -25,12 +25,12 @@ node ``brand`` (:func:`resolve` walks them; a real id with a ``/`` in it wins).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TypeVar
 
 from ._graph import GraphData
 from .builder import build_graph
 from .config import DEFAULT_BUNDLE_DEPTH
+from .model import replace
 
 __all__ = ["child_graph", "children", "resolve"]
 
@@ -57,7 +57,7 @@ def child_graph(g: G, node_id: str) -> G | None:
         return None
     shared = {k: v for k, v in g.job.node_jobs.items() if k != job_id}  # a flat bundle's
     if shared:
-        job = dataclasses.replace(job, node_jobs={**shared, **job.node_jobs})
+        job = replace(job, node_jobs={**shared, **job.node_jobs})
     child = build_graph(job, type(g))
     child.__dict__[_CHAIN] = (*chain, job.job_id)
     cache[node_id] = child

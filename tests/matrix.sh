@@ -25,7 +25,7 @@ run() {  # name python [pip args...]
   fi
   local versions
   versions=$("$venv/bin/python" -m pip list 2>/dev/null \
-    | grep -iE '^(networkx|dataclasses-json|requests|urllib3|graphviz|msgspec|syrupy|pytest|hypothesis) ' \
+    | grep -iE '^(networkx|requests|urllib3|graphviz|msgspec|syrupy|pytest|hypothesis) ' \
     | awk '{printf "%s %s, ", $1, $2}')
   if "$venv/bin/python" -m pytest -q -p no:cacheprovider >".matrix/$name.log" 2>&1; then
     results+=("$name: $(tail -1 ".matrix/$name.log") [$versions]")
