@@ -14,7 +14,6 @@ render`` processes; the peak memory of ``blocked`` at 100k <= 1.1x the floor's.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -33,13 +32,23 @@ SVG_10K, SVG_100K = 3.0, 10.0  # seconds, whole `flowgraph render -o run.svg`
 MEMORY_VS_FLOOR = 1.1  # peak memory of blocked at 100k
 
 
+#: Runs a command and prints its wall time and peak memory. A small process of its own: a child
+#: of the (large) benchmark process would carry the parent's peak into its own ``ru_maxrss``
+#: (Linux records the old address space's high-water mark at ``exec``).
+_WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
 def run(argv: list[str]) -> tuple[float, float]:
     """``(wall seconds, peak MiB)`` of one process running ``argv`` (output discarded)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *argv], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
 
 
 def best(argv: list[str], repeat: int) -> tuple[float, float]:
