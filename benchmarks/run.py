@@ -61,7 +61,7 @@ from flowgraph.sources import job_from_data
 # Targets (README, "Performance").
 PIPELINE_VS_JSON = 2.0  # load + build + critical path + blocked <= 2x json.loads (10k)
 SDK_SPEEDUP = 5.0  # ... and >= 5x faster than the SDK's model_validate alone (10k)
-GROWTH = 11.0  # 10x more nodes costs at most 11x the time
+GROWTH_VS_JSON = 1.1  # 10k -> 100k: a step grows at most 1.1x json.loads' own growth
 SVG_SECONDS = 3.0  # collapsed SVG of a 10k-node run
 HTML_SECONDS = 5.0  # the HTML report of a 10k-node run (fg.to_html; opening it: report_open.py)
 WHAT_IF_VS_CP = 2.0  # what-if top 10 <= 2x the duration critical path (10k bundle)
@@ -520,11 +520,17 @@ def main(argv: list[str] | None = None) -> int:
                      for label, k in ROWS if k in grown
                      if results[10_000].get(k) and results[100_000].get(k)))
         nodes = results[100_000]["nodes"] / results[10_000]["nodes"]
-        verdicts.append((f"10x nodes costs <= {GROWTH:g}x time (every step)",
-                         worst[0] <= GROWTH,
-                         f"worst {worst[0]:.1f}x ({worst[1]}); {nodes:.2f}x nodes"))
+        floor = results[100_000]["json.loads"] / results[10_000]["json.loads"]
+        pipe = results[100_000]["pipeline"] / results[100_000]["json.loads"]
+        verdicts.append((f"100k: load+build+critical_path+blocked <= {PIPELINE_VS_JSON:g}x "
+                         "json.loads", pipe <= PIPELINE_VS_JSON, f"{pipe:.2f}x"))
+        # the issue's fair form: a step may grow at most 1.1x as much as json.loads itself does
+        verdicts.append((f"10k->100k: every step grows <= {GROWTH_VS_JSON:g}x json.loads' growth",
+                         worst[0] <= GROWTH_VS_JSON * floor,
+                         f"worst {worst[0]:.1f}x ({worst[1]}) = {worst[0] / floor:.2f}x "
+                         f"json.loads' {floor:.1f}x; {nodes:.2f}x nodes"))
     else:
-        verdicts.append(("10x nodes costs <= 11x time", None, "needs sizes 10000 and 100000"))
+        verdicts.append(("10k->100k growth", None, "needs sizes 10000 and 100000"))
     svg = results.get(10_000, {}).get("svg")
     verdicts.append((f"10k: collapsed SVG < {SVG_SECONDS:g} s",
                      None if svg is None else svg < SVG_SECONDS,
