@@ -55,6 +55,7 @@ from typing import Any
 from .config import MAX_NESTING
 from .errors import PayloadError
 from .model import (
+    INPUT_ATTRS,
     NODE_KEYS,
     Asset,
     Billing,
@@ -180,33 +181,7 @@ _NODE = _keys(
 )
 _NODE["api_model_id"] = "model_id"  # the SDK's model_dump(): pydantic reserves "model_"
 _INPUT = _keys("name", "type", "value", "ref", "items", "required", "default")
-_INPUT_ATTRS = _keys(
-    "allowedValues",
-    "backgroundBehavior",
-    "color",
-    "costImpact",
-    "description",
-    "group",
-    "hint",
-    "inputs",
-    "kind",
-    "label",
-    "maskFrom",
-    "max",
-    "maxLength",
-    "maxSize",
-    "min",
-    "minLength",
-    "modelTypes",
-    "parent",
-    "placeholder",
-    "prompt",
-    "promptSpark",
-    "step",
-    "minDuration",
-    "maxDuration",
-    "id",
-)
+_INPUT_ATTRS = _keys(*INPUT_ATTRS)  # the model's list: one place to add an attribute
 _INPUT_ATTRS["api_model_types"] = "model_types"  # the SDK's model_dump()
 _REF = _keys("node", "name", "conditional", "equal")
 _LOGIC = _keys("cases", "default", "transform")
