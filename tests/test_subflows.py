@@ -153,3 +153,17 @@ def test_a_job_that_contains_itself_has_no_child_graph(capsys: pytest.CaptureFix
                                                                 "dot"]):
         assert main([command[0], str(path), *command[1:]]) in (0, 1)
     assert "me/again" in capsys.readouterr().out
+
+
+def test_a_failed_node_inside_is_marked_as_the_root_cause_in_the_picture() -> None:
+    data = copy.deepcopy(SUB)
+    data["nodeJobs"]["c2"]["metadata"]["flow"][0]["status"] = "failure"  # logo failed
+    fg = flowgraph.graph(data)
+    assert [(b.node, b.reason, b.causes) for b in fg.blocked()][-1] == (
+        "brand", "failed-upstream", ["brand/logo"])
+    from flowgraph.render.scene import build_scene
+
+    scene = build_scene(fg, highlight_blocked=True)
+    logo = next(b for b in scene.boxes if b.node == "brand/logo")
+    assert (logo.mark, logo.note) == ("root", "root cause: failed, blocks 3")
+    assert flowgraph.graph(data).render("svg", highlight_blocked=True).startswith(b"<?xml")

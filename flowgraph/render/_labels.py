@@ -20,6 +20,7 @@ from .._graph import adjacency
 from .._text import clean, seconds
 from ..blocked import blocked
 from ..errors import FlowgraphError
+from ..subflows import resolve
 from ..summary import iteration_state
 from ..vocab import GATE_REASONS, NODE_STATUSES
 from ._quoting import is_safe_url
@@ -324,9 +325,11 @@ class Labels:
         b = self.blocked.get(n)
         if b is not None and b.reason in (*GATE_REASONS, "cycle"):
             return b.reason
-        if self.nodes[n].get("role") == "missing":
+        found = resolve(self.g, n)  # a root cause inside a sub-workflow is a path
+        attrs = adjacency(found[0].graph)[0][found[1]] if found is not None else {}
+        if attrs.get("role") == "missing":
             return "missing"
-        return status_word(self.nodes[n].get("status"))
+        return status_word(attrs.get("status"))
 
     def mark(self, members: list[str]) -> tuple[str, str] | None:
         """``("root", why)`` when a box shows a root cause of blocked nodes, ``("blocked",
