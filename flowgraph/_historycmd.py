@@ -54,7 +54,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         n = len(h.stats.versions)
         note(args, f"note: the statistics mix {n} structure versions (--structure keeps one)")
     if args.rows:
-        write_rows(args.rows, h.rows())
+        rows = list(h.rows())
+        write_rows(args.rows, rows)
+        note(args, f"wrote {len(rows)} rows ({len(h.runs)} runs) to {args.rows}")
     if args.format == "svg":
         write_output(args.output, h.chart())
     if args.json:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from historyserver import V3, WORKFLOW, HistoryServer, finished, make_runs
 
@@ -174,6 +175,8 @@ def test_cli_prints_the_table_and_writes_parquet_duckdb_reads_back(
     code, out, err = cli(capsys, "history", WORKFLOW, "--node-jobs", "--since", "5000d",
                          "--limit", "70", "--rows", str(rows))
     assert code == 0
+    written = duckdb.sql(f"select count(*) from '{rows}'").fetchall()[0][0]
+    assert err.splitlines()[-1] == f"wrote {written} rows (70 runs) to {rows}"
     lines = out.splitlines()
     assert lines[0].startswith(f"workflow {WORKFLOW}: 70 runs, ")  # the latest: 150..219
     assert "structure versions: 2 (the statistics mix them" in out
