@@ -59,7 +59,8 @@ from flowgraph.model import decode_run
 from flowgraph.sources import job_from_data
 
 # Targets (README, "Performance").
-PIPELINE_VS_JSON = 2.0  # load + build + critical path + blocked <= 2x json.loads (10k)
+PIPELINE_VS_JSON = 2.0  # load + build + critical path + blocked <= 2x json.loads (10k, 100k)
+ON_VS_JSON_10K, ON_VS_JSON_100K = 1.8, 1.0  # the same, both with the collector on
 SDK_SPEEDUP = 5.0  # ... and >= 5x faster than the SDK's model_validate alone (10k)
 GROWTH_VS_JSON = 1.1  # 10k -> 100k: a step grows at most 1.1x json.loads' own growth
 SVG_SECONDS = 3.0  # collapsed SVG of a 10k-node run
@@ -132,7 +133,7 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
     rows: dict[str, Any] = {"nodes": nodes, "mb": len(data) / 1e6}
     samples: dict[str, list[float]] = {k: [] for k in (
         "json.loads", "json.loads gc on", "load", "build", "critical_path", "blocked",
-        "snapshot", "dot", "gc pass", "lookup")}
+        "snapshot", "dot", "gc pass", "lookup", "pipeline gc on")}
     ids = sorted(node["id"] for node in json.loads(data)["job"]["metadata"]["flow"])
     table = {key: i for i, key in enumerate(reversed(ids))}
     for _ in range(repeat):
@@ -141,6 +142,13 @@ def measure_size(n: int, repeat: int, draw: Any) -> dict[str, Any]:
         decoded = json.loads(data)
         samples["json.loads gc on"].append(time.perf_counter() - t0)
         del decoded
+        gc.collect()
+        t0 = time.perf_counter()  # the pipeline as a user's program runs it: collector on
+        on = flowgraph.build(flowgraph.load(data))
+        on.critical_path()
+        on.blocked()
+        samples["pipeline gc on"].append(time.perf_counter() - t0)
+        del on
         gc.collect()
         with collector_paused():
             t0 = time.perf_counter()
@@ -393,6 +401,7 @@ def history_rows() -> list[tuple[str, bool | None, str]]:
 ROWS = [
     ("json.loads (floor)", "json.loads"),
     ("json.loads, collector on", "json.loads gc on"),
+    ("pipeline, collector on", "pipeline gc on"),
     ("flowgraph load", "load"),
     ("build", "build"),
     ("critical_path", "critical_path"),
@@ -497,6 +506,15 @@ def main(argv: list[str] | None = None) -> int:
         name = f"10k: load+build+critical_path+blocked <= {PIPELINE_VS_JSON:g}x json.loads"
         verdicts.append((name, ratio <= PIPELINE_VS_JSON,
                          f"{fmt(r['pipeline'])} = {ratio:.2f}x {fmt(r['json.loads'])}"))
+    for n, limit in ((10_000, ON_VS_JSON_10K), (100_000, ON_VS_JSON_100K)):
+        if n in results:  # both with the collector on, as a user's program runs
+            r = results[n]
+            ratio = r["pipeline gc on"] / r["json.loads gc on"]
+            verdicts.append((f"{n // 1000}k, collector on: pipeline <= {limit:g}x json.loads",
+                             ratio <= limit, f"{fmt(r['pipeline gc on'])} = {ratio:.2f}x "
+                             f"{fmt(r['json.loads gc on'])}"))
+    if 10_000 in results:
+        r = results[10_000]
         ratio = r["what-if top"] / r["bundle cp"]
         verdicts.append((f"10k bundle: what-if top 10 <= {WHAT_IF_VS_CP:g}x critical_path",
                          ratio <= WHAT_IF_VS_CP,
