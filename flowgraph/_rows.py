@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._graph import GraphData, adjacency
 from .blocked import failed_by_iteration
-from .config import DEFAULT_BUNDLE_DEPTH
 from .order import keyed_order
 from .subflows import child_graph
 from .summary import declared_count, iteration_state
@@ -393,20 +392,21 @@ def _sum(values: Iterable[float | None]) -> float | None:
 
 
 def with_children(
-    g: GraphData, rows: list[Row], blocked: dict[str, Blocked], expand: bool, depth: int = 0
+    g: GraphData, rows: list[Row], blocked: dict[str, Blocked], expand: bool
 ) -> list[Row]:
     """``rows`` with each sub-workflow node's child rows after it, when the bundle holds its
     job: ids as paths (``brand/logo``), indented one step, ``inside`` naming the sub-workflow
-    node; ``blocked`` (by path) says what is blocked in there."""
+    node; ``blocked`` (by path) says what is blocked in there. The depth is
+    :func:`~flowgraph.subflows.child_graph`'s bound."""
     out: list[Row] = []
     for r in rows:
         out.append(r)
         child = child_graph(g, r["id"]) if r["kind"] == "node" else None
-        if child is None or depth >= DEFAULT_BUNDLE_DEPTH:
+        if child is None:
             continue
         cut = len(r["id"]) + 1
         mine = {b[cut:]: v for b, v in blocked.items() if b.startswith(r["id"] + "/")}
-        for c in with_children(child, Rows(child, mine, expand).build(), mine, expand, depth + 1):
+        for c in with_children(child, Rows(child, mine, expand).build(), mine, expand):
             more = {"nodes": [f"{r['id']}/{n}" for n in c["nodes"]]} if "nodes" in c else {}
             inside = r["id"] if c.get("inside") is None else f"{r['id']}/{c['inside']}"
             depth_in = c["depth"] + r["depth"] + 1

@@ -44,10 +44,9 @@ def child_graph(g: G, node_id: str) -> G | None:
     """The graph of the sub-workflow node ``node_id``'s child job (None when ``node_id`` is not a
     ``workflow`` node, the bundle does not hold its job with a flow, the job contains itself, or
     the run is already :data:`~flowgraph.config.DEFAULT_BUNDLE_DEPTH` levels deep)."""
-    cache: dict[str, GraphData | None] = g.__dict__.setdefault(_KEY, {})
+    cache: dict[str, G | None] = g.__dict__.setdefault(_KEY, {})  # built as type(g)
     if node_id in cache:
-        found = cache[node_id]
-        return found if found is None or isinstance(found, type(g)) else None
+        return cache[node_id]
     cache[node_id] = None
     d = g.graph.nodes[node_id] if node_id in g.graph else None
     job_id = d.get("job_id") if d is not None and d.get("type") == "workflow" else None

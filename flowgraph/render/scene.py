@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 from .._graph import adjacency
 from .._text import clean
-from ..config import DEFAULT_BUNDLE_DEPTH
 from ..critical import critical_path
 from ..errors import FlowgraphError
 from ..focus import around, iteration_nodes
@@ -74,14 +73,13 @@ def build_scene(
     focus: str | None = None,
     depth: int | None = None,
     job_ids: bool = True,
-    depth_in: int | None = 0,
     iteration: tuple[str, int] | None = None,
 ) -> Scene:
     """Decide what the picture of ``g`` shows (see the module's text for the options).
 
     A sub-workflow node whose child job the bundle holds is drawn in a cluster with the child's
-    own picture (its boxes' nodes are paths, ``brand/logo``); ``depth_in`` is how deep this
-    graph already is (None: draw no children). ``iteration`` (``(loop, K)``) draws the copies
+    own picture (its boxes' nodes are paths, ``brand/logo``); how deep that goes is
+    :func:`~flowgraph.subflows.child_graph`'s bound. ``iteration`` (``(loop, K)``) draws the copies
     of that one iteration (:func:`flowgraph.focus.iteration_nodes`) in its own cluster inside
     the collapsed loop.
 
@@ -120,17 +118,16 @@ def build_scene(
         for key in opened:
             boxes[key].cluster = home
     links = _links(g, rep, boxes)
-    if depth_in is not None:  # sub-workflows: each child job drawn in a cluster with its node
-        for n, child in children(g).items():
-            if rep.get(n) == ("0", n) and ("0", n) in boxes:
-                same = {
-                    "expand_loops": expand_loops,
-                    "highlight_critical": highlight_critical,
-                    "highlight_blocked": highlight_blocked,
-                    "max_copies": max_copies,
-                    "job_ids": job_ids,
-                }
-                _nest(n, child, (boxes, clusters, links), depth_in, same)
+    same = {  # sub-workflows: each child job drawn with these, in a cluster with its node
+        "expand_loops": expand_loops,
+        "highlight_critical": highlight_critical,
+        "highlight_blocked": highlight_blocked,
+        "max_copies": max_copies,
+        "job_ids": job_ids,
+    }
+    for n, child in children(g).items():
+        if rep.get(n) == ("0", n) and ("0", n) in boxes:
+            _nest(n, child, (boxes, clusters, links), same)
 
     folded = fold_finished(boxes, links)
     if folded is not None:
@@ -226,15 +223,13 @@ def _nest(
     n: str,
     child: GraphData,
     into: tuple[dict[Key, Box], dict[Key, Cluster], dict[tuple[Key, Key], Link]],
-    depth_in: int,
     options: dict[str, Any],
 ) -> None:
     """Put the picture of ``n``'s child job (drawn with the same ``options``), and ``n``'s own
     box, in a cluster of their own."""
     boxes, clusters, links = into
     job_ids = options["job_ids"]
-    deeper = depth_in + 1 if depth_in + 1 < DEFAULT_BUNDLE_DEPTH else None
-    inner = build_scene(child, **options, depth_in=deeper)
+    inner = build_scene(child, **options)
     home: Key = ("subflow", n)
     box = boxes[("0", n)]
     workflow = box.node and child.job.metadata.workflow_id
