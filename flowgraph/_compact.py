@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ._graph import GraphData, adjacency
-from ._rows import Row, Rows, ranked, worst
+from ._rows import Row, Rows, ranked
 from .blocked import blocked
 
 __all__ = [
@@ -122,21 +122,7 @@ def opened(rows: list[Row], table: Rows, loop: str, index: int, members: list[st
     end = len(rows)
     if at is not None:
         end = next((j for j in range(at + 1, len(rows)) if rows[j]["depth"] < depth), len(rows))
-    states = Counter(table.state(c) or "unknown" for c in members)
-    head: Row = {
-        "id": f"iteration {index}",
-        "depth": depth,
-        "kind": "iteration",
-        "loop": loop,
-        "iteration": index,
-        "status": None,
-        "state": worst(states),
-        "type": None,
-        "model": None,
-        "duration": None,
-        "blocked_by": None,
-        "states": ranked(states),
-    }
+    head = table.iteration_row(loop, index, members, depth)
     copies = [table.node_row(c, depth + 1, "copy") for c in table.in_order(members)]
     return [*rows[:end], head, *copies, *rows[end:]]
 

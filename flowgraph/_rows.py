@@ -330,25 +330,27 @@ class Rows:
                 inner = self.g.loops.get(template)
                 todo += inner.body if inner is not None else []
         for index, members in sorted(loop.iterations.items()):
-            states = Counter(self.state(c) or "unknown" for c in members)
-            self.rows.append(
-                {
-                    "id": f"iteration {index}",
-                    "depth": depth,
-                    "kind": "iteration",
-                    "loop": loop_id,
-                    "iteration": index,
-                    "status": None,
-                    "state": worst(states),
-                    "type": None,
-                    "model": None,
-                    "duration": _sum(self.duration(c) for c in members),
-                    "blocked_by": None,
-                    "states": ranked(states),
-                }
-            )
+            self.rows.append(self.iteration_row(loop_id, index, members, depth))
             for c in sorted(members, key=self.key):
                 self.add(c, depth + 1, kind="copy")
+
+    def iteration_row(self, loop_id: str, index: int, members: list[str], depth: int) -> Row:
+        """The row heading iteration ``index`` of ``loop_id``: its copies' states and time."""
+        states = Counter(self.state(c) or "unknown" for c in members)
+        return {
+            "id": f"iteration {index}",
+            "depth": depth,
+            "kind": "iteration",
+            "loop": loop_id,
+            "iteration": index,
+            "status": None,
+            "state": worst(states),
+            "type": None,
+            "model": None,
+            "duration": _sum(self.duration(c) for c in members),
+            "blocked_by": None,
+            "states": ranked(states),
+        }
 
     def add(self, n: str, depth: int, kind: str | None = None) -> None:
         self.covered.add(n)

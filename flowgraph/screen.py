@@ -91,11 +91,11 @@ def show_data(
     >>> data["next"]["action"], data["rows"][2]["failed"]
     ('fix-failed', [{'loop': 'each-style', 'iteration': 1, 'node': 'render-Lm2p'}])
     """
-    data = _Screen(g, expand_loops, project_id).data()
-    if iteration is not None:
-        table = Rows(g, {b.node: b for b in blocked(g)}, expand_loops)
+    screen = _Screen(g, expand_loops, project_id)
+    data = screen.data()
+    if iteration is not None:  # the screen's own table: blocked worked out once
         members = iteration_nodes(g, *iteration)
-        data["rows"] = opened(data["rows"], table, iteration[0], iteration[1], members)
+        data["rows"] = opened(data["rows"], screen.table, iteration[0], iteration[1], members)
     return data
 
 
