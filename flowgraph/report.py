@@ -108,7 +108,7 @@ def critical_path_text(cp: CriticalPath) -> str:
     rows = [head]
     i = 0
     for e in cp.entries:  # a sub-workflow's own path follows its node, indented, unnumbered
-        depth = e["node"].count("/") if e.get("inside") else 0
+        depth = e["inside"].count("/") + 1 if e.get("inside") else 0  # brand/kit: 1
         i += not depth
         name = "  " * depth + "↳ " + one_line(e["node"]) if depth else one_line(e["node"])
         row = ["" if depth else str(i), name, _shown(e["type"]), _shown(e["status"])]

@@ -118,16 +118,11 @@ class _Screen:
             inner_g, inner = found  # a gate inside a sub-workflow is resumed on its own job
             attrs = adjacency(inner_g.graph)[0][inner]
             node, owner = attrs.get("node"), inner_g.job
-            workflow_id = owner.metadata.workflow_id
-            if inner_g is not self.g and b.inside is not None:
-                parent = resolve(self.g, b.inside)
-                d = adjacency(parent[0].graph)[0][parent[1]] if parent else {}
-                workflow_id = workflow_id or d.get("workflow_id")
             call = resume_call(
                 attrs.get("type") or "user-approval",
                 inner,
                 owner.job_id,
-                workflow_id,
+                owner.metadata.workflow_id,
                 project_id=self.project_id,
             )
             call.update(

@@ -6,7 +6,8 @@ beside the parent's): :func:`child_graph` builds that flow's graph once, of the 
 with the parent's node jobs filling in what a flat bundle keeps there. Depth is bounded by
 :data:`~flowgraph.config.DEFAULT_BUNDLE_DEPTH` levels below the run, and a job that contains
 itself (a child whose flow names an ancestor's job) has no child graph: every view that goes
-inside (``blocked``, ``show``, ``render``, the critical path) stays finite.
+inside (``blocked``, ``show``, ``render``, the critical path) stays finite. A child job that
+does not name its workflow gets its node's ``workflowId`` (resuming a gate in it needs it).
 
 Inside ids are paths: ``brand/artDirectorOK`` is the node ``artDirectorOK`` of the sub-workflow
 node ``brand`` (:func:`resolve` walks them; a real id with a ``/`` in it wins).
@@ -57,6 +58,9 @@ def child_graph(g: G, node_id: str) -> G | None:
     shared = {k: v for k, v in g.job.node_jobs.items() if k != job_id}  # a flat bundle's
     if shared:
         job = replace(job, node_jobs={**shared, **job.node_jobs})
+    workflow = d.get("workflow_id") if d is not None else None
+    if job.metadata.workflow_id is None and workflow:  # its node says which workflow it runs
+        job = replace(job, metadata=replace(job.metadata, workflow_id=workflow))
     child = build_graph(job, type(g))
     child.__dict__[_CHAIN] = (*chain, job.job_id)
     cache[node_id] = child
