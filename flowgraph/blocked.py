@@ -256,8 +256,19 @@ def _gather(
 
 def blocked(fg: GraphData) -> list[Blocked]:
     """Every blocked node with its reason and root causes, in dependency order (a node after
-    everything it depends on, the members of a cycle side by side; then by id)."""
-    return [] if fg.job.definition else _pass(fg)[0]
+    everything it depends on, the members of a cycle side by side; then by id).
+
+    Worked out once per graph (it is read only once built) and kept: ``show`` asks for it for
+    its rows, its exit status and a picture's marks; each call gets a list of its own."""
+    if fg.job.definition:
+        return []
+    kept: list[Blocked] | None = fg.__dict__.get(_KEPT)
+    if kept is None:
+        kept = fg.__dict__[_KEPT] = _pass(fg)[0]
+    return list(kept)
+
+
+_KEPT = "_blocked"  # where blocked() keeps its answer in the graph's __dict__
 
 
 def not_taken(fg: GraphData) -> set[str]:
