@@ -244,16 +244,17 @@ def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
     h = Digraph()
     h.graph = g.graph
     node, pred, succ = own_dicts(h)
-    for key, attrs in gnode.items():
-        if key in drop:
-            continue
-        node[key] = attrs
-        if key in touched:
-            succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
-            pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
-        else:
-            succ[key] = gsucc[key]
-            pred[key] = gpred[key]
+    # copies of the dicts (C speed, the order kept), then the dropped nodes taken out and the
+    # touched ones given neighbour dicts of their own
+    node.update(gnode)
+    pred.update(gpred)
+    succ.update(gsucc)
+    for key in drop:
+        if key in node:
+            del node[key], pred[key], succ[key]
+    for key in touched.difference(drop):
+        succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
+        pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
     h.frozen = True
     return h
 

@@ -142,9 +142,8 @@ class _Builder:
             for index, node in enumerate(flow):  # _add and _new_node, inlined
                 key = node.id
                 nodes[key] = node
-                child = (
-                    node_jobs.get(node.job_id) if node.job_id is not None and node_jobs else None
-                )
+                job_id = node.job_id
+                child = node_jobs.get(job_id) if job_id is not None and node_jobs else None
                 attrs[key] = _node_attrs(node, index, None, child)
                 succ[key] = {}
                 pred[key] = {}
@@ -189,8 +188,15 @@ class _Builder:
         copies = [k for k, n in nodes.items() if n.loop_node_id is not None]
         self.copies = set(copies)
         self.findings += untangle_bodies(self.loops, self.copies)
-        depth: dict[str, int] = {}
+        depth: dict[str, int] = {}  # how many loops deep a copy is (1: in a for-each)
         for key in copies:
+            if key in depth:
+                continue
+            loop_id = nodes[key].loop_node_id
+            above = nodes.get(loop_id or "")
+            if above is None or above.loop_node_id is None:  # the usual case: one level
+                depth[key] = 1
+                continue
             chain: list[str] = []
             in_chain: set[str] = set()
             cur = key
@@ -205,37 +211,30 @@ class _Builder:
                 depth[item] = base + n
         copies.sort()
         copies.sort(key=depth.__getitem__)  # stable: by (depth, id)
-        index_cache: dict[tuple[str, ...], dict[tuple[Any, ...], list[str]]] = {}
+        # a body's templates by (type, model or workflow) and by type; bodies are lists kept
+        # in the loops (a loop copy's empty one is replaced, never changed), so keyed by id
+        tables: dict[int, dict[tuple[Any, ...], list[str]]] = {}
+        loops, template_of, copy_index = self.loops, self.template_of, self.copy_index
         for key in copies:
             node = nodes[key]
             loop_id = node.loop_node_id or ""
+            loop = loops.get(loop_id)
+            if loop is None or depth[key] > MAX_LOOP_NESTING:
+                self.findings.append(self._orphan(key, loop_id, depth[key]))
+                continue
             iteration = node.iteration_index if node.iteration_index is not None else -1
-            loop = self.loops.get(loop_id)
-            if depth[key] > MAX_LOOP_NESTING:
-                self.findings.append(
-                    Finding(
-                        "warning",
-                        "orphan-copy",
-                        key,
-                        f"loop copy nested more than {MAX_LOOP_NESTING} loops deep (loopNodeId "
-                        f"{loop_id!r}); left out of its loop",
-                    )
-                )
-                continue
-            if loop is None:
-                self.findings.append(
-                    Finding(
-                        "warning" if loop_id in nodes else "error",
-                        "orphan-copy",
-                        key,
-                        f"loop copy names loopNodeId {loop_id!r}, which is "
-                        + ("not a for-each node" if loop_id in nodes else "not in the flow"),
-                    )
-                )
-                continue
             loop.iterations.setdefault(iteration, []).append(key)
             body = loop.body or self._body_via_template(loop_id)
-            template = self._match(key, node, body, index_cache)
+            template = None
+            if body:
+                table = tables.get(id(body))
+                if table is None:
+                    table = tables[id(body)] = self._table(body)
+                candidates = table.get((node.type, node.model_id or node.workflow_id)) or table.get(
+                    (node.type,)
+                )
+                if candidates:
+                    template = candidates[0] if len(candidates) == 1 else _closest(key, candidates)
             if template is None:
                 self.findings.append(
                     Finding(
@@ -247,10 +246,10 @@ class _Builder:
                     )
                 )
                 continue
-            self.template_of[key] = template
-            self.copy_index.setdefault((loop_id, iteration, template), key)
-            if template in self.loops and key in self.loops and not self.loops[key].body:
-                self.loops[key].body = list(self.loops[template].body)
+            template_of[key] = template
+            copy_index.setdefault((loop_id, iteration, template), key)
+            if template in loops and key in loops and not loops[key].body:
+                loops[key].body = list(loops[template].body)
         for loop in self.loops.values():
             for copies_of_iteration in loop.iterations.values():
                 copies_of_iteration.sort()
@@ -271,39 +270,35 @@ class _Builder:
             return self.loops[template].body
         return []
 
-    def _match(
-        self,
-        key: str,
-        node: FlowNode,
-        body: list[str],
-        cache: dict[tuple[str, ...], dict[tuple[Any, ...], list[str]]],
-    ) -> str | None:
-        cache_key = tuple(body)
-        table = cache.get(cache_key)
-        if table is None:
-            table = defaultdict(list)
-            for template in body:
-                t = self.nodes.get(template)
-                if t is None:
-                    continue
+    def _orphan(self, key: str, loop_id: str, depth: int) -> Finding:
+        """The finding for a copy left out of its loop: nested too deep, or its loopNodeId is
+        not a for-each node (a warning) or not in the flow (an error)."""
+        if depth > MAX_LOOP_NESTING:
+            return Finding(
+                "warning",
+                "orphan-copy",
+                key,
+                f"loop copy nested more than {MAX_LOOP_NESTING} loops deep (loopNodeId "
+                f"{loop_id!r}); left out of its loop",
+            )
+        there = loop_id in self.nodes
+        return Finding(
+            "warning" if there else "error",
+            "orphan-copy",
+            key,
+            f"loop copy names loopNodeId {loop_id!r}, which is "
+            + ("not a for-each node" if there else "not in the flow"),
+        )
+
+    def _table(self, body: list[str]) -> dict[tuple[Any, ...], list[str]]:
+        """A body's templates by ``(type, model or workflow)`` and by ``(type,)``, in order."""
+        table: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+        for template in body:
+            t = self.nodes.get(template)
+            if t is not None:
                 table[(t.type, t.model_id or t.workflow_id)].append(template)
                 table[(t.type,)].append(template)
-            cache[cache_key] = table
-        candidates = table.get((node.type, node.model_id or node.workflow_id)) or table.get(
-            (node.type,)
-        )
-        if not candidates:
-            return None
-        if len(candidates) == 1:
-            return candidates[0]
-        return max(
-            candidates,
-            key=lambda t: (
-                key.startswith(t),
-                difflib.SequenceMatcher(None, t, key).ratio(),
-                t,
-            ),
-        )
+        return dict(table)
 
     # -- edges -------------------------------------------------------------------------------
     def resolve(self, target: str, consumer: str) -> str:
@@ -411,8 +406,12 @@ class _Builder:
         link = self.link
         resolve = self.resolve
         loop_edges = self.loop_edges
+        copy_index = self.copy_index
         for key, node in nodes.items():
-            is_copy = key in copies
+            is_copy = node.loop_node_id is not None
+            if is_copy:  # where its refs look for a copy of the same iteration first
+                iteration = node.iteration_index if node.iteration_index is not None else -1
+                loop_id = node.loop_node_id or ""
             into = pred[key]
             for inp in node.inputs:
                 # the usual input: one ref to a flow node or to a workflow input already seen;
@@ -432,8 +431,9 @@ class _Builder:
                         self._input_edges(key, inp, "data", (inp.name, None))
                         continue
                 else:
-                    if is_copy:
-                        source = resolve(source, key)
+                    if is_copy:  # the copy of the same iteration, when there is one
+                        found = copy_index.get((loop_id, iteration, source))
+                        source = resolve(source, key) if found is None else found
                     if source not in nodes:
                         self._input_edges(key, inp, "data", (inp.name, None))
                         continue
@@ -466,29 +466,46 @@ class _Builder:
                         link(loop_id, template, "loop_body")
                     else:
                         self._missing(template, loop_id, "loopBodyNodeIds")
+            out = succ[loop_id]
             for copies_of_iteration in loop.iterations.values():
                 for copy in copies_of_iteration:
-                    link(loop_id, copy, "iteration")
+                    if copy in out:
+                        link(loop_id, copy, "iteration")
+                    else:  # link() inlined; not a loop edge: no loop result goes through it
+                        out[copy] = pred[copy][loop_id] = {
+                            "kind": "iteration",
+                            "kinds": ("iteration",),
+                            "inputs": (),
+                        }
         self.settle()
         self.add_loop_results()
         self.settle()
 
     def add_loop_results(self) -> None:
         consumers: dict[str, list[str]] = defaultdict(list)
+        loops, succ, pred = self.loops, self.succ, self.pred
+        depends = DEPENDENCY_KINDS.isdisjoint
         for source, target in self.loop_edges:
-            loop = self.loops[source]
-            if not loop.iterations:
-                continue
-            if not DEPENDENCY_KINDS.intersection(self.succ[source][target]["kinds"]):
+            loop = loops[source]
+            if not loop.iterations or depends(succ[source][target]["kinds"]):
                 continue
             if self._inside(target, source) or target in loop.body:
                 continue
             consumers[source].append(target)
         for loop_id, targets in consumers.items():
             for last in self.terminals(loop_id):
+                out = succ[last]
                 for target in targets:
-                    if last != target:
+                    if last == target:
+                        continue
+                    if target in out or last in loops:
                         self.link(last, target, "loop_result")
+                    else:  # link() inlined
+                        out[target] = pred[target][last] = {
+                            "kind": "loop_result",
+                            "kinds": ("loop_result",),
+                            "inputs": (),
+                        }
 
     def _inside(self, node_id: str, loop_id: str) -> bool:
         """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
@@ -542,6 +559,15 @@ class _Builder:
                     referenced = True
                     break
             attrs["output"] = bool(node.include_outputs_in_workflow_job) or not referenced
+
+
+def _closest(key: str, candidates: list[str]) -> str:
+    """Of several templates a copy could stand for, the one its id is closest to: a prefix of
+    it, else the most similar (difflib), else the largest id."""
+    return max(
+        candidates,
+        key=lambda t: (key.startswith(t), difflib.SequenceMatcher(None, t, key).ratio(), t),
+    )
 
 
 #: Where a ref sits, for a dangling-ref message, formatted only when one is reported:

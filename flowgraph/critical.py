@@ -209,8 +209,10 @@ def critical_path(
     if weight not in WEIGHTS:
         raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
     g = fg.execution
-    if weight == "auto":
-        timed = any(d.get("timing") is not None for d in adjacency(g)[0].values())
+    if weight == "auto":  # timings come from node jobs: none in the bundle, none at all
+        timed = bool(fg.job.node_jobs) and any(
+            d.get("timing") is not None for d in adjacency(g)[0].values()
+        )
         weight = "duration" if timed else "hops"
     fallback, note = None, ""
     if weight != "hops" and not _known(g, weight):
@@ -264,13 +266,13 @@ def critical_path(
         path.pop(0)
     total = finish[end]
     latest: dict[str, float] = {}
+    start: dict[str, float] = {}  # the latest start of a node: its latest finish - its weight
+    latest_start = start.__getitem__
     for n in reversed(order):
-        low: float | None = None  # min(..., default=total), without a generator per node
-        for s in succ[n]:
-            value = latest[s] - w[s]
-            if low is None or value < low:
-                low = value
-        latest[n] = total if low is None else low
+        after = succ[n]
+        low = min(map(latest_start, after)) if after else total
+        latest[n] = low
+        start[n] = low - w[n]
     slack = {  # round(x, 6) is x itself for a whole number, and costs more than the test
         n: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
         for n in order
