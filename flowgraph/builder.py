@@ -407,6 +407,7 @@ class _Builder:
         resolve = self.resolve
         loop_edges = self.loop_edges
         copy_index = self.copy_index
+        merging = self.merging
         for key, node in nodes.items():
             is_copy = node.loop_node_id is not None
             if is_copy:  # where its refs look for a copy of the same iteration first
@@ -469,8 +470,13 @@ class _Builder:
             out = succ[loop_id]
             for copies_of_iteration in loop.iterations.values():
                 for copy in copies_of_iteration:
-                    if copy in out:
-                        link(loop_id, copy, "iteration")
+                    data = out.get(copy)
+                    if data is not None:  # the copy reads the loop too (its item, say)
+                        if (loop_id, copy) in merging:
+                            link(loop_id, copy, "iteration")
+                        elif "iteration" not in data["kinds"]:
+                            # link() inlined: one kind so far, stronger than iteration
+                            data["kinds"] = (*data["kinds"], "iteration")
                     else:  # link() inlined; not a loop edge: no loop result goes through it
                         out[copy] = pred[copy][loop_id] = {
                             "kind": "iteration",
@@ -488,6 +494,9 @@ class _Builder:
         for source, target in self.loop_edges:
             loop = loops[source]
             if not loop.iterations or depends(succ[source][target]["kinds"]):
+                continue
+            reader = self.nodes.get(target)
+            if reader is not None and reader.loop_node_id == source:  # a copy of the loop
                 continue
             if self._inside(target, source) or target in loop.body:
                 continue

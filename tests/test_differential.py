@@ -1,0 +1,116 @@
+"""The fast core against a reference: the same answers, over generated and random runs.
+
+flowgraph's build and queries are tuned for speed (issue 14); two nets hold them to their
+answers:
+
+* a reference on networkx (``tests/reference.py``), written from the rules in the docs: the
+  edges of flows without loops, every node's depth, the critical path's total and slack (and its
+  nodes, by enumerating every path, on small graphs);
+* the recorded answers (``tests/recorded/answers.json``): a SHA-256 of every answer of each
+  payload (graph, findings, loops, order, blocked, lint, critical paths, snapshot), written by
+  ``python tests/recorded/record.py`` from the implementation before the speed-up. A change
+  that means to change an answer records them again, and says why in its commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+import flowgraph
+from flowgraph.order import execution_order
+from tests import reference
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from generate import make_bundle, make_run  # noqa: E402
+
+RECORDED = Path(__file__).resolve().parent / "recorded" / "answers.json"
+SEEDS = range(300)
+
+
+def _graph(payload: dict) -> flowgraph.FlowGraph | None:
+    try:
+        return flowgraph.graph(payload)
+    except flowgraph.FlowgraphError:
+        return None
+
+
+@pytest.mark.parametrize("chunk", range(3))
+def test_edges_of_flows_without_loops_match_the_reference(chunk: int) -> None:
+    compared = 0
+    for seed in range(chunk * 100, chunk * 100 + 100):
+        payload = reference.random_flow(random.Random(seed), loops=False)
+        # each id once (duplicates are renamed: not what the reference models)
+        flow = {n["id"]: n for n in reversed(payload["metadata"]["flow"])}
+        payload["metadata"]["flow"] = list(reversed(flow.values()))
+        fg = _graph(payload)
+        if fg is None:
+            continue
+        expected = reference.edges(payload)
+        got = {
+            (u, v): (d["kind"], set(d["kinds"]), list(d["inputs"]))
+            for u, v, d in fg.graph.edges(data=True)
+        }
+        assert got == expected, f"seed {seed}"
+        compared += 1
+    assert compared > 50
+
+
+@pytest.mark.parametrize("chunk", range(3))
+def test_order_and_critical_path_of_random_runs_match_the_reference(chunk: int) -> None:
+    compared = 0
+    for seed in range(chunk * 100, chunk * 100 + 100):
+        fg = _graph(reference.random_flow(random.Random(seed)))
+        if fg is None or execution_order(fg.execution) is None:
+            continue  # a cycle: no order, no critical path
+        assert execution_order(fg.execution).depth == reference.depths(fg.execution), seed
+        cp = fg.critical_path("hops")
+        expected = reference.critical(fg, "hops", enumerate_paths=True)
+        assert (cp.nodes, cp.total, cp.slack) == (
+            expected["nodes"], expected["total"], expected["slack"]), f"seed {seed}"
+        compared += 1
+    assert compared > 30  # many random runs have a cycle
+
+
+@pytest.mark.parametrize("make, n", [(make_run, 2000), (make_bundle, 2000)])
+def test_order_and_critical_path_of_generated_runs_match_the_reference(make, n) -> None:
+    fg = flowgraph.graph(make(n, seed=3))
+    assert execution_order(fg.execution).depth == reference.depths(fg.execution)
+    weight = "duration" if make is make_bundle else "hops"
+    cp = fg.critical_path(weight)
+    expected = reference.critical(fg, weight, enumerate_paths=False)
+    assert cp.total == expected["total"] and cp.slack == expected["slack"]
+    # the path is a chain of edges whose weights make the total
+    w = reference.weights(fg, weight)
+    assert all(fg.execution.has_edge(a, b) for a, b in zip(cp.nodes, cp.nodes[1:]))
+    assert round(sum(w[x] for x in cp.nodes), 6) == cp.total
+
+
+def recorded_payloads() -> dict[str, dict]:
+    """What the recorded answers are of: generated runs and bundles, and random runs."""
+    out: dict[str, dict] = {}
+    for n, seed in ((300, 0), (1000, 1), (3000, 2)):
+        out[f"run-{n}-{seed}"] = make_run(n, seed)
+        out[f"bundle-{n}-{seed}"] = make_bundle(n, seed)
+    for seed in SEEDS:
+        out[f"random-{seed}"] = reference.random_flow(random.Random(10_000 + seed))
+    return out
+
+
+def digest(payload: dict) -> str:
+    fg = _graph(payload)
+    text = "error" if fg is None else reference.answers(fg)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_every_answer_is_the_recorded_one() -> None:
+    recorded = json.loads(RECORDED.read_text())
+    payloads = recorded_payloads()
+    assert set(payloads) == set(recorded)
+    changed = [name for name, payload in payloads.items() if digest(payload) != recorded[name]]
+    assert not changed, f"answers changed for {len(changed)} payloads: {changed[:10]}"
