@@ -470,13 +470,13 @@ class _Builder:
             out = succ[loop_id]
             for copies_of_iteration in loop.iterations.values():
                 for copy in copies_of_iteration:
-                    data = out.get(copy)
-                    if data is not None:  # the copy reads the loop too (its item, say)
+                    both = out.get(copy)
+                    if both is not None:  # the copy reads the loop too (its item, say)
                         if (loop_id, copy) in merging:
                             link(loop_id, copy, "iteration")
-                        elif "iteration" not in data["kinds"]:
+                        elif "iteration" not in both["kinds"]:
                             # link() inlined: one kind so far, stronger than iteration
-                            data["kinds"] = (*data["kinds"], "iteration")
+                            both["kinds"] = (*both["kinds"], "iteration")
                     else:  # link() inlined; not a loop edge: no loop result goes through it
                         out[copy] = pred[copy][loop_id] = {
                             "kind": "iteration",

@@ -15,6 +15,7 @@ answers:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import random
 import sys
@@ -27,7 +28,7 @@ from flowgraph.order import execution_order
 from tests import reference
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from generate import make_bundle, make_run  # noqa: E402
+from generate import make_bundle, make_run
 
 RECORDED = Path(__file__).resolve().parent / "recorded" / "answers.json"
 SEEDS = range(300)
@@ -87,7 +88,7 @@ def test_order_and_critical_path_of_generated_runs_match_the_reference(make, n) 
     assert cp.total == expected["total"] and cp.slack == expected["slack"]
     # the path is a chain of edges whose weights make the total
     w = reference.weights(fg, weight)
-    assert all(fg.execution.has_edge(a, b) for a, b in zip(cp.nodes, cp.nodes[1:]))
+    assert all(fg.execution.has_edge(a, b) for a, b in itertools.pairwise(cp.nodes))
     assert round(sum(w[x] for x in cp.nodes), 6) == cp.total
 
 
