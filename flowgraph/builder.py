@@ -210,7 +210,8 @@ class _Builder:
             for n, item in enumerate(reversed(chain), start=1):
                 depth[item] = base + n
         copies.sort()
-        copies.sort(key=depth.__getitem__)  # stable: by (depth, id)
+        if len(depth) != sum(1 for d in depth.values() if d == 1):
+            copies.sort(key=depth.__getitem__)  # stable: by (depth, id)
         # a body's templates by (type, model or workflow) and by type; bodies are lists kept
         # in the loops (a loop copy's empty one is replaced, never changed), so keyed by id
         tables: dict[int, dict[tuple[Any, ...], list[str]]] = {}
@@ -434,7 +435,11 @@ class _Builder:
                 else:
                     if is_copy:  # the copy of the same iteration, when there is one
                         found = copy_index.get((loop_id, iteration, source))
-                        source = resolve(source, key) if found is None else found
+                        if found is not None:
+                            source = found
+                        elif source != loop_id or loop_id in copies:
+                            source = resolve(source, key)
+                        # else: its own for-each (the item), which is no copy: itself
                     if source not in nodes:
                         self._input_edges(key, inp, "data", (inp.name, None))
                         continue
