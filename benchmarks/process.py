@@ -38,28 +38,42 @@ MEMORY_VS_FLOOR = 1.1  # peak memory of blocked at 100k
 _WRAPPER = (
     "import resource, subprocess, sys, time\n"
     "t = time.perf_counter()\n"
-    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    " rc.returncode)\n"
 )
 
+#: The exit statuses that mean a command did its job: 0, and 1 for blocked/show on a run with
+#: something blocked (the answer, not a failure). A row that ends otherwise is a FAIL, whatever
+#: its time: a render that fails at once (no ``dot``) must not pass as fast.
+_ANSWERED = (0, 1)
 
-def run(argv: list[str]) -> tuple[float, float]:
-    """``(wall seconds, peak MiB)`` of one process running ``argv`` (output discarded)."""
+
+def run(argv: list[str]) -> tuple[float, float, int]:
+    """``(wall seconds, peak MiB, exit status)`` of one process running ``argv`` (output
+    discarded)."""
     out = subprocess.run(
         [sys.executable, "-c", _WRAPPER, *argv], capture_output=True, text=True, check=True
     ).stdout.split()
-    return float(out[0]), int(out[1]) / 1024
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
 
 
-def best(argv: list[str], repeat: int) -> tuple[float, float]:
-    """The best wall time of ``repeat`` runs, and that run's peak memory."""
-    return min(run(argv) for _ in range(repeat))
+def best(argv: list[str], repeat: int) -> tuple[float, float, int]:
+    """The best wall time of ``repeat`` runs, that run's peak memory and exit status (the worst
+    status of all the runs when one did not answer)."""
+    runs = [run(argv) for _ in range(repeat)]
+    failed = [r for r in runs if r[2] not in _ANSWERED]
+    return failed[0] if failed else min(runs)
 
 
-def measure(sizes: list[int], repeat: int) -> dict[int, dict[str, tuple[float, float]]]:
-    """Per size: ``{"floor" | "blocked" | "critical-path" | "show" | "render": (s, MiB)}``."""
+Row = tuple[float, float, int]  # wall seconds, peak MiB, exit status
+
+
+def measure(sizes: list[int], repeat: int) -> dict[int, dict[str, Row]]:
+    """Per size: ``{"floor" | "blocked" | "critical-path" | "show" | "render": (s, MiB, exit
+    status)}``; a render whose SVG is not there after it ran gets exit status -1."""
     flowgraph = str(Path(sys.executable).with_name("flowgraph"))
-    out: dict[int, dict[str, tuple[float, float]]] = {}
+    out: dict[int, dict[str, Row]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             path = Path(tmp) / f"run-{n}.json"
@@ -69,12 +83,28 @@ def measure(sizes: list[int], repeat: int) -> dict[int, dict[str, tuple[float, f
                 rows[command] = best([flowgraph, command, str(path)], repeat)
             svg = str(Path(tmp) / f"run-{n}.svg")
             rows["render"] = best([flowgraph, "render", str(path), "-o", svg], max(1, repeat - 1))
+            if rows["render"][2] == 0 and not Path(svg).read_bytes().lstrip()[:5] in (
+                b"<?xml",
+                b"<svg ",
+            ):
+                rows["render"] = (*rows["render"][:2], -1)
             out[n] = rows
     return out
 
 
-def verdicts(results: dict[int, dict[str, tuple[float, float]]]) -> list[tuple[str, bool | None, str]]:
-    """``(target, PASS/FAIL/None, detail)`` rows for run.py's table."""
+def _failed(row: Row, render: bool = False) -> str | None:
+    """What went wrong with a row's command, or None when it answered."""
+    status = row[2]
+    if status == -1:
+        return "no SVG written"
+    if status != 0 if render else status not in _ANSWERED:
+        return f"exit status {status}"
+    return None
+
+
+def verdicts(results: dict[int, dict[str, Row]]) -> list[tuple[str, bool | None, str]]:
+    """``(target, PASS/FAIL/None, detail)`` rows for run.py's table; a command that did not
+    answer (an exit status other than 0, or 1 for blocked/show) is a FAIL that says so."""
     out: list[tuple[str, bool | None, str]] = []
     small, big = results.get(10_000), results.get(100_000)
     if small is not None:
@@ -82,14 +112,17 @@ def verdicts(results: dict[int, dict[str, tuple[float, float]]]) -> list[tuple[s
         for command, limit in (("blocked", QUERY_VS_FLOOR), ("critical-path", QUERY_VS_FLOOR),
                                ("show", SHOW_VS_FLOOR)):
             ratio = small[command][0] / floor
+            bad = _failed(small[command])
             out.append((f"10k process: {command} <= {limit:g}x json.load process",
-                        ratio <= limit, f"{small[command][0]:.2f} s = {ratio:.2f}x {floor:.2f} s"))
-        wall = small["render"][0]
-        out.append((f"10k process: render SVG < {SVG_10K:g} s", wall < SVG_10K, f"{wall:.2f} s"))
+                        ratio <= limit and bad is None,
+                        bad or f"{small[command][0]:.2f} s = {ratio:.2f}x {floor:.2f} s"))
+        wall, bad = small["render"][0], _failed(small["render"], render=True)
+        out.append((f"10k process: render SVG < {SVG_10K:g} s", wall < SVG_10K and bad is None,
+                    bad or f"{wall:.2f} s"))
     if big is not None:
-        wall = big["render"][0]
-        out.append((f"100k process: render SVG < {SVG_100K:g} s", wall < SVG_100K,
-                    f"{wall:.2f} s"))
+        wall, bad = big["render"][0], _failed(big["render"], render=True)
+        out.append((f"100k process: render SVG < {SVG_100K:g} s", wall < SVG_100K and bad is None,
+                    bad or f"{wall:.2f} s"))
         mem, floor_mem = big["blocked"][1], big["floor"][1]
         out.append((f"100k process: blocked peak memory <= {MEMORY_VS_FLOOR:g}x json.load's",
                     mem <= MEMORY_VS_FLOOR * floor_mem,
@@ -104,7 +137,8 @@ def main() -> None:
     args = p.parse_args()
     results = measure([int(s) for s in args.sizes.split(",")], args.repeat)
     for n, rows in results.items():
-        print(f"{n} nodes: " + ", ".join(f"{k} {s:.2f} s / {m:.0f} MiB" for k, (s, m) in rows.items()))
+        print(f"{n} nodes: " + ", ".join(
+            f"{k} {s:.2f} s / {m:.0f} MiB (exit {rc})" for k, (s, m, rc) in rows.items()))
     for name, ok, detail in verdicts(results):
         word = "n/a " if ok is None else ("PASS" if ok else "FAIL")
         print(f"{word}  {name}: {detail}")
