@@ -83,7 +83,7 @@ def measure(sizes: list[int], repeat: int) -> dict[int, dict[str, Row]]:
                 rows[command] = best([flowgraph, command, str(path)], repeat)
             svg = str(Path(tmp) / f"run-{n}.svg")
             rows["render"] = best([flowgraph, "render", str(path), "-o", svg], max(1, repeat - 1))
-            if rows["render"][2] == 0 and not Path(svg).read_bytes().lstrip()[:5] in (
+            if rows["render"][2] == 0 and Path(svg).read_bytes().lstrip()[:5] not in (
                 b"<?xml",
                 b"<svg ",
             ):
