@@ -127,6 +127,11 @@ class _Builder:
         self.loop_edges: list[tuple[str, str]] = []
         #: Edges linked more than once: (source, target) -> (kinds, {input name: None}, data)
         self.merging: dict[tuple[str, str], tuple[list[str], dict[str, None], EdgeAttrs]] = {}
+        #: The attributes of the edges made once, shared: (kind, input name) -> attributes. A
+        #: large run has a few hundred different ones for its hundreds of thousands of edges
+        #: (a shared dict is ~280 bytes less per edge); an edge linked again gets a dict of its
+        #: own before it changes (:meth:`link`), and the graph is read only once built.
+        self.shared: dict[tuple[str, str | None], EdgeAttrs] = {}
 
     def _new_node(self, key: str, attrs: NodeAttrs) -> None:
         self.attrs[key] = attrs
@@ -324,8 +329,10 @@ class _Builder:
         out = self.succ[source]
         data = out.get(target)
         if data is None:
-            data = {"kind": kind, "kinds": (kind,), "inputs": (name,) if name else ()}
-            if equal is not None:
+            if equal is None:
+                data = self.share(kind, name)
+            else:
+                data = {"kind": kind, "kinds": (kind,), "inputs": (name,) if name else ()}
                 data["equal"] = equal
             out[target] = data
             self.pred[target][source] = data
@@ -333,7 +340,8 @@ class _Builder:
                 self.loop_edges.append((source, target))
             return
         merging = self.merging.get((source, target))
-        if merging is None:
+        if merging is None:  # from here the edge changes: attributes of its own
+            data = out[target] = self.pred[target][source] = data.copy()
             merging = (list(data["kinds"]), dict.fromkeys(data["inputs"], None), data)
             self.merging[(source, target)] = merging
         kinds, inputs, _ = merging
@@ -345,6 +353,15 @@ class _Builder:
             inputs[name] = None  # an ordered set: first mention first, each once
         if equal is not None:
             data["equal"] = equal
+
+    def share(self, kind: str, name: str | None) -> EdgeAttrs:
+        """The shared attributes of an edge of one ``kind`` for the input ``name`` (not to be
+        changed: see :attr:`shared`)."""
+        data = self.shared.get((kind, name))
+        if data is None:
+            data = {"kind": kind, "kinds": (kind,), "inputs": (name,) if name else ()}
+            self.shared[(kind, name)] = data
+        return data
 
     def settle(self) -> None:
         """Give the edges linked more than once their final ``kinds`` and ``inputs``."""
@@ -409,6 +426,7 @@ class _Builder:
         loop_edges = self.loop_edges
         copy_index = self.copy_index
         merging = self.merging
+        shared, share = self.shared, self.share
         for key, node in nodes.items():
             is_copy = node.loop_node_id is not None
             if is_copy:  # where its refs look for a copy of the same iteration first
@@ -449,13 +467,15 @@ class _Builder:
                 if source in into:
                     link(source, key, edge_kind, name, equal)
                     continue
-                data: EdgeAttrs = {
-                    "kind": edge_kind,
-                    "kinds": (edge_kind,),
-                    "inputs": (name,) if name else (),
-                }
-                if equal is not None:
-                    data["equal"] = equal
+                if equal is None:
+                    data = shared.get((edge_kind, name)) or share(edge_kind, name)
+                else:
+                    data = {
+                        "kind": edge_kind,
+                        "kinds": (edge_kind,),
+                        "inputs": (name,) if name else (),
+                        "equal": equal,
+                    }
                 succ[source][key] = data
                 into[source] = data
                 if source in loops:
@@ -473,6 +493,7 @@ class _Builder:
                     else:
                         self._missing(template, loop_id, "loopBodyNodeIds")
             out = succ[loop_id]
+            spawned = self.share("iteration", None)
             for copies_of_iteration in loop.iterations.values():
                 for copy in copies_of_iteration:
                     both = out.get(copy)
@@ -481,13 +502,10 @@ class _Builder:
                             link(loop_id, copy, "iteration")
                         elif "iteration" not in both["kinds"]:
                             # link() inlined: one kind so far, stronger than iteration
+                            both = out[copy] = pred[copy][loop_id] = both.copy()
                             both["kinds"] = (*both["kinds"], "iteration")
                     else:  # link() inlined; not a loop edge: no loop result goes through it
-                        out[copy] = pred[copy][loop_id] = {
-                            "kind": "iteration",
-                            "kinds": ("iteration",),
-                            "inputs": (),
-                        }
+                        out[copy] = pred[copy][loop_id] = spawned
         self.settle()
         self.add_loop_results()
         self.settle()
@@ -506,6 +524,7 @@ class _Builder:
             if self._inside(target, source) or target in loop.body:
                 continue
             consumers[source].append(target)
+        result = self.share("loop_result", None)
         for loop_id, targets in consumers.items():
             for last in self.terminals(loop_id):
                 out = succ[last]
@@ -515,11 +534,7 @@ class _Builder:
                     if target in out or last in loops:
                         self.link(last, target, "loop_result")
                     else:  # link() inlined
-                        out[target] = pred[target][last] = {
-                            "kind": "loop_result",
-                            "kinds": ("loop_result",),
-                            "inputs": (),
-                        }
+                        out[target] = pred[target][last] = result
 
     def _inside(self, node_id: str, loop_id: str) -> bool:
         """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
