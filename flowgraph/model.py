@@ -86,6 +86,51 @@ def _wire_name(name: str) -> str:
     return HIDDEN + name if name in _NOT_FIELDS else _camel(name)
 
 
+def _read_only(*_: Any, **__: Any) -> Any:
+    raise TypeError(
+        "an absent list or dict of a flowgraph model object is shared and read only: "
+        "give the object a new one (msgspec.structs.replace)"
+    )
+
+
+class _NoItems(list):  # type: ignore[type-arg]
+    """The one empty list of every absent list field of a flow node, input and ref: a run has
+    hundreds of thousands of them, and a list each cost ~56 bytes and a third of the decoding
+    (msgspec copies an empty ``list`` default for each object; it shares any other value). It
+    is a ``list``, equal to ``[]``, pickled as itself; it refuses to change."""
+
+    __slots__ = ()
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_no_items, ())
+
+
+class _NoExtra(dict):  # type: ignore[type-arg]
+    """The one empty ``extra`` of the objects that have no unknown field (most): as
+    :class:`_NoItems`, for dicts."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_no_extra, ())
+
+
+NO_ITEMS: list[Any] = _NoItems()
+NO_EXTRA: dict[str, Any] = _NoExtra()
+
+
+def _no_items() -> list[Any]:
+    return NO_ITEMS
+
+
+def _no_extra() -> dict[str, Any]:
+    return NO_EXTRA
+
+
 #: A branch value (``ref.equal``, a case's ``value``, ``logic.default``) as the typed decoder
 #: takes it: a scalar. A list or an object (whose nesting the parser checks) goes to the parser.
 Branch = str | int | float | bool | None
@@ -246,9 +291,9 @@ class Ref(_Wire):
 
     node: str | None = None
     name: str | None = None
-    conditional: list[str] = msgspec.field(default_factory=list)
+    conditional: list[str] = NO_ITEMS
     equal: Branch = None
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+    extra: dict[str, Any] = NO_EXTRA
 
 
 #: The documented UI attributes of an input (wire names), fields of :class:`Input`.
@@ -292,7 +337,7 @@ class Input(_Wire):
     type: str | None = None
     value: Any = None
     ref: Ref | None = None
-    items: list[list[Input]] = msgspec.field(default_factory=list)
+    items: list[list[Input]] = NO_ITEMS
     required: dict[str, Any] | None = None
     default: Any = None
     allowed_values: Any = None
@@ -320,7 +365,7 @@ class Input(_Wire):
     min_duration: Any = None
     max_duration: Any = None
     id: Any = None
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+    extra: dict[str, Any] = NO_EXTRA
 
     @property
     def is_required(self) -> bool:
@@ -356,16 +401,16 @@ class Case(_Wire):
 
     condition: str | None = None
     value: Branch = None
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+    extra: dict[str, Any] = NO_EXTRA
 
 
 class Logic(_Wire):
     """The logic of an if/else (``cases``/``default``) or transform (``transform``) node."""
 
-    cases: list[Case] = msgspec.field(default_factory=list)
+    cases: list[Case] = NO_ITEMS
     default: Branch = None
     transform: str | None = None
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+    extra: dict[str, Any] = NO_EXTRA
 
 
 class Asset(_Wire):
@@ -373,7 +418,7 @@ class Asset(_Wire):
 
     asset_id: str | None = None
     url: str | None = None
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+    extra: dict[str, Any] = NO_EXTRA
 
 
 class FlowNode(_Wire):
@@ -382,22 +427,22 @@ class FlowNode(_Wire):
     id: str
     type: str | None = None
     status: str | None = None
-    inputs: list[Input] = msgspec.field(default_factory=list)
-    depends_on: list[str] = msgspec.field(default_factory=list)
+    inputs: list[Input] = NO_ITEMS
+    depends_on: list[str] = NO_ITEMS
     job_id: str | None = None
-    assets: list[Asset] = msgspec.field(default_factory=list)
+    assets: list[Asset] = NO_ITEMS
     output: Any = None
     model_id: str | None = None
     workflow_id: str | None = None
     include_outputs_in_workflow_job: bool | None = None
     logic: Logic | None = None
     logic_type: str | None = None
-    loop_body_node_ids: list[str] = msgspec.field(default_factory=list)
+    loop_body_node_ids: list[str] = NO_ITEMS
     loop_node_id: str | None = None
     iteration_index: int | None = None
     count: int | None = None
-    items: list[Any] = msgspec.field(default_factory=list)
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+    items: list[Any] = NO_ITEMS
+    extra: dict[str, Any] = NO_EXTRA
 
 
 class StatusChange(_Wire):
@@ -405,7 +450,7 @@ class StatusChange(_Wire):
 
     status: str | None = None
     date: str | None = None
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+    extra: dict[str, Any] = NO_EXTRA
 
 
 class Billing(_Wire):
