@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._text import one_line, seconds
 from .errors import FlowgraphError
-from .timeline import accounting
-from .whatif import top, what_if
 
 if TYPE_CHECKING:
     from ._graph import GraphData
@@ -102,6 +100,8 @@ def slack_lines(cp: CriticalPath, shown: int = SLACK_SHOWN) -> list[str]:
 
 def time_answer(fg: GraphData) -> tuple[dict[str, Any], str]:
     """``flowgraph time``: the JSON and the text."""
+    from .timeline import accounting  # here: critical-path's slack lines need neither
+
     a = accounting(fg)
     return a.as_dict(), accounting_text(a)
 
@@ -110,6 +110,8 @@ def what_if_answer(
     fg: GraphData, faster: list[str], k: int | None, queue: str
 ) -> tuple[dict[str, Any], str]:
     """``flowgraph what-if``: ``--top K``'s ranking, else the run with ``--faster`` changes."""
+    from .whatif import top, what_if
+
     if k is not None:
         items = top(fg, k, queue)
         return {"top": items}, top_text(items)

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 from ..config import DEFAULT_BUNDLE_DEPTH, DEFAULT_FETCH_WORKERS, DEFAULT_WATCH_INTERVAL
 from ..errors import SourceError
 from ..sources import job_from_data, load
-from .cache import CacheInfo, JobCache, parse_age
-from .endpoints import Change, Progress, get_bundle, get_workflow, iter_job_updates
 
 if TYPE_CHECKING:
     from ..model import Job
     from ._http import Client
+    from .cache import CacheInfo, JobCache, parse_age
+    from .endpoints import Change, Progress
 
 __all__ = [
     "CacheInfo",
@@ -48,10 +48,20 @@ _WORKFLOW_PREFIX = "wflow_"
 
 
 def __getattr__(name: str) -> Any:
+    # imported on first use: a file, stdin or text source needs neither the HTTP client nor
+    # the cache (~15 ms of imports, hashlib's among them, for every `flowgraph blocked run.json`)
     if name == "Client":
         from ._http import Client
 
         return Client
+    if name in ("CacheInfo", "JobCache", "parse_age"):
+        from . import cache
+
+        return getattr(cache, name)
+    if name == "Change":
+        from .endpoints import Change
+
+        return Change
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -83,6 +93,8 @@ def fetch(
     """
     api = client if client is not None else _own_client(client_options)
     try:
+        from .endpoints import get_bundle
+
         data = get_bundle(
             api,
             job_id,
@@ -102,6 +114,8 @@ def fetch_workflow(workflow_id: str, *, client: Client | None = None, **client_o
     """``GET /workflows/{workflow_id}``: the definition as a Job with ``definition=True``."""
     api = client if client is not None else _own_client(client_options)
     try:
+        from .endpoints import get_workflow
+
         data = get_workflow(api, workflow_id)
     finally:
         if client is None:
@@ -124,6 +138,8 @@ def watch(
     """
     api = client if client is not None else _own_client(client_options)
     try:
+        from .endpoints import iter_job_updates
+
         updates = iter_job_updates(api, job_id, interval=interval, sleep=sleep, max_polls=max_polls)
         for data, changes in updates:
             yield job_from_data(data), changes
@@ -197,5 +213,7 @@ def open_source(
         return load(source)
     if source.startswith(_WORKFLOW_PREFIX):
         return fetch_workflow(source, **client_options)
+    from .cache import JobCache
+
     store = JobCache() if cache is True else cache if isinstance(cache, JobCache) else None
     return fetch(source, node_jobs=node_jobs, cache=store, progress=progress, **client_options)
