@@ -89,7 +89,7 @@ def _wire_name(name: str) -> str:
 def _read_only(*_: Any, **__: Any) -> Any:
     raise TypeError(
         "an absent list or dict of a flowgraph model object is shared and read only: "
-        "give the object a new one (msgspec.structs.replace)"
+        "give the object a new one (flowgraph.model.replace(obj, field=[...]))"
     )
 
 
