@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ._core import Core
+
 __all__ = [
     "Digraph",
     "condensation",
@@ -104,6 +106,9 @@ class Digraph:
         self.frozen = False
         #: what passes keep about the graph (its order): valid while it is frozen
         self.__networkx_cache__: dict[str, Any] = {}
+        #: the same graph as integer lists, when the builder made them (the built graph and
+        #: its executed graph): what the passes in dependency order walk
+        self.core: Core | None = None
 
     # -- reading ---------------------------------------------------------------------------
     @property

@@ -244,8 +244,7 @@ def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
     h = Digraph()
     h.graph = g.graph
     node, pred, succ = own_dicts(h)
-    # copies of the dicts (C speed, the order kept), then the dropped nodes taken out and the
-    # touched ones given neighbour dicts of their own
+    # C-speed copies (order kept); the dropped out, the touched given neighbours of their own
     node.update(gnode)
     pred.update(gpred)
     succ.update(gsucc)
@@ -255,7 +254,7 @@ def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
     for key in touched.difference(drop):
         succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
         pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
-    h.frozen = True
+    h.frozen, h.core = True, None if g.core is None else g.core.without(drop)
     return h
 
 

@@ -21,6 +21,10 @@ are not passed around. Splitting it would spread one algorithm over files.
 Several relations between the same two nodes share one edge: ``kinds`` lists them all,
 ``kind`` is the strongest (in the order of the table) and ``inputs`` the input names.
 
+As it links, the builder also numbers the nodes and appends each new edge to integer lists
+(:class:`~flowgraph._core.Core`, ``fg.graph.core``): the passes in dependency order (the
+execution order, the critical path) walk those; every other reader reads the dicts.
+
 The graph built here is flowgraph's own (``fg.graph``, what the queries read: tuples, None
 values, the ``FlowNode`` as ``node`` and its ``Timing`` as ``timing``). Users get ``fg.nx``, a
 copy built on first use whose attributes are all str, int, float or bool, so that
@@ -63,6 +67,7 @@ import difflib
 from collections import defaultdict
 from typing import Any, TypeVar
 
+from ._core import Core
 from ._digraph import Digraph
 from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, own_dicts
 from .bodies import MAX_LOOP_NESTING, untangle_bodies
@@ -132,11 +137,23 @@ class _Builder:
         #: (a shared dict is ~280 bytes less per edge); an edge linked again gets a dict of its
         #: own before it changes (:meth:`link`), and the graph is read only once built.
         self.shared: dict[tuple[str, str | None], EdgeAttrs] = {}
+        #: The integer adjacency (:class:`~flowgraph._core.Core`), made as edges are: node
+        #: numbers in the graph's order, each edge appended once, when it is made.
+        self.numbered = False
+        self.ids: list[str] = []
+        self.index: dict[str, int] = {}
+        self.ipred: list[list[int]] = []
+        self.isucc: list[list[int]] = []
 
     def _new_node(self, key: str, attrs: NodeAttrs) -> None:
         self.attrs[key] = attrs
         self.succ[key] = {}
         self.pred[key] = {}
+        if self.numbered:  # the integer adjacency is being made (add_edges): a number for it
+            self.index[key] = len(self.ids)
+            self.ids.append(key)
+            self.ipred.append([])
+            self.isucc.append([])
 
     # -- nodes -------------------------------------------------------------------------------
     def add_nodes(self) -> None:
@@ -336,6 +353,9 @@ class _Builder:
                 data["equal"] = equal
             out[target] = data
             self.pred[target][source] = data
+            u, v = self.index[source], self.index[target]
+            self.isucc[u].append(v)
+            self.ipred[v].append(u)
             if source in self.loops:
                 self.loop_edges.append((source, target))
             return
@@ -427,7 +447,13 @@ class _Builder:
         copy_index = self.copy_index
         merging = self.merging
         shared, share = self.shared, self.share
-        for key, node in nodes.items():
+        self.ids = list(self.attrs)  # the flow nodes so far: numbered in the graph's order
+        self.numbered = True
+        self.index = index = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        ipred, isucc = self.ipred, self.isucc
+        ipred += ([] for _ in self.ids)
+        isucc += ([] for _ in self.ids)
+        for v, (key, node) in enumerate(nodes.items()):
             is_copy = node.loop_node_id is not None
             if is_copy:  # where its refs look for a copy of the same iteration first
                 iteration = node.iteration_index if node.iteration_index is not None else -1
@@ -478,6 +504,9 @@ class _Builder:
                     }
                 succ[source][key] = data
                 into[source] = data
+                u = index[source]
+                isucc[u].append(v)
+                ipred[v].append(u)
                 if source in loops:
                     loop_edges.append((source, key))
             for dep in node.depends_on:
@@ -494,6 +523,7 @@ class _Builder:
                         self._missing(template, loop_id, "loopBodyNodeIds")
             out = succ[loop_id]
             spawned = self.share("iteration", None)
+            u = index[loop_id]
             for copies_of_iteration in loop.iterations.values():
                 for copy in copies_of_iteration:
                     both = out.get(copy)
@@ -506,6 +536,9 @@ class _Builder:
                             both["kinds"] = (*both["kinds"], "iteration")
                     else:  # link() inlined; not a loop edge: no loop result goes through it
                         out[copy] = pred[copy][loop_id] = spawned
+                        c = index[copy]
+                        isucc[u].append(c)
+                        ipred[c].append(u)
         self.settle()
         self.add_loop_results()
         self.settle()
@@ -525,6 +558,7 @@ class _Builder:
                 continue
             consumers[source].append(target)
         result = self.share("loop_result", None)
+        index, ipred, isucc = self.index, self.ipred, self.isucc
         for loop_id, targets in consumers.items():
             for last in self.terminals(loop_id):
                 out = succ[last]
@@ -535,6 +569,9 @@ class _Builder:
                         self.link(last, target, "loop_result")
                     else:  # link() inlined
                         out[target] = pred[target][last] = result
+                        u, v = index[last], index[target]
+                        isucc[u].append(v)
+                        ipred[v].append(u)
 
     def _inside(self, node_id: str, loop_id: str) -> bool:
         """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
@@ -623,6 +660,7 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         b.add_edges()
         b.mark_outputs()
     b.g.frozen = True  # read only from here: fg.nx is the copy to change
+    b.g.core = Core(b.ids, list(b.attrs.values()), b.ipred, b.isucc, b.index)
     gates = [k for k, n in b.nodes.items() if n.type in GATE_TYPES]
     return cls(
         job=job,

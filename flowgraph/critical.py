@@ -39,11 +39,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._core import Core
 from ._digraph import Digraph, find_cycle
 from ._graph import adjacency
 from .blocked import not_taken
 from .errors import CycleError, FlowgraphError
-from .order import execution_order
+from .order import core_of, execution_order, numbered_order
 from .subflows import child_graph
 from .vocab import DEPENDENCY_KINDS, WEIGHTS
 
@@ -97,37 +98,38 @@ class CriticalPath:
 
 
 def _weights(
-    g: Digraph, weight: str, definition: bool = False, skipped: set[str] | None = None
-) -> tuple[dict[str, float], list[str], set[str], set[str]]:
-    """Node weights, the nodes whose weight is unknown (sorted), the nodes that are not flow
-    nodes (workflow inputs, placeholders: they get no slack) and the skipped nodes (those
-    ``skipped`` names, that will be, and in a run those whose status says so)."""
-    out: dict[str, float] = {}
+    core: Core, weight: str, definition: bool, skipped: set[str]
+) -> tuple[list[float], list[str], list[bool], list[bool]]:
+    """By node number: the weights, the names of the nodes whose weight is unknown (sorted),
+    which nodes are not flow nodes (workflow inputs, placeholders: they get no slack) and which
+    are light (those and the skipped: the nodes ``skipped`` names, that will be, and in a run
+    those whose status says so; their names are added to ``skipped``). Nodes out of the graph
+    (``core.alive``) weigh 0."""
+    n = len(core.ids)
+    out, other, light = [0.0] * n, [False] * n, [False] * n
     unknown: list[str] = []
-    others: set[str] = set()
-    skipped = set() if skipped is None else skipped
-    nodes = adjacency(g)[0]
-    for n, d in nodes.items():
+    ids, attrs = core.ids, core.attrs
+    total = "total" if weight == "duration" else weight
+    for i in core.live():
+        d = attrs[i]
         if d.get("role") != "node":
-            out[n] = 0.0
-            others.add(n)
+            other[i] = light[i] = True
             continue
-        if n in skipped or (d.get("status") == "skipped" and not definition):
-            out[n] = 0.0
-            skipped.add(n)
+        name = ids[i]
+        if name in skipped or (d.get("status") == "skipped" and not definition):
+            light[i] = True
+            skipped.add(name)
             continue
         if weight == "hops":
-            out[n] = 1.0
+            out[i] = 1.0
             continue
-        timing = d.get("timing")
-        value = getattr(timing, "total" if weight == "duration" else weight, None)
+        value = getattr(d.get("timing"), total, None)
         if value is None or math.isnan(value):  # unknown, or NaN (set by hand): weighs nothing
-            out[n] = 0.0
             if d.get("job_id") is not None or weight != "duration":
-                unknown.append(n)
+                unknown.append(name)
         else:
-            out[n] = float(value)
-    return out, sorted(unknown), others, skipped
+            out[i] = float(value)
+    return out, sorted(unknown), other, light
 
 
 def _inside(
@@ -224,49 +226,53 @@ def critical_path(
     if execution_order(g) is None:
         raise CycleError(find_cycle(g))
     g = _definition_graph(fg)
-    nodes, pred, succ = adjacency(g)
-    ordered = execution_order(g)
-    assert ordered is not None  # _definition_graph adds no cycle
-    order = ordered.nodes  # any topological order gives the same answer (see the module doc)
-    w, unknown, others, skipped = _weights(g, weight, fg.job.definition, not_taken(fg))
-    if override:
-        w.update((n, float(v)) for n, v in override.items() if n in w and n not in skipped)
-    finish: dict[str, float] = {}
+    core = core_of(g)  # the passes walk integers: see flowgraph._core
+    numbered = numbered_order(core)
+    assert numbered is not None  # _definition_graph adds no cycle
+    order = numbered[0]  # any topological order gives the same answer (see the module doc)
+    ids, attrs, pred, succ = core.ids, core.attrs, core.pred, core.succ
+    skipped = not_taken(fg)
+    w, unknown, other, light = _weights(core, weight, fg.job.definition, skipped)
+    for name, value in (override or {}).items():
+        i = core.index.get(name)
+        if i is not None and (core.alive is None or core.alive[i]) and name not in skipped:
+            w[i] = float(value)
+    size = len(ids)
+    finish = [0.0] * size
     # the tie-break of the best chain to a node: its nodes not skipped, then minus all its
     # nodes, as one number (_LIVE per node not skipped, -1 per node)
-    rank: dict[str, int] = {}
-    best: dict[str, str | None] = {}
-    light = skipped | others
+    rank = [0] * size
+    best = [-1] * size  # the predecessor on the best chain to a node; -1: none
     for n in order:
-        top, arg, r = 0.0, None, 0
+        top, arg, r = 0.0, -1, 0
         for p in pred[n]:
             f = finish[p]
-            if arg is None or f > top:
+            if arg < 0 or f > top:
                 top, arg, r = f, p, rank[p]
             elif f == top:
                 rp = rank[p]
-                if rp > r or (rp == r and p < arg):
+                if rp > r or (rp == r and ids[p] < ids[arg]):
                     arg, r = p, rp
         finish[n] = top + w[n]
         best[n] = arg
-        rank[n] = r - 1 if n in light else r + _LIVE - 1
+        rank[n] = r - 1 if light[n] else r + _LIVE - 1
     if not order:
         return CriticalPath(weight, [], 0.0, fallback=fallback, note=note)
-    top = max(finish.values())
+    top = max(map(finish.__getitem__, order))
     # the largest finish, then the most nodes not skipped, the fewest nodes, the smallest id
-    end = min((n for n in order if finish[n] == top), key=lambda n: (-rank[n], n))
-    path: list[str] = []
-    cur: str | None = end
-    while cur is not None:
-        path.append(cur)
+    end = min((n for n in order if finish[n] == top), key=lambda n: (-rank[n], ids[n]))
+    numbers: list[int] = []
+    cur = end
+    while cur >= 0:
+        numbers.append(cur)
         cur = best[cur]
-    path.reverse()
+    numbers.reverse()
     # drop weightless inputs/placeholders at the start
-    while len(path) > 1 and nodes[path[0]].get("role") != "node":
-        path.pop(0)
+    while len(numbers) > 1 and attrs[numbers[0]].get("role") != "node":
+        numbers.pop(0)
     total = finish[end]
-    latest: dict[str, float] = {}
-    start: dict[str, float] = {}  # the latest start of a node: its latest finish - its weight
+    latest = [0.0] * size
+    start = [0.0] * size  # the latest start of a node: its latest finish - its weight
     latest_start = start.__getitem__
     for n in reversed(order):
         after = succ[n]
@@ -274,28 +280,31 @@ def critical_path(
         latest[n] = low
         start[n] = low - w[n]
     slack = {  # round(x, 6) is x itself for a whole number, and costs more than the test
-        n: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
+        ids[n]: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
         for n in order
-        if n not in others
+        if not other[n]
     }
+    path = [ids[n] for n in numbers]
+    nodes = dict(zip(path, map(attrs.__getitem__, numbers), strict=True))
+    weights = {ids[i]: w[i] for i in core.live()}
     entries = []
     inside: dict[str, list[str]] = {}
-    for n in path:
-        timing = nodes[n].get("timing")
+    for name in path:
+        timing = nodes[name].get("timing")
         entries.append(
             {
-                "node": n,
-                "type": nodes[n].get("type"),
-                "status": nodes[n].get("status"),
-                "weight": w[n],
+                "node": name,
+                "type": nodes[name].get("type"),
+                "status": nodes[name].get("status"),
+                "weight": weights[name],
                 "queue": getattr(timing, "queue", None),
                 "run": getattr(timing, "run", None),
-                "share": (w[n] / total) if total else 0.0,
+                "share": (weights[name] / total) if total else 0.0,
             }
         )
-        child = child_graph(fg, n) if nodes[n].get("type") == "workflow" else None
+        child = child_graph(fg, name) if nodes[name].get("type") == "workflow" else None
         if child is not None:  # the path goes on inside the sub-workflow's own job
-            entries += _inside(n, child, weight, total, inside)
+            entries += _inside(name, child, weight, total, inside)
     on_path = set(path)
     return CriticalPath(
         weight=weight,
@@ -307,8 +316,8 @@ def critical_path(
         inside=inside,
         fallback=fallback,
         note=note,
-        weights=w,
-        order=order,
-        finish=finish,
-        after={n: total - x for n, x in latest.items()},
+        weights=weights,
+        order=[ids[n] for n in order],
+        finish={ids[n]: finish[n] for n in order},
+        after={ids[n]: total - latest[n] for n in reversed(order)},
     )

@@ -6,7 +6,10 @@ predecessor is placed. It is deterministic for a given payload and O(nodes + edg
 sorting, so it keeps its cost per node from 1k to 100k nodes (a heap of ids, networkx's
 lexicographical order, cost 20x more for 10x the nodes). Each node also gets its ``depth``:
 the number of edges on the longest path reaching it, which orders results "in dependency order,
-then by id" independently of the flow's order.
+then by id" independently of the flow's order. The pass walks the graph's integer adjacency
+(:func:`core_of`: the builder's :class:`~flowgraph._core.Core` for a built graph and its
+executed graph, else one made from the dicts): on a 100k-node run it costs a tenth of the same
+pass over the dicts.
 
 >>> from flowgraph._digraph import Digraph
 >>> g = Digraph()
@@ -26,10 +29,11 @@ import heapq
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
+from ._core import Core
 from ._digraph import condensation
 from ._graph import adjacency
 
-__all__ = ["Order", "around_cycles", "execution_order", "keyed_order"]
+__all__ = ["Order", "around_cycles", "core_of", "execution_order", "keyed_order", "numbered_order"]
 
 
 class Order(NamedTuple):
@@ -76,25 +80,60 @@ def _indegrees(pred: Any) -> tuple[dict[Any, int], list[Any]]:
     return indegree, sources
 
 
-def _kahn(g: Any) -> Order | None:
-    _, pred, succ = adjacency(g)
-    indegree, order = _indegrees(pred)
-    depth = dict.fromkeys(order, 0)
+def core_of(g: Any) -> Core:
+    """The integer adjacency of ``g``: the one the builder made (the built graph, the executed
+    graph), else made from ``g``'s dicts (any other graph: a copy, a view, networkx's)."""
+    core: Core | None = getattr(g, "core", None)
+    if core is not None:
+        return core
+    nodes, pred, succ = adjacency(g)
+    ids = list(nodes)
+    index = dict(zip(ids, range(len(ids)), strict=True))
+    number = index.__getitem__
+    return Core(
+        ids,
+        [nodes[n] for n in ids],
+        [list(map(number, pred[n])) for n in ids],
+        [list(map(number, succ[n])) for n in ids],
+        index,
+    )
+
+
+def numbered_order(core: Core) -> tuple[list[int], list[int]] | None:
+    """:func:`execution_order` on integers: the order's node numbers and every node's depth
+    (by number); None when there is a cycle. Kept in ``core.cache``."""
+    if "order" in core.cache:
+        kept: tuple[list[int], list[int]] | None = core.cache["order"]
+        return kept
+    pred, succ = core.pred, core.succ
+    indegree = list(map(len, pred))
+    order = [i for i in core.live() if not indegree[i]]
+    depth = [0] * len(indegree)
     append = order.append
     for n in order:  # the list grows while it is walked: it is the queue
         d = depth[n] + 1
         for child in succ[n]:
-            if depth.get(child, 0) < d:
+            if depth[child] < d:
                 depth[child] = d
             left = indegree[child] - 1
-            if left:
-                indegree[child] = left
-            else:
-                del indegree[child]
+            indegree[child] = left
+            if not left:
                 append(child)
-    if indegree:
+    alive = len(indegree) if core.alive is None else sum(core.alive)
+    result = (order, depth) if len(order) == alive else None
+    core.cache["order"] = result
+    return result
+
+
+def _kahn(g: Any) -> Order | None:
+    core = core_of(g)
+    numbered = numbered_order(core)
+    if numbered is None:
         return None
-    return Order(order, depth)
+    order, depth = numbered
+    ids = core.ids
+    nodes = [ids[i] for i in order]
+    return Order(nodes, dict(zip(nodes, map(depth.__getitem__, order), strict=True)))
 
 
 def keyed_order(g: Any, key: Callable[[Any], Hashable]) -> list[Any] | None:

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "api": 3,
     "_digraph": 3,
     "_graph": 3,
+    "_core": 3,
     "_plain": 3,
     "order": 4,
     "bodies": 4,
