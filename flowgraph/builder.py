@@ -140,6 +140,8 @@ class _Builder:
         #: The integer adjacency (:class:`~flowgraph._core.Core`), made as edges are: node
         #: numbers in the graph's order, each edge appended once, when it is made.
         self.numbered = False
+        self.succ_at: list[dict[str, EdgeAttrs]] = []
+        self.pred_at: list[dict[str, EdgeAttrs]] = []
         self.ids: list[str] = []
         self.index: dict[str, int] = {}
         self.ipred: list[list[int]] = []
@@ -154,6 +156,8 @@ class _Builder:
             self.ids.append(key)
             self.ipred.append([])
             self.isucc.append([])
+            self.succ_at.append(self.succ[key])
+            self.pred_at.append(self.pred[key])
 
     # -- nodes -------------------------------------------------------------------------------
     def add_nodes(self) -> None:
@@ -453,12 +457,15 @@ class _Builder:
         ipred, isucc = self.ipred, self.isucc
         ipred += ([] for _ in self.ids)
         isucc += ([] for _ in self.ids)
+        # the neighbour dicts by number too: a list is read without hashing an id again
+        self.succ_at, self.pred_at = succ_at, pred_at = list(succ.values()), list(pred.values())
+        flow_nodes = len(self.ids)  # numbers below it are flow nodes
         for v, (key, node) in enumerate(nodes.items()):
             is_copy = node.loop_node_id is not None
             if is_copy:  # where its refs look for a copy of the same iteration first
                 iteration = node.iteration_index if node.iteration_index is not None else -1
                 loop_id = node.loop_node_id or ""
-            into = pred[key]
+            into = pred_at[v]
             for inp in node.inputs:
                 # the usual input: one ref to a flow node or to a workflow input already seen;
                 # anything else (items, conditional refs, new or dangling targets) goes the
@@ -476,6 +483,7 @@ class _Builder:
                     if source is None:
                         self._input_edges(key, inp, "data", (inp.name, None))
                         continue
+                    u = index[source]
                 else:
                     if is_copy:  # the copy of the same iteration, when there is one
                         found = copy_index.get((loop_id, iteration, source))
@@ -484,9 +492,11 @@ class _Builder:
                         elif source != loop_id or loop_id in copies:
                             source = resolve(source, key)
                         # else: its own for-each (the item), which is no copy: itself
-                    if source not in nodes:
+                    number = index.get(source)
+                    if number is None or number >= flow_nodes:  # not a flow node
                         self._input_edges(key, inp, "data", (inp.name, None))
                         continue
+                    u = number
                 name = inp.name
                 equal = ref.equal
                 edge_kind = "data" if equal is None else "branch"
@@ -502,9 +512,8 @@ class _Builder:
                         "inputs": (name,) if name else (),
                         "equal": equal,
                     }
-                succ[source][key] = data
+                succ_at[u][key] = data
                 into[source] = data
-                u = index[source]
                 isucc[u].append(v)
                 ipred[v].append(u)
                 if source in loops:
@@ -532,11 +541,11 @@ class _Builder:
                             link(loop_id, copy, "iteration")
                         elif "iteration" not in both["kinds"]:
                             # link() inlined: one kind so far, stronger than iteration
-                            both = out[copy] = pred[copy][loop_id] = both.copy()
+                            both = out[copy] = pred_at[index[copy]][loop_id] = both.copy()
                             both["kinds"] = (*both["kinds"], "iteration")
                     else:  # link() inlined; not a loop edge: no loop result goes through it
-                        out[copy] = pred[copy][loop_id] = spawned
                         c = index[copy]
+                        out[copy] = pred_at[c][loop_id] = spawned
                         isucc[u].append(c)
                         ipred[c].append(u)
         self.settle()
@@ -545,7 +554,7 @@ class _Builder:
 
     def add_loop_results(self) -> None:
         consumers: dict[str, list[str]] = defaultdict(list)
-        loops, succ, pred = self.loops, self.succ, self.pred
+        loops, succ = self.loops, self.succ
         depends = DEPENDENCY_KINDS.isdisjoint
         for source, target in self.loop_edges:
             loop = loops[source]
@@ -558,18 +567,19 @@ class _Builder:
                 continue
             consumers[source].append(target)
         result = self.share("loop_result", None)
-        index, ipred, isucc = self.index, self.ipred, self.isucc
+        index, ipred, isucc, pred_at = self.index, self.ipred, self.isucc, self.pred_at
         for loop_id, targets in consumers.items():
             for last in self.terminals(loop_id):
-                out = succ[last]
+                u = index[last]
+                out = self.succ_at[u]
                 for target in targets:
                     if last == target:
                         continue
                     if target in out or last in loops:
                         self.link(last, target, "loop_result")
                     else:  # link() inlined
-                        out[target] = pred[target][last] = result
-                        u, v = index[last], index[target]
+                        v = index[target]
+                        out[target] = pred_at[v][last] = result
                         isucc[u].append(v)
                         ipred[v].append(u)
 
