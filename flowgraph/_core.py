@@ -6,21 +6,22 @@ order, the critical path) are bound by memory on a large run when they walk thos
 100k-node run the order pass costs 29x what it does on 10k nodes. :class:`Core` is the same
 graph as lists of integers, made by the builder as it links (converting the dicts afterwards
 costs more than the pass it would save): node ``i`` is ``ids[i]`` (the dict graph's order) with
-the attributes ``attrs[i]``; ``pred[i]``/``succ[i]`` are its neighbours' numbers in the dict
-graph's neighbour order; ``alive`` marks the nodes of a graph with some taken out (the executed
-graph: :meth:`without`), None when all are in.
+the attributes ``attrs[i]``; ``succ[i]`` lists its successors' numbers in the dict graph's
+order and ``indegree[i]`` counts its predecessors (the passes push along successors: no
+predecessor lists, ~8 MiB less on a 100k run); ``alive`` marks the nodes of a graph with some
+taken out (the executed graph: :meth:`without`), None when all are in.
 
->>> core = Core(["a", "b", "c"], [{}, {}, {}], [[], [0], [0, 1]], [[1, 2], [2], []])
+>>> core = Core(["a", "b", "c"], [{}, {}, {}], [(1, 2), (2,), ()], [0, 1, 2])
 >>> core.index["c"], core.succ[0]
-(2, [1, 2])
->>> h = core.without({"b"})
->>> h.alive, h.pred[2], h.succ[0], core.succ[0]
-([True, False, True], [0], [2], [1, 2])
+(2, (1, 2))
+>>> h = core.without({"b"}, {"a"})
+>>> h.alive, h.succ[0], h.indegree[2], core.succ[0]
+([True, False, True], (2,), 1, (1, 2))
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = ["Core"]
@@ -30,42 +31,41 @@ class Core:
     """Integer adjacency of a graph (see the module doc). Read only once made; ``cache`` holds
     what passes keep about it (its order)."""
 
-    __slots__ = ("alive", "attrs", "cache", "ids", "index", "pred", "succ")
+    __slots__ = ("alive", "attrs", "cache", "ids", "indegree", "index", "succ")
 
     def __init__(
         self,
         ids: list[str],
         attrs: list[Any],
-        pred: list[list[int]],
-        succ: list[list[int]],
+        succ: list[Sequence[int]],
+        indegree: list[int],
         index: dict[str, int] | None = None,
         alive: list[bool] | None = None,
     ) -> None:
         self.ids = ids
         self.index = dict(zip(ids, range(len(ids)), strict=True)) if index is None else index
         self.attrs = attrs
-        self.pred = pred
         self.succ = succ
+        self.indegree = indegree
         self.alive = alive
         self.cache: dict[str, Any] = {}
 
-    def without(self, drop: Iterable[str]) -> Core:
-        """The same graph with the nodes ``drop`` names taken out (marked dead, their edges
-        gone from their neighbours' lists; the other lists shared: both are read only)."""
-        gone = {self.index[n] for n in drop if n in self.index}
+    def without(self, drop: Iterable[str], before: Iterable[str]) -> Core:
+        """The same graph with the nodes ``drop`` names taken out (marked dead, gone from the
+        successor lists of ``before``, the nodes with an edge into them, and from the
+        predecessor counts of their successors; the other lists shared: all are read only)."""
+        index = self.index
+        gone = {index[n] for n in drop if n in index}
         alive = [True] * len(self.ids) if self.alive is None else list(self.alive)
-        pred, succ = list(self.pred), list(self.succ)
-        touched: set[int] = set()
+        succ, indegree = list(self.succ), list(self.indegree)
         for i in gone:
             alive[i] = False
-            touched.update(self.pred[i])
-            touched.update(self.succ[i])
-        for i in touched.difference(gone):
-            pred[i] = [p for p in self.pred[i] if p not in gone]
-            succ[i] = [s for s in self.succ[i] if s not in gone]
-        for i in gone:
-            pred[i], succ[i] = [], []
-        return Core(self.ids, self.attrs, pred, succ, self.index, alive)
+            for s in self.succ[i]:
+                indegree[s] -= 1
+            succ[i] = ()
+        for i in {index[n] for n in before if n in index}.difference(gone):
+            succ[i] = tuple(s for s in self.succ[i] if s not in gone)
+        return Core(self.ids, self.attrs, succ, indegree, index, alive)
 
     def live(self) -> Iterable[int]:
         """The numbers of the nodes in the graph, in order."""

@@ -254,7 +254,12 @@ def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
     for key in touched.difference(drop):
         succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
         pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
-    h.frozen, h.core = True, None if g.core is None else g.core.without(drop)
+    h.frozen = True
+    h.core = (
+        None
+        if g.core is None
+        else g.core.without(drop, {p for k in drop for p in gpred.get(k, ())})
+    )
     return h
 
 

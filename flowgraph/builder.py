@@ -21,8 +21,8 @@ are not passed around. Splitting it would spread one algorithm over files.
 Several relations between the same two nodes share one edge: ``kinds`` lists them all,
 ``kind`` is the strongest (in the order of the table) and ``inputs`` the input names.
 
-As it links, the builder also numbers the nodes and appends each new edge to integer lists
-(:class:`~flowgraph._core.Core`, ``fg.graph.core``): the passes in dependency order (the
+As it links, the builder also numbers the nodes and appends each new edge to integer successor
+lists (:class:`~flowgraph._core.Core`, ``fg.graph.core``): the passes in dependency order (the
 execution order, the critical path) walk those; every other reader reads the dicts.
 
 The graph built here is flowgraph's own (``fg.graph``, what the queries read: tuples, None
@@ -137,6 +137,7 @@ class _Builder:
         #: (a shared dict is ~280 bytes less per edge); an edge linked again gets a dict of its
         #: own before it changes (:meth:`link`), and the graph is read only once built.
         self.shared: dict[tuple[str, str | None], EdgeAttrs] = {}
+        self.shared_iterating: dict[tuple[Any, ...], EdgeAttrs] = {}
         #: The integer adjacency (:class:`~flowgraph._core.Core`), made as edges are: node
         #: numbers in the graph's order, each edge appended once, when it is made.
         self.numbered = False
@@ -144,8 +145,9 @@ class _Builder:
         self.pred_at: list[dict[str, EdgeAttrs]] = []
         self.ids: list[str] = []
         self.index: dict[str, int] = {}
-        self.ipred: list[list[int]] = []
-        self.isucc: list[list[int]] = []
+        #: successors by number: ``()`` until a node has one, then a list made with it (most
+        #: nodes have one: an empty list each, grown by append, would be ~12 MiB on 100k nodes)
+        self.isucc: list[Any] = []
 
     def _new_node(self, key: str, attrs: NodeAttrs) -> None:
         self.attrs[key] = attrs
@@ -154,8 +156,7 @@ class _Builder:
         if self.numbered:  # the integer adjacency is being made (add_edges): a number for it
             self.index[key] = len(self.ids)
             self.ids.append(key)
-            self.ipred.append([])
-            self.isucc.append([])
+            self.isucc.append(())
             self.succ_at.append(self.succ[key])
             self.pred_at.append(self.pred[key])
 
@@ -214,14 +215,15 @@ class _Builder:
         copies = [k for k, n in nodes.items() if n.loop_node_id is not None]
         self.copies = set(copies)
         self.findings += untangle_bodies(self.loops, self.copies)
-        depth: dict[str, int] = {}  # how many loops deep a copy is (1: in a for-each)
+        # how many loops deep a copy is, for those nested (a copy not in it is 1 deep: in a
+        # for-each that is no copy; not stored: a 100k run has ~90k of them)
+        depth: dict[str, int] = {}
         for key in copies:
             if key in depth:
                 continue
             loop_id = nodes[key].loop_node_id
             above = nodes.get(loop_id or "")
             if above is None or above.loop_node_id is None:  # the usual case: one level
-                depth[key] = 1
                 continue
             chain: list[str] = []
             in_chain: set[str] = set()
@@ -236,8 +238,8 @@ class _Builder:
             for n, item in enumerate(reversed(chain), start=1):
                 depth[item] = base + n
         copies.sort()
-        if len(depth) != sum(1 for d in depth.values() if d == 1):
-            copies.sort(key=depth.__getitem__)  # stable: by (depth, id)
+        if any(d != 1 for d in depth.values()):
+            copies.sort(key=lambda k: depth.get(k, 1))  # stable: by (depth, id)
         # a body's templates by (type, model or workflow) and by type; bodies are lists kept
         # in the loops (a loop copy's empty one is replaced, never changed), so keyed by id
         tables: dict[int, dict[tuple[Any, ...], list[str]]] = {}
@@ -246,8 +248,8 @@ class _Builder:
             node = nodes[key]
             loop_id = node.loop_node_id or ""
             loop = loops.get(loop_id)
-            if loop is None or depth[key] > MAX_LOOP_NESTING:
-                self.findings.append(self._orphan(key, loop_id, depth[key]))
+            if loop is None or depth.get(key, 1) > MAX_LOOP_NESTING:
+                self.findings.append(self._orphan(key, loop_id, depth.get(key, 1)))
                 continue
             iteration = node.iteration_index if node.iteration_index is not None else -1
             loop.iterations.setdefault(iteration, []).append(key)
@@ -357,9 +359,7 @@ class _Builder:
                 data["equal"] = equal
             out[target] = data
             self.pred[target][source] = data
-            u, v = self.index[source], self.index[target]
-            self.isucc[u].append(v)
-            self.ipred[v].append(u)
+            self.follow(self.index[source], self.index[target])
             if source in self.loops:
                 self.loop_edges.append((source, target))
             return
@@ -377,6 +377,32 @@ class _Builder:
             inputs[name] = None  # an ordered set: first mention first, each once
         if equal is not None:
             data["equal"] = equal
+
+    def iterating(self, data: EdgeAttrs) -> EdgeAttrs:
+        """The attributes of an edge with one kind, ``data``, that is an iteration edge too:
+        shared like :meth:`share`'s when it has no branch value (every copy that reads its
+        loop's item has one: ~90k on a 100k run)."""
+        if "equal" in data:
+            merged = data.copy()
+            merged["kinds"] = (*data["kinds"], "iteration")
+            return merged
+        key = (data["kind"], data["kinds"], data["inputs"])
+        found = self.shared_iterating.get(key)
+        if found is None:
+            found = self.shared_iterating[key] = {
+                "kind": data["kind"],
+                "kinds": (*data["kinds"], "iteration"),
+                "inputs": data["inputs"],
+            }
+        return found
+
+    def follow(self, u: int, v: int) -> None:
+        """Note the new edge ``u -> v`` in the successors by number (see :attr:`isucc`)."""
+        after = self.isucc[u]
+        if after:
+            after.append(v)
+        else:
+            self.isucc[u] = [v]
 
     def share(self, kind: str, name: str | None) -> EdgeAttrs:
         """The shared attributes of an edge of one ``kind`` for the input ``name`` (not to be
@@ -454,13 +480,13 @@ class _Builder:
         self.ids = list(self.attrs)  # the flow nodes so far: numbered in the graph's order
         self.numbered = True
         self.index = index = dict(zip(self.ids, range(len(self.ids)), strict=True))
-        ipred, isucc = self.ipred, self.isucc
-        ipred += ([] for _ in self.ids)
-        isucc += ([] for _ in self.ids)
+        isucc = self.isucc
+        isucc += [()] * len(self.ids)
         # the neighbour dicts by number too: a list is read without hashing an id again
         self.succ_at, self.pred_at = succ_at, pred_at = list(succ.values()), list(pred.values())
         flow_nodes = len(self.ids)  # numbers below it are flow nodes
-        for v, (key, node) in enumerate(nodes.items()):
+        # the numbers are the index's own int objects (enumerate's would be ~28 bytes more each)
+        for v, (key, node) in zip(list(index.values()), nodes.items(), strict=True):
             is_copy = node.loop_node_id is not None
             if is_copy:  # where its refs look for a copy of the same iteration first
                 iteration = node.iteration_index if node.iteration_index is not None else -1
@@ -514,8 +540,11 @@ class _Builder:
                     }
                 succ_at[u][key] = data
                 into[source] = data
-                isucc[u].append(v)
-                ipred[v].append(u)
+                after = isucc[u]
+                if after:
+                    after.append(v)
+                else:
+                    isucc[u] = [v]
                 if source in loops:
                     loop_edges.append((source, key))
             for dep in node.depends_on:
@@ -541,13 +570,11 @@ class _Builder:
                             link(loop_id, copy, "iteration")
                         elif "iteration" not in both["kinds"]:
                             # link() inlined: one kind so far, stronger than iteration
-                            both = out[copy] = pred_at[index[copy]][loop_id] = both.copy()
-                            both["kinds"] = (*both["kinds"], "iteration")
+                            out[copy] = pred_at[index[copy]][loop_id] = self.iterating(both)
                     else:  # link() inlined; not a loop edge: no loop result goes through it
                         c = index[copy]
                         out[copy] = pred_at[c][loop_id] = spawned
-                        isucc[u].append(c)
-                        ipred[c].append(u)
+                        self.follow(u, c)
         self.settle()
         self.add_loop_results()
         self.settle()
@@ -567,7 +594,7 @@ class _Builder:
                 continue
             consumers[source].append(target)
         result = self.share("loop_result", None)
-        index, ipred, isucc, pred_at = self.index, self.ipred, self.isucc, self.pred_at
+        index, pred_at = self.index, self.pred_at
         for loop_id, targets in consumers.items():
             for last in self.terminals(loop_id):
                 u = index[last]
@@ -580,8 +607,7 @@ class _Builder:
                     else:  # link() inlined
                         v = index[target]
                         out[target] = pred_at[v][last] = result
-                        isucc[u].append(v)
-                        ipred[v].append(u)
+                        self.follow(u, v)
 
     def _inside(self, node_id: str, loop_id: str) -> bool:
         """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
@@ -670,7 +696,7 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         b.add_edges()
         b.mark_outputs()
     b.g.frozen = True  # read only from here: fg.nx is the copy to change
-    b.g.core = Core(b.ids, list(b.attrs.values()), b.ipred, b.isucc, b.index)
+    b.g.core = Core(b.ids, list(b.attrs.values()), b.isucc, list(map(len, b.pred_at)), b.index)
     gates = [k for k, n in b.nodes.items() if n.type in GATE_TYPES]
     return cls(
         job=job,

@@ -230,7 +230,7 @@ def critical_path(
     numbered = numbered_order(core)
     assert numbered is not None  # _definition_graph adds no cycle
     order = numbered[0]  # any topological order gives the same answer (see the module doc)
-    ids, attrs, pred, succ = core.ids, core.attrs, core.pred, core.succ
+    ids, attrs, succ = core.ids, core.attrs, core.succ
     skipped = not_taken(fg)
     w, unknown, other, light = _weights(core, weight, fg.job.definition, skipped)
     for name, value in (override or {}).items():
@@ -239,23 +239,24 @@ def critical_path(
             w[i] = float(value)
     size = len(ids)
     finish = [0.0] * size
-    # the tie-break of the best chain to a node: its nodes not skipped, then minus all its
-    # nodes, as one number (_LIVE per node not skipped, -1 per node)
+    # a node's best chain so far, pushed along its predecessors' edges: its finish (upto), its
+    # last node (best, -1: none) and its tie-break, the chain's nodes not skipped then minus
+    # all its nodes, as one number (_LIVE per node not skipped, -1 per node). The best is the
+    # largest (finish, tie-break), then the smallest id: the same whatever the edges' order
+    upto = [0.0] * size
+    best = [-1] * size
     rank = [0] * size
-    best = [-1] * size  # the predecessor on the best chain to a node; -1: none
     for n in order:
-        top, arg, r = 0.0, -1, 0
-        for p in pred[n]:
-            f = finish[p]
-            if arg < 0 or f > top:
-                top, arg, r = f, p, rank[p]
-            elif f == top:
-                rp = rank[p]
-                if rp > r or (rp == r and ids[p] < ids[arg]):
-                    arg, r = p, rp
-        finish[n] = top + w[n]
-        best[n] = arg
-        rank[n] = r - 1 if light[n] else r + _LIVE - 1
+        f = finish[n] = upto[n] + w[n]
+        r = rank[n] = rank[n] - 1 if light[n] else rank[n] + _LIVE - 1
+        for c in succ[n]:
+            arg = best[c]
+            if arg < 0 or f > upto[c]:
+                upto[c], best[c], rank[c] = f, n, r
+            elif f == upto[c]:
+                rc = rank[c]
+                if r > rc or (r == rc and ids[n] < ids[arg]):
+                    best[c], rank[c] = n, r
     if not order:
         return CriticalPath(weight, [], 0.0, fallback=fallback, note=note)
     top = max(map(finish.__getitem__, order))

@@ -93,8 +93,8 @@ def core_of(g: Any) -> Core:
     return Core(
         ids,
         [nodes[n] for n in ids],
-        [list(map(number, pred[n])) for n in ids],
-        [list(map(number, succ[n])) for n in ids],
+        [tuple(map(number, succ[n])) for n in ids],
+        [len(pred[n]) for n in ids],
         index,
     )
 
@@ -105,8 +105,8 @@ def numbered_order(core: Core) -> tuple[list[int], list[int]] | None:
     if "order" in core.cache:
         kept: tuple[list[int], list[int]] | None = core.cache["order"]
         return kept
-    pred, succ = core.pred, core.succ
-    indegree = list(map(len, pred))
+    succ = core.succ
+    indegree = list(core.indegree)
     order = [i for i in core.live() if not indegree[i]]
     depth = [0] * len(indegree)
     append = order.append
