@@ -79,6 +79,12 @@ class CriticalPath:
     #: the pass itself (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`): the topological
     #: order, each node's earliest finish and the longest chain after it (unrounded)
     order: list[str] = field(default_factory=list, repr=False)
+    #: the same pass by node number (for :mod:`flowgraph.whatif`): the graph's
+    #: :class:`~flowgraph._core.Core`, the order, each node's finish and latest finish, its
+    #: weight, and the total (unrounded); None for an empty graph
+    numbered: tuple[Core, list[int], list[float], list[float], list[float], float] | None = field(
+        default=None, repr=False, compare=False
+    )
     finish: dict[str, float] = field(default_factory=dict, repr=False)
     after: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -321,4 +327,5 @@ def critical_path(
         order=[ids[n] for n in order],
         finish={ids[n]: finish[n] for n in order},
         after={ids[n]: total - latest[n] for n in reversed(order)},
+        numbered=(core, order, finish, latest, w, total),
     )

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._graph import adjacency
-from .critical import CriticalPath, _definition_graph, critical_path
+from .critical import CriticalPath, critical_path
 from .errors import FlowgraphError
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def what_if(fg: GraphData, changes: Mapping[str, float | str], queue: str = "kee
     return WhatIf(base.total, new.total, gain + 0.0, base.nodes, new.nodes)
 
 
-def _avoiding(fg: GraphData, base: CriticalPath, path: list[str]) -> tuple[float, dict[str, float]]:
+def _avoiding(base: CriticalPath, path: list[str]) -> tuple[float, dict[str, float]]:
     """The longest chain's length, and for each node of ``path`` the longest chain without it.
 
     In a topological order a chain that misses the node at position ``k`` lies before ``k``,
@@ -140,10 +140,15 @@ def _avoiding(fg: GraphData, base: CriticalPath, path: list[str]) -> tuple[float
     u plus the longest starting at v. The critical path's pass gives both (``finish``,
     ``after`` + weight); one pass forward (with a heap of the edges jumping the next node of
     the path) and one back give every node's answer."""
-    succ = adjacency(_definition_graph(fg))[2]
-    order, head, after, w = base.order, base.finish, base.after, base.weights
-    pos = {n: i for i, n in enumerate(order)}
-    marks = sorted(pos[n] for n in path if n in pos)
+    if base.numbered is None:  # an empty graph
+        return 0.0, {}
+    core, order, head, latest, w, total = base.numbered  # by node number: see flowgraph._core
+    succ, index, alive = core.succ, core.index, core.alive
+    pos = [0] * len(core.ids)
+    for i, n in enumerate(order):
+        pos[n] = i
+    numbers = (index.get(n) for n in path)
+    marks = sorted(pos[i] for i in numbers if i is not None and (alive is None or alive[i]))
     best = [0.0] * len(marks)
     # forward: the longest chain ending before each mark, or jumping it (a heap of the edges
     # that jump the next mark, by value, dropped once they end before the mark asked about)
@@ -162,8 +167,8 @@ def _avoiding(fg: GraphData, base: CriticalPath, path: list[str]) -> tuple[float
             m = marks[j]
             for v in succ[u]:
                 pv = pos[v]
-                if pv > m:
-                    heapq.heappush(heap, (-(hu + after[v] + w[v]), pv))
+                if pv > m:  # the longest chain after v is total - latest[v], plus v itself
+                    heapq.heappush(heap, (-(hu + (total - latest[v]) + w[v]), pv))
     # backward: the longest chain starting after each mark
     low, j = 0.0, len(marks) - 1
     for i in range(len(order) - 1, -1, -1):
@@ -171,11 +176,12 @@ def _avoiding(fg: GraphData, base: CriticalPath, path: list[str]) -> tuple[float
             best[j] = max(best[j], low)
             j -= 1
         n = order[i]
-        t = after[n] + w[n]
+        t = (total - latest[n]) + w[n]
         if t > low:
             low = t
-    out = {order[k]: best[j] for j, k in enumerate(marks)}
-    return max(head.values(), default=0.0), out
+    ids = core.ids
+    out = {ids[order[k]]: best[j] for j, k in enumerate(marks)}
+    return max(map(head.__getitem__, order), default=0.0), out
 
 
 def top(fg: GraphData, k: int = 10, queue: str = "keep") -> list[dict[str, Any]]:
@@ -198,7 +204,7 @@ def top(fg: GraphData, k: int = 10, queue: str = "keep") -> list[dict[str, Any]]
         template = nodes[n].get("template")
         for key in (n, template) if template else (n,):
             bounds[key] = bounds.get(key, 0.0) + cut
-    longest, avoiding = _avoiding(fg, base, list(cuts))
+    longest, avoiding = _avoiding(base, list(cuts))
     ranked: list[tuple[float, str]] = []
     for key in sorted(bounds, key=lambda c: (-bounds[c], c)):
         if bounds[key] <= 0 or (len(ranked) >= k and bounds[key] < ranked[k - 1][0]):
