@@ -236,11 +236,12 @@ def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
     """A frozen graph of ``g`` without the nodes in ``drop``, sharing ``g``'s attribute dicts
     and the neighbour dicts that lose nothing (safe: both are frozen, read only)."""
     gnode, gpred, gsucc = own_dicts(g)
+    before: set[str] = set()  # nodes with an edge into one dropped
     touched: set[str] = set()  # nodes with a neighbour in drop
     for key in drop:
         if key in gsucc:
-            touched.update(gsucc[key])
-            touched.update(gpred[key])
+            before.update(gpred[key])
+            touched.update(gsucc[key], gpred[key])
     h = Digraph()
     h.graph = g.graph
     node, pred, succ = own_dicts(h)
@@ -254,12 +255,7 @@ def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
     for key in touched.difference(drop):
         succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
         pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
-    h.frozen = True
-    h.core = (
-        None
-        if g.core is None
-        else g.core.without(drop, {p for k in drop for p in gpred.get(k, ())})
-    )
+    h.frozen, h.core = True, None if g.core is None else g.core.without(drop, before)
     return h
 
 
