@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ._core import Core
@@ -44,7 +45,7 @@ from ._digraph import Digraph, find_cycle
 from ._graph import adjacency
 from .blocked import not_taken
 from .errors import CycleError, FlowgraphError
-from .order import core_of, execution_order, numbered_order
+from .order import core_of, numbered_order
 from .subflows import child_graph
 from .vocab import DEPENDENCY_KINDS, WEIGHTS
 
@@ -74,19 +75,46 @@ class CriticalPath:
     #: a sub-workflow node on the path -> the critical path inside its child job (paths:
     #: ``brand/logo``), when the bundle holds it; their ``entries`` follow the node's own
     inside: dict[str, list[str]] = field(default_factory=dict)
-    #: every node's weight (not in :meth:`as_dict`): what the slack column ranks by
-    weights: dict[str, float] = field(default_factory=dict, repr=False)
-    #: the pass itself (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`): the topological
-    #: order, each node's earliest finish and the longest chain after it (unrounded)
-    order: list[str] = field(default_factory=list, repr=False)
-    #: the same pass by node number (for :mod:`flowgraph.whatif`): the graph's
-    #: :class:`~flowgraph._core.Core`, the order, each node's finish and latest finish, its
-    #: weight, and the total (unrounded); None for an empty graph
+    #: the pass itself by node number (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`):
+    #: the graph's :class:`~flowgraph._core.Core`, the order, each node's finish and latest
+    #: finish, its weight, and the total (unrounded); None for an empty graph. ``weights``,
+    #: ``order``, ``finish`` and ``after`` are its views by id, made when first read
     numbered: tuple[Core, list[int], list[float], list[float], list[float], float] | None = field(
         default=None, repr=False, compare=False
     )
-    finish: dict[str, float] = field(default_factory=dict, repr=False)
-    after: dict[str, float] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def weights(self) -> dict[str, float]:
+        """Every node's weight (what the slack column ranks by)."""
+        if self.numbered is None:
+            return {}
+        core, _, _, _, w, _ = self.numbered
+        ids = core.ids
+        return {ids[i]: w[i] for i in core.live()}
+
+    @cached_property
+    def order(self) -> list[str]:
+        """The topological order the pass took."""
+        if self.numbered is None:
+            return []
+        core, order, *_ = self.numbered
+        return [core.ids[n] for n in order]
+
+    @cached_property
+    def finish(self) -> dict[str, float]:
+        """Each node's earliest finish (unrounded)."""
+        if self.numbered is None:
+            return {}
+        core, order, finish, *_ = self.numbered
+        return {core.ids[n]: finish[n] for n in order}
+
+    @cached_property
+    def after(self) -> dict[str, float]:
+        """The longest chain after each node (unrounded)."""
+        if self.numbered is None:
+            return {}
+        core, order, _, latest, _, total = self.numbered
+        return {core.ids[n]: total - latest[n] for n in reversed(order)}
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON printed by ``flowgraph critical-path --json``."""
@@ -205,7 +233,8 @@ def _definition_graph(fg: GraphData) -> Digraph:
     h = g.copy()
     h.add_edges_from(sorted(added), kind="loop_result", kinds=("loop_result",), inputs=())
     h.frozen = True
-    return h if execution_order(h) is not None else g
+    h.core = core_of(h)  # numbered once: the critical path walks it next
+    return h if numbered_order(h.core) is not None else g
 
 
 def critical_path(
@@ -229,7 +258,7 @@ def critical_path(
             f"no node has a known {fallback} time (they come from the node jobs: "
             "`flowgraph fetch --node-jobs` saves them): counted hops instead"
         )
-    if execution_order(g) is None:
+    if numbered_order(core_of(g)) is None:
         raise CycleError(find_cycle(g))
     g = _definition_graph(fg)
     core = core_of(g)  # the passes walk integers: see flowgraph._core
@@ -292,24 +321,23 @@ def critical_path(
         if not other[n]
     }
     path = [ids[n] for n in numbers]
-    nodes = dict(zip(path, map(attrs.__getitem__, numbers), strict=True))
-    weights = {ids[i]: w[i] for i in core.live()}
     entries = []
     inside: dict[str, list[str]] = {}
-    for name in path:
-        timing = nodes[name].get("timing")
+    for n, name in zip(numbers, path, strict=True):
+        d = attrs[n]
+        timing = d.get("timing")
         entries.append(
             {
                 "node": name,
-                "type": nodes[name].get("type"),
-                "status": nodes[name].get("status"),
-                "weight": weights[name],
+                "type": d.get("type"),
+                "status": d.get("status"),
+                "weight": w[n],
                 "queue": getattr(timing, "queue", None),
                 "run": getattr(timing, "run", None),
-                "share": (weights[name] / total) if total else 0.0,
+                "share": (w[n] / total) if total else 0.0,
             }
         )
-        child = child_graph(fg, name) if nodes[name].get("type") == "workflow" else None
+        child = child_graph(fg, name) if d.get("type") == "workflow" else None
         if child is not None:  # the path goes on inside the sub-workflow's own job
             entries += _inside(name, child, weight, total, inside)
     on_path = set(path)
@@ -323,9 +351,5 @@ def critical_path(
         inside=inside,
         fallback=fallback,
         note=note,
-        weights=weights,
-        order=[ids[n] for n in order],
-        finish={ids[n]: finish[n] for n in order},
-        after={ids[n]: total - latest[n] for n in reversed(order)},
         numbered=(core, order, finish, latest, w, total),
     )
