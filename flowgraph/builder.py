@@ -357,9 +357,7 @@ class _Builder:
             else:
                 data = {"kind": kind, "kinds": (kind,), "inputs": (name,) if name else ()}
                 data["equal"] = equal
-            out[target] = data
-            self.pred[target][source] = data
-            self.follow(self.index[source], self.index[target])
+            self.attach(self.index[source], self.index[target], source, target, data)
             if source in self.loops:
                 self.loop_edges.append((source, target))
             return
@@ -396,8 +394,11 @@ class _Builder:
             }
         return found
 
-    def follow(self, u: int, v: int) -> None:
-        """Note the new edge ``u -> v`` in the successors by number (see :attr:`isucc`)."""
+    def attach(self, u: int, v: int, source: str, target: str, data: EdgeAttrs) -> None:
+        """Make the new edge ``source -> target`` (numbers ``u -> v``) with ``data``: in both
+        neighbour dicts, and in the successors by number (see :attr:`isucc`). add_edges' main
+        pass does the same inline."""
+        self.succ_at[u][target] = self.pred_at[v][source] = data
         after = self.isucc[u]
         if after:
             after.append(v)
@@ -476,7 +477,7 @@ class _Builder:
         loop_edges = self.loop_edges
         copy_index = self.copy_index
         merging = self.merging
-        shared, share = self.shared, self.share
+        share = self.share
         self.ids = list(self.attrs)  # the flow nodes so far: numbered in the graph's order
         self.numbered = True
         self.index = index = dict(zip(self.ids, range(len(self.ids)), strict=True))
@@ -530,7 +531,7 @@ class _Builder:
                     link(source, key, edge_kind, name, equal)
                     continue
                 if equal is None:
-                    data = shared.get((edge_kind, name)) or share(edge_kind, name)
+                    data = share(edge_kind, name)
                 else:
                     data = {
                         "kind": edge_kind,
@@ -572,9 +573,7 @@ class _Builder:
                             # link() inlined: one kind so far, stronger than iteration
                             out[copy] = pred_at[index[copy]][loop_id] = self.iterating(both)
                     else:  # link() inlined; not a loop edge: no loop result goes through it
-                        c = index[copy]
-                        out[copy] = pred_at[c][loop_id] = spawned
-                        self.follow(u, c)
+                        self.attach(u, index[copy], loop_id, copy, spawned)
         self.settle()
         self.add_loop_results()
         self.settle()
@@ -594,7 +593,7 @@ class _Builder:
                 continue
             consumers[source].append(target)
         result = self.share("loop_result", None)
-        index, pred_at = self.index, self.pred_at
+        index = self.index
         for loop_id, targets in consumers.items():
             for last in self.terminals(loop_id):
                 u = index[last]
@@ -605,9 +604,7 @@ class _Builder:
                     if target in out or last in loops:
                         self.link(last, target, "loop_result")
                     else:  # link() inlined
-                        v = index[target]
-                        out[target] = pred_at[v][last] = result
-                        self.follow(u, v)
+                        self.attach(u, index[target], last, target, result)
 
     def _inside(self, node_id: str, loop_id: str) -> bool:
         """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
