@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import flowgraph
+import flowgraph._cmdio
 import flowgraph.screen
 from flowgraph._args import CACHE_COMMANDS, COMMANDS, SOURCE_COMMANDS, build_parser
 from flowgraph.cli import main
@@ -309,3 +310,38 @@ def test_timeout_goes_to_the_client_as_its_deadline(monkeypatch: pytest.MonkeyPa
     cli(capsys, "summary", "job_1", "--timeout", "7")
     cli(capsys, "summary", "job_1")
     assert [s["deadline"] for s in seen] == [7.0, None]
+
+
+def test_the_console_script_answers_as_main_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m flowgraph`` (cli.run, as the console script) ends with os._exit once the
+    answer is flushed: the same output and exit status as main(), nothing lost, nothing kept
+    in-process."""
+    path = str(example("approval-parked.json"))
+    for argv in (["blocked", path], ["critical-path", path, "--json"], ["nosuch"]):
+        child = subprocess.run([sys.executable, "-m", "flowgraph", *argv], capture_output=True,
+                               text=True, cwd=ROOT)
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's usage error
+            code = exc.code
+        out, err = capsys.readouterr()
+        assert (child.returncode, child.stdout, child.stderr) == (code, out, err)
+    assert flowgraph._cmdio.KEPT is None
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``flowgraph render ... -o - | head -c 100``: the child's writes fail with EPIPE once the
+    reader has gone; it ends with its status and no traceback."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import encode, make_run
+
+    run = tmp_path / "run.json"
+    run.write_bytes(encode(make_run(300)))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "flowgraph", "render", str(run), "--format", "json", "-o", "-"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.read(100).startswith(b"{")
+    child.stdout.close()
+    err = child.stderr.read()
+    assert child.wait(timeout=60) == 0 and err == b""
