@@ -61,7 +61,7 @@ from flowgraph.sources import job_from_data
 # Targets (README, "Performance").
 PIPELINE_VS_JSON = 2.0  # load + build + critical path + blocked <= 2x json.loads (10k, 100k)
 ON_VS_JSON_10K, ON_VS_JSON_100K = 1.8, 1.0  # the same, both with the collector on
-SDK_SPEEDUP = 5.0  # ... and >= 5x faster than the SDK's model_validate alone (10k)
+SDK_SPEEDUP = 5.0  # ... >= 5x faster than the SDK's model_validate, both collector on (10k)
 GROWTH_VS_JSON = 1.1  # 10k -> 100k: a step grows at most 1.1x json.loads' own growth
 SVG_SECONDS = 3.0  # collapsed SVG of a 10k-node run
 HTML_SECONDS = 5.0  # the HTML report of a 10k-node run (fg.to_html; opening it: report_open.py)
@@ -465,12 +465,13 @@ def main(argv: list[str] | None = None) -> int:
         table.append(line)
     ratio_line = ["pipeline / json.loads"]
     sdk_line = ["SDK model_validate / pipeline"]
-    sdk_on_line = ["... SDK with the collector on"]
+    sdk_on_line = ["... both with the collector on"]
     for n in sizes:
         r = results[n]
         ratio_line.append(f"{r['pipeline'] / r['json.loads']:.2f}x")
         sdk_line.append(f"{r['sdk'] / r['pipeline']:.1f}x" if r.get("sdk") else "n/a")
-        sdk_on_line.append(f"{r['sdk gc on'] / r['pipeline']:.1f}x" if r.get("sdk") else "n/a")
+        sdk_on_line.append(f"{r['sdk gc on'] / r['pipeline gc on']:.1f}x" if r.get("sdk")
+                           else "n/a")
     if grow:
         ratio_line.append("")
         sdk_line.append("")
@@ -520,13 +521,15 @@ def main(argv: list[str] | None = None) -> int:
                          ratio <= WHAT_IF_VS_CP,
                          f"{fmt(r['what-if top'])} = {ratio:.2f}x {fmt(r['bundle cp'])}"))
         if r.get("sdk"):
-            speedup = r["sdk"] / r["pipeline"]
-            on = r["sdk gc on"] / r["pipeline"]
-            verdicts.append((f"10k: pipeline >= {SDK_SPEEDUP:g}x faster than SDK model_validate",
-                             speedup >= SDK_SPEEDUP,
-                             f"{speedup:.1f}x ({fmt(r['sdk'])} vs {fmt(r['pipeline'])}; "
-                             f"{on:.1f}x against the SDK with the collector on, "
-                             f"{fmt(r['sdk gc on'])})"))
+            # the issue's target: the SDK "with the collector on", as users run it; flowgraph's
+            # pipeline the same way (it pauses the collector itself while it loads and builds)
+            on = r["sdk gc on"] / r["pipeline gc on"]
+            paused = r["sdk"] / r["pipeline"]
+            verdicts.append((f"10k, collector on: pipeline >= {SDK_SPEEDUP:g}x faster than SDK "
+                             "model_validate", on >= SDK_SPEEDUP,
+                             f"{on:.1f}x ({fmt(r['sdk gc on'])} vs {fmt(r['pipeline gc on'])}; "
+                             f"{paused:.1f}x with the collector paused for both, "
+                             f"{fmt(r['sdk'])} vs {fmt(r['pipeline'])})"))
         else:
             verdicts.append(("10k: pipeline >= 5x faster than SDK model_validate", None,
                              "scenario-sdk not installed"))
