@@ -63,7 +63,6 @@ no reader walks a loop twice.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from typing import Any, TypeVar
 
@@ -663,6 +662,8 @@ class _Builder:
 def _closest(key: str, candidates: list[str]) -> str:
     """Of several templates a copy could stand for, the one its id is closest to: a prefix of
     it, else the most similar (difflib), else the largest id."""
+    import difflib  # only here: a run whose copies each match one template never needs it
+
     return max(
         candidates,
         key=lambda t: (key.startswith(t), difflib.SequenceMatcher(None, t, key).ratio(), t),
