@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._graph import adjacency
 from ._text import one_line
-from .order import around_cycles, execution_order
+from .order import around_cycles, core_of, numbered_order
 from .subflows import child_graph
 from .timing import ended_at_of, parse_time
 from .vocab import GATE_REASONS, GATE_TYPES, is_terminal_job_status
@@ -287,36 +287,49 @@ def not_taken(fg: GraphData) -> set[str]:
 
 
 def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
-    """The pass over a run: its blocked nodes, and every node's state."""
+    """The pass over a run: its blocked nodes, and the state of every node that is not done
+    (a node ``state`` leaves out succeeded: most of a run, not written one by one).
+
+    It walks the node numbers of the integer core (:mod:`flowgraph._core`) in execution
+    order, the order the critical path has already made, and reads a node's attributes by
+    number; ids and the dicts are for the few nodes not done."""
     g, job, ended = fg.execution, fg.job, is_terminal_job_status(fg.job.status)
     end = _end_text(job) if ended else ""
     nodes, pred, _ = adjacency(g)
-    ordered = execution_order(g)  # None when there is a cycle
-    if ordered is not None:
-        order, depth = ordered
-        component: dict[str, list[str]] = {}  # a node on a cycle -> the cycle's members
+    core = core_of(g)
+    ids, by_number, index = core.ids, core.attrs, core.index
+    numbered = numbered_order(core)  # None when there is a cycle
+    component: dict[str, list[str]] = {}  # a node on a cycle -> the cycle's members
+    if numbered is not None:
+        order, depths = numbered
+        depth: Any = {}  # filled below for the nodes in ``out`` only
     else:
-        order, depth, component = around_cycles(g)
+        names, depth, component = around_cycles(g)
+        order, depths = [index[n] for n in names], []
     memo: dict[str, dict[str, str]] = {}  # a loop -> the failed copies that made it fail
-    state: dict[str, str] = {}
+    state: dict[str, str] = {}  # a node -> its state; absent: _DONE
     causes: dict[str, dict[str, str]] = {}  # node -> {root cause id: cause kind}; never written
     kinds: dict[str, str] = {}  # a root cause -> its kind
     out: list[Blocked] = []
     home: dict[str, str] = {}  # an item inside a sub-workflow -> the sub-workflow node
     for n in component:
         status = nodes[n].get("status")
-        if status in ("success", "skipped"):
-            state[n] = _DONE if status == "success" else _SKIP
-        else:  # a node that failed is a root cause as what it is
+        if status == "skipped":
+            state[n] = _SKIP
+        elif status != "success":  # a node that failed is a root cause as what it is
             state[n], kinds[n] = _ROOT, str(status) if status in _FAILED else "cycle"
-    for n in order:
-        attrs = nodes[n]
-        role, status = attrs.get("role"), attrs.get("status")
+    for i in order:
+        attrs = by_number[i]
+        status = attrs.get("status")
+        if status == "success":  # done: the usual case, not written
+            continue
+        role, n = attrs.get("role"), ids[i]
         if role == "missing":
             state[n], kinds[n] = _ROOT, "missing"
             continue
-        if role == "input" or status in ("success", "skipped"):
-            state[n] = _SKIP if status == "skipped" else _DONE
+        if role == "input" or status == "skipped":
+            if status == "skipped":
+                state[n] = _SKIP
             continue
         if status in _FAILED:
             carried = _iteration_roots(fg, n, memo) if n in fg.loops else _NO_CAUSES
@@ -344,7 +357,8 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
             continue
         found = _gather(preds, state, causes, kinds)
         ready = not found and all(
-            state.get(p) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",) for p in preds
+            state.get(p, _DONE) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",)
+            for p in preds
         )
         gate = _parked(attrs, ready)
         if gate is not None and not ended:
@@ -367,6 +381,8 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
             text = "this node is on a cycle: " + " -> ".join(members[:5])
             out.append(Blocked(n, "cycle", members[:20], text))
     # dependency order, then ids; a sub-workflow's own items (in their order) before its node
+    if numbered is not None:
+        depth = {n: depths[index[n]] for n in {home.get(b.node, b.node) for b in out}}
     rank = {id(b): i for i, b in enumerate(out)}
     out.sort(
         key=lambda b: (
