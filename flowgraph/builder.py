@@ -162,12 +162,13 @@ class _Builder:
     # -- nodes -------------------------------------------------------------------------------
     def add_nodes(self) -> None:
         flow = self.job.flow
-        if len({node.id for node in flow}) == len(flow):  # no duplicate ids: the usual case
-            nodes, attrs, succ, pred = self.nodes, self.attrs, self.succ, self.pred
+        nodes = {node.id: node for node in flow}
+        if len(nodes) == len(flow):  # no duplicate ids: the usual case
+            self.nodes = nodes
+            attrs, succ, pred = self.attrs, self.succ, self.pred
             node_jobs = self.job.node_jobs
             for index, node in enumerate(flow):  # _add and _new_node, inlined
                 key = node.id
-                nodes[key] = node
                 job_id = node.job_id
                 child = node_jobs.get(job_id) if job_id is not None and node_jobs else None
                 attrs[key] = _node_attrs(node, index, None, child)
@@ -545,7 +546,8 @@ class _Builder:
                     after.append(v)
                 else:
                     isucc[u] = [v]
-                if source in loops:
+                if source in loops and not (is_copy and source == loop_id):
+                    # (a copy reading its own loop's item leads to no loop result: left out)
                     loop_edges.append((source, key))
             for dep in node.depends_on:
                 source = self.resolve(dep, key) if key in copies else dep
