@@ -115,3 +115,42 @@ def test_every_answer_is_the_recorded_one() -> None:
     assert set(payloads) == set(recorded)
     changed = [name for name, payload in payloads.items() if digest(payload) != recorded[name]]
     assert not changed, f"answers changed for {len(changed)} payloads: {changed[:10]}"
+
+
+def _without_core(g):  # the same dicts, no integer core: keyed_order's dict path
+    from flowgraph._digraph import Digraph
+    from flowgraph._graph import own_dicts
+
+    h = Digraph()
+    for mine, theirs in zip(own_dicts(h), own_dicts(g), strict=True):
+        mine.update(theirs)
+    return h
+
+
+def test_the_keyed_order_on_the_core_is_the_one_on_the_dicts() -> None:
+    """show's row order (keyed_order with its key: flow index, inputs first, placeholders
+    last) from the integer core, on the built and the executed graph, against the dict path;
+    a cycle gives None on both."""
+    from flowgraph.order import keyed_order
+
+    payloads = recorded_payloads()
+    cyclic = 0
+    for name in [n for n in payloads if not n.startswith("random-")] + [
+        f"random-{s}" for s in SEEDS[:150]
+    ]:
+        fg = _graph(payloads[name])
+        if fg is None:
+            continue
+        for g in (fg.graph, fg.execution):
+            attrs = dict(g.nodes(data=True))
+
+            def key(n: str, attrs=attrs) -> tuple[int, str]:
+                index = attrs[n].get("flow_index")
+                return (-1 if attrs[n].get("role") == "input" else 1 << 62) if index is None \
+                    else index, n
+
+            assert g.core is not None
+            fast, slow = keyed_order(g, key), keyed_order(_without_core(g), key)
+            assert fast == slow, name
+            cyclic += fast is None
+    assert cyclic  # some random runs have a cycle
