@@ -63,7 +63,6 @@ __all__ = [
     "edge_attrs",
     "node_attrs",
     "own_dicts",
-    "reachable",
     "without",
 ]
 
@@ -259,22 +258,6 @@ def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
     return h
 
 
-def reachable(g: Digraph, n: str, *, up: bool) -> set[str]:
-    """Every node ``n`` depends on (``up``: its ancestors) or that depends on it (its
-    descendants), ``n`` itself left out."""
-    _, pred, succ = adjacency(g)
-    step = pred if up else succ
-    seen: set[str] = set()
-    todo = list(step[n])
-    while todo:
-        m = todo.pop()
-        if m not in seen:
-            seen.add(m)
-            todo += step[m]
-    seen.discard(n)
-    return seen
-
-
 class GraphData:
     """The graph of one job, as built: what every query reads.
 
@@ -291,6 +274,8 @@ class GraphData:
         findings: list[Finding],
         inputs: dict[str, str],
         gates: list[str],
+        logic: list[str] | None = None,
+        body_templates: frozenset[str] | None = None,
     ) -> None:
         self.job = job
         self.graph = graph
@@ -298,6 +283,9 @@ class GraphData:
         self.build_findings = findings
         self.inputs = inputs
         self.gates = gates
+        #: the if/else nodes and the body templates as the builder found them (None: unknown)
+        self.logic = logic
+        self._body_templates = body_templates
 
     def __repr__(self) -> str:
         return (
@@ -404,13 +392,19 @@ class GraphData:
             raise NodeNotFoundError(node_id)
 
     @cached_property
-    def templates(self) -> frozenset[str]:
-        """Loop body templates that loop copies stand for in a run (they stay ``skipped``)."""
-        if self.job.definition:
-            return frozenset()
+    def body_templates(self) -> frozenset[str]:
+        """Every loop body template (the nodes with a ``loop_template_of``; in a definition
+        too)."""
+        if self._body_templates is not None:
+            return self._body_templates
         return frozenset(
             n for n, d in self.graph.nodes(data=True) if d.get("loop_template_of") is not None
         )
+
+    @cached_property
+    def templates(self) -> frozenset[str]:
+        """Loop body templates that loop copies stand for in a run (they stay ``skipped``)."""
+        return frozenset() if self.job.definition else self.body_templates
 
     @cached_property
     def execution(self) -> Digraph:

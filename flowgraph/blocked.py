@@ -275,10 +275,13 @@ def not_taken(fg: GraphData) -> set[str]:
     """The flow nodes the engine has not marked skipped yet that will be, as a branch not taken
     (see the module doc); empty at once when no if/else that has chosen has a consumer left."""
     nodes, _, succ = adjacency(fg.execution)
+    logic = fg.logic
+    if logic is None:
+        logic = [n for n, d in nodes.items() if d.get("type") == "logic"]
     if fg.job.definition or not any(
         "branch" in e["kinds"] and nodes[c].get("status") in _NOT_RUN
-        for n, d in nodes.items()
-        if d.get("type") == "logic" and d.get("status") == "success"
+        for n in logic
+        if n in nodes and nodes[n].get("status") == "success"
         for c, e in succ[n].items()
     ):
         return set()

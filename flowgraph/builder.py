@@ -125,6 +125,8 @@ class _Builder:
         self.copy_index: dict[tuple[str, int, str], str] = {}
         self.loops: dict[str, Loop] = {}
         self.inputs: dict[str, str] = {}
+        #: the nodes given a ``loop_template_of`` (GraphData.body_templates)
+        self.body_templates: set[str] = set()
         #: Loop copies: the nodes whose refs may mean a copy of the same iteration.
         self.copies: set[str] = set()
         #: Edges out of loop nodes, in the order they were made (for loop results).
@@ -291,6 +293,7 @@ class _Builder:
             for template in loop.body:
                 if template in attrs and loop_id not in self.template_of:
                     attrs[template].setdefault("loop_template_of", loop_id)
+                    self.body_templates.add(template)
             attrs[loop_id]["iterations"] = len(loop.iterations)
 
     def _body_via_template(self, loop_id: str) -> list[str]:
@@ -697,7 +700,12 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         b.mark_outputs()
     b.g.frozen = True  # read only from here: fg.nx is the copy to change
     b.g.core = Core(b.ids, list(b.attrs.values()), b.isucc, list(map(len, b.pred_at)), b.index)
-    gates = [k for k, n in b.nodes.items() if n.type in GATE_TYPES]
+    gates, logic = [], []
+    for k, n in b.nodes.items():
+        if n.type in GATE_TYPES:
+            gates.append(k)
+        elif n.type == "logic":
+            logic.append(k)
     return cls(
         job=job,
         graph=b.g,
@@ -705,4 +713,6 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         findings=b.findings,
         inputs=dict(b.inputs),
         gates=gates,
+        logic=logic,
+        body_templates=frozenset(b.body_templates),
     )

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._graph import Cost, GraphData, NodeError, NotAFlowNodeError, reachable
+from ._graph import Cost, GraphData, NodeError, NotAFlowNodeError, adjacency
 from .blocked import Blocked, blocked
 from .builder import build_graph
 from .critical import CriticalPath, critical_path
@@ -38,6 +38,7 @@ from .subflows import child_graph, resolve
 # faster without the ones it does not use: ~25 ms of imports for `flowgraph blocked`).
 
 if TYPE_CHECKING:
+    from ._digraph import Digraph
     from .changes import Diff
     from .describe import NodeInfo
     from .findings import Finding
@@ -89,12 +90,12 @@ class FlowGraph(GraphData):
     def upstream(self, node_id: str) -> list[str]:
         """Every node ``node_id`` depends on, directly or not (sorted ids)."""
         self.check(node_id)
-        return sorted(reachable(self.graph, node_id, up=True))
+        return sorted(_reachable(self.graph, node_id, up=True))
 
     def downstream(self, node_id: str) -> list[str]:
         """Every node that depends on ``node_id``, directly or not (sorted ids)."""
         self.check(node_id)
-        return sorted(reachable(self.graph, node_id, up=False))
+        return sorted(_reachable(self.graph, node_id, up=False))
 
     def around(self, node_id: str, depth: int | None = None) -> set[str]:
         """The node, what it depends on and what depends on it, ``depth`` steps out."""
@@ -222,3 +223,19 @@ def diff(a: Any, b: Any, *, runs: bool = False) -> Diff:
     from .compare import diff_graphs
 
     return diff_graphs(graph(a), graph(b), runs=runs)
+
+
+def _reachable(g: Digraph, n: str, *, up: bool) -> set[str]:
+    """Every node ``n`` depends on (``up``: its ancestors) or that depends on it (its
+    descendants), ``n`` itself left out."""
+    _, pred, succ = adjacency(g)
+    step = pred if up else succ
+    seen: set[str] = set()
+    todo = list(step[n])
+    while todo:
+        m = todo.pop()
+        if m not in seen:
+            seen.add(m)
+            todo += step[m]
+    seen.discard(n)
+    return seen

@@ -154,3 +154,25 @@ def test_the_keyed_order_on_the_core_is_the_one_on_the_dicts() -> None:
             assert fast == slow, name
             cyclic += fast is None
     assert cyclic  # some random runs have a cycle
+
+
+def test_what_the_builder_hands_over_is_what_the_graph_says() -> None:
+    """The builder gives GraphData its if/else nodes and body templates; a GraphData made
+    without them (by hand) works them out from the graph: the same templates, branches not
+    taken and blocked nodes."""
+    from flowgraph._graph import GraphData
+    from flowgraph.blocked import blocked, not_taken
+
+    payloads = recorded_payloads()
+    for name in [n for n in payloads if not n.startswith("random-")] + [
+        f"random-{s}" for s in SEEDS[:100]
+    ]:
+        fg = _graph(payloads[name])
+        if fg is None:
+            continue
+        bare = GraphData(fg.job, fg.graph, fg.loops, fg.build_findings, fg.inputs, fg.gates)
+        assert bare.logic is None
+        assert (bare.body_templates, bare.templates) == (fg.body_templates, fg.templates), name
+        assert not_taken(bare) == not_taken(fg), name
+        assert [b.as_dict() for b in blocked(bare)] == [b.as_dict() for b in blocked(fg)], name
+    assert any(_graph(payloads[n]).body_templates for n in payloads if n.startswith("run-"))
