@@ -125,6 +125,10 @@ class _Builder:
         self.copy_index: dict[tuple[str, int, str], str] = {}
         self.loops: dict[str, Loop] = {}
         self.inputs: dict[str, str] = {}
+        #: the loop copies, gates and if/else nodes, in the graph's order (add_nodes)
+        self.copy_keys: list[str] = []
+        self.gates: list[str] = []
+        self.logic: list[str] = []
         #: the nodes given a ``loop_template_of`` (GraphData.body_templates)
         self.body_templates: set[str] = set()
         #: Loop copies: the nodes whose refs may mean a copy of the same iteration.
@@ -169,13 +173,24 @@ class _Builder:
             self.nodes = nodes
             attrs, succ, pred = self.attrs, self.succ, self.pred
             node_jobs = self.job.node_jobs
-            for index, node in enumerate(flow):  # _add and _new_node, inlined
+            loops, copies, gates, logic = self.loops, [], self.gates, self.logic
+            for index, node in enumerate(flow):  # _add, _new_node and _sort, inlined
                 key = node.id
                 job_id = node.job_id
                 child = node_jobs.get(job_id) if job_id is not None and node_jobs else None
                 attrs[key] = _node_attrs(node, index, None, child)
                 succ[key] = {}
                 pred[key] = {}
+                kind = node.type
+                if node.loop_body_node_ids or kind == "for-each":
+                    loops[key] = Loop(key, list(node.loop_body_node_ids))
+                if node.loop_node_id is not None:
+                    copies.append(key)
+                if kind in GATE_TYPES:
+                    gates.append(key)
+                elif kind == "logic":
+                    logic.append(key)
+            self.copy_keys = copies
             return
         groups: dict[str, list[tuple[int, FlowNode]]] = defaultdict(list)
         for index, node in enumerate(flow):
@@ -201,6 +216,19 @@ class _Builder:
                     self._add(new_id, node, index, duplicate_of=node_id)
             index, node = group[0]
             self._add(node_id, node, index)
+        for key, node in self.nodes.items():
+            self._sort(key, node)
+            if node.loop_node_id is not None:
+                self.copy_keys.append(key)
+
+    def _sort(self, key: str, node: FlowNode) -> None:
+        """Note ``node`` among the loops, gates and if/else nodes it is."""
+        if node.loop_body_node_ids or node.type == "for-each":
+            self.loops[key] = Loop(key, list(node.loop_body_node_ids))
+        if node.type in GATE_TYPES:
+            self.gates.append(key)
+        elif node.type == "logic":
+            self.logic.append(key)
 
     def _add(self, key: str, node: FlowNode, index: int, duplicate_of: str | None = None) -> None:
         self.nodes[key] = node
@@ -211,10 +239,7 @@ class _Builder:
     def map_copies(self) -> None:
         nodes = self.nodes
         attrs = self.attrs
-        for key, node in nodes.items():
-            if node.loop_body_node_ids or node.type == "for-each":
-                self.loops[key] = Loop(key, list(node.loop_body_node_ids))
-        copies = [k for k, n in nodes.items() if n.loop_node_id is not None]
+        copies = self.copy_keys  # the loops are known: add_nodes noted them
         self.copies = set(copies)
         self.findings += untangle_bodies(self.loops, self.copies)
         # how many loops deep a copy is, for those nested (a copy not in it is 1 deep: in a
@@ -700,19 +725,13 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         b.mark_outputs()
     b.g.frozen = True  # read only from here: fg.nx is the copy to change
     b.g.core = Core(b.ids, list(b.attrs.values()), b.isucc, list(map(len, b.pred_at)), b.index)
-    gates, logic = [], []
-    for k, n in b.nodes.items():
-        if n.type in GATE_TYPES:
-            gates.append(k)
-        elif n.type == "logic":
-            logic.append(k)
     return cls(
         job=job,
         graph=b.g,
         loops=b.loops,
         findings=b.findings,
         inputs=dict(b.inputs),
-        gates=gates,
-        logic=logic,
+        gates=b.gates,
+        logic=b.logic,
         body_templates=frozenset(b.body_templates),
     )
