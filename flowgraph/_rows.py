@@ -49,6 +49,7 @@ class Rows:
         self.nodes = adjacency(g.graph)[0]  # node -> attributes (the dict: views cost 2x here)
         self.expand = expand
         self.blocked = blocked
+        self.parked = {n for n, b in blocked.items() if b.reason in GATE_REASONS}
         self.pos, self.cyclic = self._order()
         # every loop copy (nested ones too) and every body template (in a definition too,
         # unlike GraphData.templates: its loops are collapsed like a run's)
@@ -113,8 +114,7 @@ class Rows:
     # -- one node ------------------------------------------------------------------------------
     def state(self, n: str) -> str | None:
         """The status shown: the node's, or ``parked`` for a gate waiting for a person."""
-        b = self.blocked.get(n)
-        if b is not None and b.reason in GATE_REASONS:
+        if n in self.parked:
             return "parked"
         if self.g.job.definition:
             return "not-run"
@@ -205,8 +205,7 @@ class Rows:
         failed = []
         for index, members in sorted(loop.iterations.items()):
             state = iteration_state([self.nodes[c].get("status") for c in members])
-            parked = any(self.state(c) == "parked" for c in members)
-            if parked and state not in _FAILED:
+            if state not in _FAILED and not self.parked.isdisjoint(members):
                 state = "parked"
             states[state] += 1
             if state in _FAILED:
@@ -228,6 +227,14 @@ class Rows:
         row["duration"] = _sum(self.duration(c) for c in members)
         return row
 
+    def _where(self, c: str) -> dict[str, Any]:
+        attrs = self.nodes[c]
+        return {
+            "loop": attrs.get("loop_node_id"),
+            "iteration": attrs.get("iteration_index"),
+            "node": c,
+        }
+
     def _group(self, members: list[str]) -> dict[str, Any]:
         states: Counter[str] = Counter()
         failed: list[dict[str, Any]] = []
@@ -237,16 +244,10 @@ class Rows:
         for c in members:
             state = self.state(c) or "unknown"
             states[state] += 1
-            attrs = self.nodes[c]
-            where = {
-                "loop": attrs.get("loop_node_id"),
-                "iteration": attrs.get("iteration_index"),
-                "node": c,
-            }
             if state in _FAILED and not failed_by_iteration(self.g, c):
-                failed.append(where)
+                failed.append(self._where(c))
             elif state == "parked":
-                parked.append(where)
+                parked.append(self._where(c))
             b = self.blocked.get(c)
             if b is not None and b.reason not in GATE_REASONS:
                 blockers[b.reason].append(c)
