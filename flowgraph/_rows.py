@@ -57,7 +57,7 @@ class Rows:
         for loop in g.loops.values():
             for members in loop.iterations.values():
                 self.copies.update(members)
-        self.templates = set(g.body_templates)
+        self.templates = g.body_templates
         self.by_template: dict[str, list[str]] = defaultdict(list)
         for n in self.copies:
             template = self.nodes[n].get("template")

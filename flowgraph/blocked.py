@@ -330,9 +330,10 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
         if role == "missing":
             state[n], kinds[n] = _ROOT, "missing"
             continue
-        if role == "input" or status == "skipped":
-            if status == "skipped":
-                state[n] = _SKIP
+        if status == "skipped":
+            state[n] = _SKIP
+            continue
+        if role == "input":
             continue
         if status in _FAILED:
             carried = _iteration_roots(fg, n, memo) if n in fg.loops else _NO_CAUSES

@@ -173,25 +173,31 @@ class _Builder:
             self.nodes = nodes
             attrs, succ, pred = self.attrs, self.succ, self.pred
             node_jobs = self.job.node_jobs
-            loops, copies, gates, logic = self.loops, [], self.gates, self.logic
-            for index, node in enumerate(flow):  # _add, _new_node and _sort, inlined
+            for index, node in enumerate(flow):  # _add and _new_node, inlined
                 key = node.id
                 job_id = node.job_id
                 child = node_jobs.get(job_id) if job_id is not None and node_jobs else None
                 attrs[key] = _node_attrs(node, index, None, child)
                 succ[key] = {}
                 pred[key] = {}
-                kind = node.type
-                if node.loop_body_node_ids or kind == "for-each":
-                    loops[key] = Loop(key, list(node.loop_body_node_ids))
-                if node.loop_node_id is not None:
-                    copies.append(key)
-                if kind in GATE_TYPES:
-                    gates.append(key)
-                elif kind == "logic":
-                    logic.append(key)
-            self.copy_keys = copies
-            return
+        else:
+            self._add_with_duplicates(flow)
+        # one pass notes the loops, the copies, the gates and the if/else nodes
+        loops, copies, gates, logic = self.loops, self.copy_keys, self.gates, self.logic
+        for key, node in self.nodes.items():
+            kind = node.type
+            if node.loop_body_node_ids or kind == "for-each":
+                loops[key] = Loop(key, list(node.loop_body_node_ids))
+            if node.loop_node_id is not None:
+                copies.append(key)
+            if kind in GATE_TYPES:
+                gates.append(key)
+            elif kind == "logic":
+                logic.append(key)
+
+    def _add_with_duplicates(self, flow: list[FlowNode]) -> None:
+        """Add the flow's nodes when some share an id: the first by content keeps it, the
+        others get ``id#2``, ``id#3``, ... and a ``duplicate-id`` finding each."""
         groups: dict[str, list[tuple[int, FlowNode]]] = defaultdict(list)
         for index, node in enumerate(flow):
             groups[node.id].append((index, node))
@@ -216,19 +222,6 @@ class _Builder:
                     self._add(new_id, node, index, duplicate_of=node_id)
             index, node = group[0]
             self._add(node_id, node, index)
-        for key, node in self.nodes.items():
-            self._sort(key, node)
-            if node.loop_node_id is not None:
-                self.copy_keys.append(key)
-
-    def _sort(self, key: str, node: FlowNode) -> None:
-        """Note ``node`` among the loops, gates and if/else nodes it is."""
-        if node.loop_body_node_ids or node.type == "for-each":
-            self.loops[key] = Loop(key, list(node.loop_body_node_ids))
-        if node.type in GATE_TYPES:
-            self.gates.append(key)
-        elif node.type == "logic":
-            self.logic.append(key)
 
     def _add(self, key: str, node: FlowNode, index: int, duplicate_of: str | None = None) -> None:
         self.nodes[key] = node
