@@ -64,6 +64,7 @@ no reader walks a loop twice.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ._core import Core
@@ -127,6 +128,7 @@ class _Builder:
         self.inputs: dict[str, str] = {}
         #: the loop copies, gates and if/else nodes, in the graph's order (add_nodes)
         self.copy_keys: list[str] = []
+        self.copy_nodes: list[FlowNode] = []
         self.gates: list[str] = []
         self.logic: list[str] = []
         #: the nodes given a ``loop_template_of`` (GraphData.body_templates)
@@ -184,12 +186,14 @@ class _Builder:
             self._add_with_duplicates(flow)
         # one pass notes the loops, the copies, the gates and the if/else nodes
         loops, copies, gates, logic = self.loops, self.copy_keys, self.gates, self.logic
+        copy_nodes = self.copy_nodes
         for key, node in self.nodes.items():
             kind = node.type
             if node.loop_body_node_ids or kind == "for-each":
                 loops[key] = Loop(key, list(node.loop_body_node_ids))
             if node.loop_node_id is not None:
                 copies.append(key)
+                copy_nodes.append(node)
             if kind in GATE_TYPES:
                 gates.append(key)
             elif kind == "logic":
@@ -232,18 +236,14 @@ class _Builder:
     def map_copies(self) -> None:
         nodes = self.nodes
         attrs = self.attrs
-        copies = self.copy_keys  # the loops are known: add_nodes noted them
-        self.copies = set(copies)
+        copies = self.copy_keys  # the loops are known: add_nodes noted them (in flow order)
+        self.copies = in_copies = set(copies)
         self.findings += untangle_bodies(self.loops, self.copies)
         # how many loops deep a copy is, for those nested (a copy not in it is 1 deep: in a
         # for-each that is no copy; not stored: a 100k run has ~90k of them)
         depth: dict[str, int] = {}
-        for key in copies:
-            if key in depth:
-                continue
-            loop_id = nodes[key].loop_node_id
-            above = nodes.get(loop_id or "")
-            if above is None or above.loop_node_id is None:  # the usual case: one level
+        for key, node in zip(copies, self.copy_nodes, strict=True):
+            if node.loop_node_id not in in_copies or key in depth:  # the usual case: one level
                 continue
             chain: list[str] = []
             in_chain: set[str] = set()
@@ -257,19 +257,27 @@ class _Builder:
             base = depth.get(cur, 0)
             for n, item in enumerate(reversed(chain), start=1):
                 depth[item] = base + n
-        copies.sort()
+        # mapped outer loops first (an inner loop copy's body is its template's), each depth in
+        # flow order: the objects are read in the order they sit in memory (by id, ~4% more
+        # build time at 10k and 100k). Where the order could show, the result is made the one
+        # of mapping by id: the smallest id keeps a copy_index entry, the iterations
+        # are ordered by their smallest copy, the findings by (depth, id).
+        order = copies
         if any(d != 1 for d in depth.values()):
-            copies.sort(key=lambda k: depth.get(k, 1))  # stable: by (depth, id)
+            order = sorted(copies, key=lambda k: depth.get(k, 1))  # stable: flow order
         # a body's templates by (type, model or workflow) and by type; bodies are lists kept
         # in the loops (a loop copy's empty one is replaced, never changed), so keyed by id
         tables: dict[int, dict[tuple[Any, ...], list[str]]] = {}
         loops, template_of, copy_index = self.loops, self.template_of, self.copy_index
-        for key in copies:
+        left_out: list[tuple[int, str, Finding]] = []
+        for key in order:
             node = nodes[key]
             loop_id = node.loop_node_id or ""
             loop = loops.get(loop_id)
             if loop is None or depth.get(key, 1) > MAX_LOOP_NESTING:
-                self.findings.append(self._orphan(key, loop_id, depth.get(key, 1)))
+                left_out.append(
+                    (depth.get(key, 1), key, self._orphan(key, loop_id, depth.get(key, 1)))
+                )
                 continue
             iteration = node.iteration_index if node.iteration_index is not None else -1
             loop.iterations.setdefault(iteration, []).append(key)
@@ -285,23 +293,35 @@ class _Builder:
                 if candidates:
                     template = candidates[0] if len(candidates) == 1 else _closest(key, candidates)
             if template is None:
-                self.findings.append(
-                    Finding(
-                        "warning",
-                        "unmatched-copy",
+                left_out.append(
+                    (
+                        depth.get(key, 1),
                         key,
-                        f"no body template of loop {loop_id!r} has type {node.type!r}"
-                        + (f" and model {node.model_id!r}" if node.model_id else ""),
+                        Finding(
+                            "warning",
+                            "unmatched-copy",
+                            key,
+                            f"no body template of loop {loop_id!r} has type {node.type!r}"
+                            + (f" and model {node.model_id!r}" if node.model_id else ""),
+                        ),
                     )
                 )
                 continue
             template_of[key] = template
-            copy_index.setdefault((loop_id, iteration, template), key)
+            entry = (loop_id, iteration, template)
+            first = copy_index.get(entry)
+            if first is None or key < first:
+                copy_index[entry] = key
             if template in loops and key in loops and not loops[key].body:
                 loops[key].body = list(loops[template].body)
+        if left_out:
+            self.findings += [finding for *_, finding in sorted(left_out, key=_first_two)]
+        by_first = _smallest_copy if not depth else _first_mapped(depth)
         for loop in self.loops.values():
             for copies_of_iteration in loop.iterations.values():
                 copies_of_iteration.sort()
+            if len(loop.iterations) > 1:  # first the iteration of the copy mapped first by id
+                loop.iterations = dict(sorted(loop.iterations.items(), key=by_first))
         for key, template in self.template_of.items():
             attrs[key]["template"] = template
         # a template's loop: its for-each (bodies are untangled: one each), else the first
@@ -680,6 +700,19 @@ class _Builder:
                     referenced = True
                     break
             attrs["output"] = bool(node.include_outputs_in_workflow_job) or not referenced
+
+
+def _first_two(item: tuple[int, str, Finding]) -> tuple[int, str]:
+    return item[0], item[1]
+
+
+def _smallest_copy(item: tuple[int, list[str]]) -> Any:
+    return item[1][0]
+
+
+def _first_mapped(depth: dict[str, int]) -> Callable[[tuple[int, list[str]]], Any]:
+    """The key of an iteration's ``(index, copies)``: its first copy by (depth, id)."""
+    return lambda item: min((depth.get(k, 1), k) for k in item[1])
 
 
 def _closest(key: str, candidates: list[str]) -> str:
