@@ -5,15 +5,22 @@ view reads by node id. The passes that visit every node in dependency order (the
 order, the critical path) are bound by memory on a large run when they walk those dicts: on a
 100k-node run the order pass costs 29x what it does on 10k nodes. :class:`Core` is the same
 graph as lists of integers, made by the builder as it links (converting the dicts afterwards
-costs more than the pass it would save): node ``i`` is ``ids[i]`` (the dict graph's order) with
-the attributes ``attrs[i]``; ``succ[i]`` lists its successors' numbers in the dict graph's
-order and ``indegree[i]`` counts its predecessors (the passes push along successors: no
-predecessor lists, ~8 MiB less on a 100k run); ``alive`` marks the nodes of a graph with some
-taken out (the executed graph: :meth:`without`), None when all are in.
+costs more than the pass it would save): node ``i`` is ``ids[i]`` (the dict graph's order);
+``succ[i]`` lists its successors' numbers in the dict graph's order and ``indegree[i]`` counts
+its predecessors (the passes push along successors: no predecessor lists, ~8 MiB less on a
+100k run); ``alive`` marks the nodes of a graph with some taken out (the executed graph:
+:meth:`without`), None when all are in.
 
->>> core = Core(["a", "b", "c"], [{}, {}, {}], [(1, 2), (2,), ()], [0, 1, 2])
->>> core.index["c"], core.succ[0]
-(2, (1, 2))
+What those passes read of a node is kept by number too, its :data:`Heads`: ``role``,
+``type``, ``status``, the flow node (``node``, None for inputs and placeholders) and the
+``timing`` of its node job. They are the values of the node's attribute dicts of those names;
+the builder makes them without the dicts, which a built graph makes only when a view reads
+them (:mod:`flowgraph.builder`).
+
+>>> core = Core(["a", "b", "c"], heads_of([{}, {"status": "failed"}, {}]),
+...             [(1, 2), (2,), ()], [0, 1, 2])
+>>> core.index["c"], core.succ[0], core.status[1]
+(2, (1, 2), 'failed')
 >>> h = core.without({"b"}, {"a"})
 >>> h.alive, h.succ[0], h.indegree[2], core.succ[0]
 ([True, False, True], (2,), 1, (1, 2))
@@ -21,22 +28,50 @@ taken out (the executed graph: :meth:`without`), None when all are in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["Core"]
+__all__ = ["Core", "Heads", "heads_of"]
+
+#: By node number: the ``role``, ``type``, ``status``, flow ``node`` and ``timing`` of each.
+Heads = tuple[list[Any], list[Any], list[Any], list[Any], list[Any]]
+
+
+def heads_of(attrs: Iterable[Mapping[str, Any]]) -> Heads:
+    """The :data:`Heads` of nodes with these attribute dicts (in number order)."""
+    rows = list(attrs)
+    return (
+        [d.get("role") for d in rows],
+        [d.get("type") for d in rows],
+        [d.get("status") for d in rows],
+        [d.get("node") for d in rows],
+        [d.get("timing") for d in rows],
+    )
 
 
 class Core:
     """Integer adjacency of a graph (see the module doc). Read only once made; ``cache`` holds
     what passes keep about it (its order)."""
 
-    __slots__ = ("alive", "attrs", "cache", "ids", "indegree", "index", "succ")
+    __slots__ = (
+        "alive",
+        "cache",
+        "heads",
+        "ids",
+        "indegree",
+        "index",
+        "node",
+        "role",
+        "status",
+        "succ",
+        "timing",
+        "type",
+    )
 
     def __init__(
         self,
         ids: list[str],
-        attrs: list[Any],
+        heads: Heads,
         succ: list[Sequence[int]],
         indegree: list[int],
         index: dict[str, int] | None = None,
@@ -44,7 +79,8 @@ class Core:
     ) -> None:
         self.ids = ids
         self.index = dict(zip(ids, range(len(ids)), strict=True)) if index is None else index
-        self.attrs = attrs
+        self.heads = heads
+        self.role, self.type, self.status, self.node, self.timing = heads
         self.succ = succ
         self.indegree = indegree
         self.alive = alive
@@ -65,7 +101,7 @@ class Core:
             succ[i] = ()
         for i in {index[n] for n in before if n in index}.difference(gone):
             succ[i] = tuple(s for s in self.succ[i] if s not in gone)
-        return Core(self.ids, self.attrs, succ, indegree, index, alive)
+        return Core(self.ids, self.heads, succ, indegree, index, alive)
 
     def live(self) -> Iterable[int]:
         """The numbers of the nodes in the graph, in order."""

@@ -19,7 +19,8 @@ of networkx's reading API flowgraph and its tests use (``nodes``, ``edges``, ``s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -94,12 +95,17 @@ class _Edges:
         return iter(self)
 
 
+_MAKING = threading.RLock()  # reentrant: a graph made from another makes that first
+
+
 class Digraph:
     """A directed graph in networkx's layout (``_node``, ``_succ``, ``_pred``); read-only once
     ``frozen`` (the built graph is). ``graph`` holds graph attributes, as networkx's does."""
 
-    def __init__(self) -> None:
-        self._node: dict[Any, dict[str, Any]] = {}
+    def __init__(self, make_nodes: Callable[[], Any] | None = None) -> None:
+        #: the node attribute dicts, or None until ``make_nodes`` has made them (see _node)
+        self._nodes: dict[Any, dict[str, Any]] | None = None if make_nodes else {}
+        self._make_nodes = make_nodes
         self._succ: dict[Any, dict[Any, dict[str, Any]]] = {}
         self._pred: dict[Any, dict[Any, dict[str, Any]]] = {}
         self.graph: dict[str, Any] = {}
@@ -111,6 +117,25 @@ class Digraph:
         self.core: Core | None = None
 
     # -- reading ---------------------------------------------------------------------------
+    @property
+    def _node(self) -> dict[Any, dict[str, Any]]:
+        """Node -> attributes; a graph made with ``make_nodes`` makes them on first read (the
+        built graph: the passes over a run read the integer core, only the views these)."""
+        nodes = self._nodes
+        if nodes is None:
+            with _MAKING:  # two threads reading first make them once
+                nodes = self._nodes
+                if nodes is None:
+                    make = self._make_nodes
+                    assert make is not None
+                    nodes = self._nodes = make()
+                    self._make_nodes = None
+        return nodes
+
+    @_node.setter
+    def _node(self, nodes: dict[Any, dict[str, Any]]) -> None:
+        self._nodes, self._make_nodes = nodes, None
+
     @property
     def nodes(self) -> _Nodes:
         return _Nodes(self._node)
@@ -127,20 +152,21 @@ class Digraph:
     def pred(self) -> dict[Any, dict[Any, dict[str, Any]]]:
         return self._pred
 
+    # (_succ has the nodes as keys, in the same order, and is never made late)
     def __contains__(self, n: object) -> bool:
         try:
-            return n in self._node
+            return n in self._succ
         except TypeError:
             return False
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._node)
+        return iter(self._succ)
 
     def __len__(self) -> int:
-        return len(self._node)
+        return len(self._succ)
 
     def number_of_nodes(self) -> int:
-        return len(self._node)
+        return len(self._succ)
 
     def number_of_edges(self) -> int:
         return sum(len(out) for out in self._succ.values())
@@ -155,6 +181,11 @@ class Digraph:
         return iter(self._succ[n])
 
     # -- building --------------------------------------------------------------------------
+    def make_nodes_later(self, make: Callable[[], Any]) -> None:
+        """Have ``make`` make the node attribute dicts when they are first read (they are not
+        filled in: the builder's graph, whose neighbour dicts are)."""
+        self._nodes, self._make_nodes = None, make
+
     def _check(self) -> None:
         if self.frozen:
             raise TypeError("flowgraph's graph is read-only: change fg.nx, the networkx copy")
@@ -178,6 +209,38 @@ class Digraph:
     def add_edges_from(self, edges: Any, **attr: Any) -> None:
         for u, v in edges:
             self.add_edge(u, v, **attr)
+
+    def without(self, drop: frozenset[Any] | set[Any]) -> Digraph:
+        """A frozen graph of this one without the nodes in ``drop``, sharing its attribute
+        dicts and the neighbour dicts that lose nothing (safe: both are frozen, read only). Its
+        node dict is made when it is first read, as this graph's may be."""
+        gpred, gsucc = self._pred, self._succ
+        before: set[Any] = set()  # nodes with an edge into one dropped
+        touched: set[Any] = set()  # nodes with a neighbour in drop
+        for key in drop:
+            if key in gsucc:
+                before.update(gpred[key])
+                touched.update(gsucc[key], gpred[key])
+        h = Digraph(make_nodes=lambda: self._nodes_without(drop))
+        h.graph = self.graph
+        pred, succ = h._pred, h._succ
+        # C-speed copies (order kept); the dropped out, the touched given neighbours of their own
+        pred.update(gpred)
+        succ.update(gsucc)
+        for key in drop:
+            if key in succ:
+                del pred[key], succ[key]
+        for key in touched.difference(drop):
+            succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
+            pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
+        h.frozen, h.core = True, None if self.core is None else self.core.without(drop, before)
+        return h
+
+    def _nodes_without(self, drop: frozenset[Any] | set[Any]) -> dict[Any, dict[str, Any]]:
+        nodes = dict(self._node)
+        for key in drop:
+            nodes.pop(key, None)
+        return nodes
 
     def copy(self) -> Digraph:
         """A graph of its own, not frozen: new attribute dicts, the same values."""

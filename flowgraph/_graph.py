@@ -12,7 +12,7 @@ the graph's own dicts (``_node``, ``_succ``, ``_pred``).
 >>> nodes, pred, succ = adjacency(g)
 >>> list(pred["b"]), list(succ["a"])
 (['a'], ['b'])
->>> sorted(without(g, {"a"}))
+>>> sorted(g.without({"a"}))
 ['b']
 
 A flow node's own error comes from its node job (a bundle's ``nodeJobs``), and so does a run's
@@ -32,13 +32,13 @@ cost: :meth:`GraphData.error`, :meth:`GraphData.errors` and :meth:`GraphData.cos
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
 from ._digraph import Digraph
+from ._nodejobs import Cost, NodeError, cu_value
 from .errors import NodeNotFoundError
 
 if TYPE_CHECKING:
@@ -61,9 +61,12 @@ __all__ = [
     "Role",
     "adjacency",
     "edge_attrs",
+    "edge_dicts",
+    "flow_node",
+    "neighbours",
     "node_attrs",
+    "node_status",
     "own_dicts",
-    "without",
 ]
 
 #: What a graph node stands for: a flow node, a workflow input, or a ref to a missing id.
@@ -125,49 +128,6 @@ class Loop:
     iterations: dict[int, list[str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class NodeError:
-    """What a flow node's own job says went wrong: its ``metadata.error`` and ``hint``.
-
-    ``job_id`` is the node job's id and ``status`` its status (the node job's, which can be
-    more precise than the flow node's). Text is as the API sent it (untrusted: clean it before
-    it reaches a terminal)."""
-
-    node: str
-    job_id: str
-    status: str | None
-    error: str | None
-    hint: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Cost:
-    """What a run cost in CU (``value``, None when unknown) and where the figure comes from.
-
-    ``source`` is ``node-jobs`` (the sum over the node jobs of the bundle: a real workflow
-    job bills 0 itself, its node jobs carry the cost), ``job`` (the workflow job's own
-    ``billing.cuCost``, when no node job is loaded and it is not 0) or ``unknown`` (node jobs
-    not loaded and the job says 0, or nothing says anything). ``node_jobs`` is the number of
-    node jobs summed, ``loaded`` the node jobs of the run the bundle holds, ``not_loaded`` the
-    nodes that ran whose job is not in it (a sum is then a lower bound), ``job`` the workflow
-    job's own figure as it says it."""
-
-    value: float | None
-    source: str
-    node_jobs: int
-    loaded: int
-    not_loaded: int
-    job: float | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
-
-
 class NotAFlowNodeError(NodeNotFoundError):
     """The id is in the graph, but as a workflow input (``input:NAME``) or as the placeholder
     of a ref to a node missing from the flow: it has attributes (:meth:`GraphData.attrs`) but
@@ -185,13 +145,6 @@ class NotAFlowNodeError(NodeNotFoundError):
         else:
             what = "a placeholder for a ref to a node missing from the flow (`flowgraph lint`)"
         return f"{self.node!r} is {what}, not a flow node; .attrs({self.node!r}) has its attributes"
-
-
-def _cu(value: Any) -> float | None:
-    """A ``cuCost`` as a finite float, else None."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 #: A graph's dicts as :func:`adjacency` gives them: node -> attributes, node -> {neighbour: edge}.
@@ -221,6 +174,45 @@ def own_dicts(
     return raw._node, raw._pred, raw._succ
 
 
+def neighbours(g: Any) -> tuple[Neighbours, Neighbours]:
+    """``(pred, succ)`` of ``g``, as :func:`adjacency` gives them: without reading the node
+    attributes, which a built graph makes on first read (the passes over a run need none)."""
+    raw: Any = g
+    if type(g) is Digraph:
+        return raw._pred, raw._succ
+    return raw.pred, raw.succ
+
+
+def edge_dicts(
+    g: Digraph,
+) -> tuple[dict[str, dict[str, EdgeAttrs]], dict[str, dict[str, EdgeAttrs]]]:
+    """``(pred, succ)``: :func:`own_dicts` without the node attributes (the builder's: it makes
+    them late, see :mod:`flowgraph.builder`)."""
+    raw: Any = g
+    return raw._pred, raw._succ
+
+
+def flow_node(g: Digraph, n: str) -> FlowNode | None:
+    """The flow node ``n`` of ``g`` (None when ``n`` is not one, or not in ``g``): read from
+    the integer core when ``g`` has one, without the attribute dicts."""
+    return cast("FlowNode | None", _head(g, n, "node"))
+
+
+def node_status(g: Digraph, n: str) -> tuple[str | None, str | None]:
+    """The ``role`` and ``status`` of node ``n`` of ``g`` (Nones when it is not in ``g``), read
+    as :func:`flow_node` reads."""
+    return _head(g, n, "role"), _head(g, n, "status")
+
+
+def _head(g: Digraph, n: str, name: str) -> Any:
+    core = g.core
+    if core is None:
+        d = g.nodes.get(n)
+        return None if d is None else d.get(name)
+    i = core.index.get(n)
+    return None if i is None or n not in g else getattr(core, name)[i]
+
+
 def node_attrs(g: Digraph, n: str) -> NodeAttrs:
     """The attributes of node ``n`` of ``g``, typed (``KeyError`` when it is not in ``g``)."""
     return cast(NodeAttrs, g.nodes[n])
@@ -229,33 +221,6 @@ def node_attrs(g: Digraph, n: str) -> NodeAttrs:
 def edge_attrs(g: Digraph, u: str, v: str) -> EdgeAttrs:
     """The attributes of edge ``u -> v`` of ``g``, typed (``KeyError`` when there is none)."""
     return cast(EdgeAttrs, g.succ[u][v])
-
-
-def without(g: Digraph, drop: frozenset[str] | set[str]) -> Digraph:
-    """A frozen graph of ``g`` without the nodes in ``drop``, sharing ``g``'s attribute dicts
-    and the neighbour dicts that lose nothing (safe: both are frozen, read only)."""
-    gnode, gpred, gsucc = own_dicts(g)
-    before: set[str] = set()  # nodes with an edge into one dropped
-    touched: set[str] = set()  # nodes with a neighbour in drop
-    for key in drop:
-        if key in gsucc:
-            before.update(gpred[key])
-            touched.update(gsucc[key], gpred[key])
-    h = Digraph()
-    h.graph = g.graph
-    node, pred, succ = own_dicts(h)
-    # C-speed copies (order kept); the dropped out, the touched given neighbours of their own
-    node.update(gnode)
-    pred.update(gpred)
-    succ.update(gsucc)
-    for key in drop:
-        if key in node:
-            del node[key], pred[key], succ[key]
-    for key in touched.difference(drop):
-        succ[key] = {v: d for v, d in gsucc[key].items() if v not in drop}
-        pred[key] = {u: d for u, d in gpred[key].items() if u not in drop}
-    h.frozen, h.core = True, None if g.core is None else g.core.without(drop, before)
-    return h
 
 
 class GraphData:
@@ -276,6 +241,7 @@ class GraphData:
         gates: list[str],
         logic: list[str] | None = None,
         body_templates: frozenset[str] | None = None,
+        copy_templates: Mapping[str, str] | None = None,
     ) -> None:
         self.job = job
         self.graph = graph
@@ -286,6 +252,7 @@ class GraphData:
         #: the if/else nodes and the body templates as the builder found them (None: unknown)
         self.logic = logic
         self._body_templates = body_templates
+        self._copy_templates = copy_templates
 
     def __repr__(self) -> str:
         return (
@@ -358,7 +325,7 @@ class GraphData:
         its node jobs when the bundle holds any, else the job's own figure unless it is 0
         (a real workflow job bills 0; the cost sits on its node jobs)."""
         job = self.job
-        own = _cu(job.billing.cu_cost) if job.billing is not None else None
+        own = cu_value(job.billing.cu_cost) if job.billing is not None else None
         seen: set[str] = set()
         total, summed, missing = 0.0, 0, 0
         for n, d in self.graph.nodes(data=True):
@@ -370,7 +337,7 @@ class GraphData:
             if child is None:
                 missing += 1
                 continue
-            value = _cu(child.billing.cu_cost) if child.billing is not None else None
+            value = cu_value(child.billing.cu_cost) if child.billing is not None else None
             if value is not None:
                 total += value
                 summed += 1
@@ -402,6 +369,15 @@ class GraphData:
         )
 
     @cached_property
+    def copy_templates(self) -> Mapping[str, str]:
+        """The template each loop copy stands for (a copy's ``template``), by copy id."""
+        if self._copy_templates is not None:
+            return self._copy_templates
+        return {
+            n: t for n, d in self.graph.nodes(data=True) if (t := d.get("template")) is not None
+        }
+
+    @cached_property
     def templates(self) -> frozenset[str]:
         """Loop body templates that loop copies stand for in a run (they stay ``skipped``)."""
         return frozenset() if self.job.definition else self.body_templates
@@ -411,4 +387,4 @@ class GraphData:
         """The graph the run executes: ``graph`` without templates (in a definition, all of it)."""
         if not self.templates:
             return self.graph
-        return without(self.graph, self.templates)
+        return self.graph.without(self.templates)

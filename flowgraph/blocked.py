@@ -53,7 +53,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._graph import adjacency
+from ._graph import adjacency, neighbours
 from ._text import one_line
 from .order import around_cycles, core_of, numbered_order
 from .subflows import child_graph
@@ -61,7 +61,8 @@ from .timing import ended_at_of, parse_time
 from .vocab import GATE_REASONS, GATE_TYPES, is_terminal_job_status
 
 if TYPE_CHECKING:
-    from ._graph import GraphData, NodeAttrs
+    from ._core import Core
+    from ._graph import GraphData
     from .model import Input, Job
 
 __all__ = [
@@ -147,8 +148,7 @@ def root_causes(items: Iterable[Blocked]) -> list[str | None]:
     return [*named, None] if any(not b.causes for b in items) else [*named]
 
 
-def _parked(attrs: NodeAttrs, preds_done: bool) -> str | None:
-    kind, status = attrs.get("type"), attrs.get("status")
+def _parked(kind: str | None, status: str | None, preds_done: bool) -> str | None:
     waiting = status == "pending" and preds_done
     if kind == "user-approval" and waiting:
         return "awaiting-approval"
@@ -162,19 +162,42 @@ def _same_value(a: Any, b: Any) -> bool:
     return a == b or ({type(a), type(b)} == {int, str} and str(a) == str(b))
 
 
-def _branch_not_taken(nodes: Any, n: str, preds: Any) -> bool:
+class _Look:
+    """What the pass reads of a node by id, by number from the core's heads (no attribute
+    dict is made for it): its status, type and flow node, and a copy's template."""
+
+    __slots__ = ("index", "node_at", "status_at", "templates", "type_at")
+
+    def __init__(self, fg: GraphData, core: Core | None = None) -> None:
+        if core is None:  # the executed graph's: its lists cover fg.graph's nodes too (shared)
+            core = core_of(fg.execution)
+        self.index, self.status_at, self.type_at = core.index, core.status, core.type
+        self.node_at, self.templates = core.node, fg.copy_templates
+
+    def status(self, n: str) -> str | None:
+        status: str | None = self.status_at[self.index[n]]
+        return status
+
+    def type(self, n: str) -> str | None:
+        kind: str | None = self.type_at[self.index[n]]
+        return kind
+
+    def node(self, n: str) -> Any:
+        return self.node_at[self.index[n]]
+
+
+def _branch_not_taken(look: _Look, n: str, preds: Any) -> bool:
     """True when an if/else before ``n`` succeeded and chose a value none of ``n``'s branch
     refs to it expects (an edge keeps one; inputs and items may hold several). Unknown, so
     False, when the if/else has no ``output``."""
     for p, data in preds.items():
-        src = nodes[p]
-        if "branch" not in data["kinds"] or src.get("status") != "success":
+        if "branch" not in data["kinds"] or look.status(p) != "success":
             continue
-        output = src["node"].output
+        output = look.node(p).output
         if output is None or _same_value(output, data.get("equal")):
             continue
-        ids = (p, src.get("template", p))  # a copy's consumer may name the template
-        todo: list[Input] = list(getattr(nodes[n].get("node"), "inputs", ()))
+        ids = (p, look.templates.get(p, p))  # a copy's consumer may name the template
+        todo: list[Input] = list(getattr(look.node(n), "inputs", ()))
         while todo:
             inp = todo.pop()
             ref = inp.ref
@@ -187,12 +210,12 @@ def _branch_not_taken(nodes: Any, n: str, preds: Any) -> bool:
     return False
 
 
-def _skipped(nodes: Any, n: str, preds: Any, state: dict[str, str]) -> bool:
+def _skipped(look: _Look, n: str, preds: Any, state: dict[str, str]) -> bool:
     """True when ``n`` will be skipped (see the module doc)."""
-    if _branch_not_taken(nodes, n, preds):
+    if _branch_not_taken(look, n, preds):
         return True
     conditional, skipped_input, all_skipped = False, False, True
-    gate = nodes[n].get("type") in GATE_TYPES
+    gate = look.type(n) in GATE_TYPES
     for p, d in preds.items():
         kinds = d["kinds"]
         skipped = state.get(p) == _SKIP
@@ -204,12 +227,14 @@ def _skipped(nodes: Any, n: str, preds: Any, state: dict[str, str]) -> bool:
     return all_skipped if conditional else skipped_input
 
 
-def _iteration_roots(fg: GraphData, n: str, memo: dict[str, dict[str, str]]) -> dict[str, str]:
+def _iteration_roots(
+    fg: GraphData, n: str, memo: dict[str, dict[str, str]], look: _Look | None = None
+) -> dict[str, str]:
     """For the for-each ``n``: the failed or rejected copies that made it fail, ``{copy:
     status}`` (in its iterations or in loops nested in them; a copy that is a loop failed by
     its own iterations is not one, its copies are). ``memo`` keeps each loop's, so each is
     worked out once, without recursion: loops that list each other cannot make it loop."""
-    loops, nodes = fg.loops, adjacency(fg.graph)[0]
+    loops, status = fg.loops, (look or _Look(fg)).status
     stack, opened = [n], {n}
     while n not in memo:  # post order: a loop once the loops among its copies are done
         top = stack[-1]
@@ -221,7 +246,7 @@ def _iteration_roots(fg: GraphData, n: str, memo: dict[str, dict[str, str]]) -> 
             continue
         stack.pop()
         every = (c for members in loops[top].iterations.values() for c in members)
-        found = {c: str(s) for c in every if (s := nodes[c].get("status")) in _FAILED}
+        found = {c: str(s) for c in every if (s := status(c)) in _FAILED}
         for c in sub:
             if memo.get(c):  # a loop failed by its own iterations: those are the roots
                 found.pop(c, None)
@@ -274,19 +299,20 @@ _KEPT = "_blocked"  # where blocked() keeps its answer in the graph's __dict__
 def not_taken(fg: GraphData) -> set[str]:
     """The flow nodes the engine has not marked skipped yet that will be, as a branch not taken
     (see the module doc); empty at once when no if/else that has chosen has a consumer left."""
-    nodes, _, succ = adjacency(fg.execution)
+    _, succ = neighbours(fg.execution)
+    status = _Look(fg).status
     logic = fg.logic
     if logic is None:
-        logic = [n for n, d in nodes.items() if d.get("type") == "logic"]
+        logic = [n for n, d in adjacency(fg.execution)[0].items() if d.get("type") == "logic"]
     if fg.job.definition or not any(
-        "branch" in e["kinds"] and nodes[c].get("status") in _NOT_RUN
+        "branch" in e["kinds"] and status(c) in _NOT_RUN
         for n in logic
-        if n in nodes and nodes[n].get("status") == "success"
+        if n in succ and status(n) == "success"
         for c, e in succ[n].items()
     ):
         return set()
     state = _pass(fg)[1]
-    return {n for n, s in state.items() if s == _SKIP and nodes[n].get("status") != "skipped"}
+    return {n for n, s in state.items() if s == _SKIP and status(n) != "skipped"}
 
 
 def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
@@ -298,9 +324,16 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
     number; ids and the dicts are for the few nodes not done."""
     g, job, ended = fg.execution, fg.job, is_terminal_job_status(fg.job.status)
     end = _end_text(job) if ended else ""
-    nodes, pred, _ = adjacency(g)
+    pred, _ = neighbours(g)
     core = core_of(g)
-    ids, by_number, index = core.ids, core.attrs, core.index
+    look = _Look(fg, core)
+    ids, index, role_at, status_at, type_at = (
+        core.ids,
+        core.index,
+        core.role,
+        core.status,
+        core.type,
+    )
     numbered = numbered_order(core)  # None when there is a cycle
     component: dict[str, list[str]] = {}  # a node on a cycle -> the cycle's members
     if numbered is not None:
@@ -316,17 +349,16 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
     out: list[Blocked] = []
     home: dict[str, str] = {}  # an item inside a sub-workflow -> the sub-workflow node
     for n in component:
-        status = nodes[n].get("status")
+        status = look.status(n)
         if status == "skipped":
             state[n] = _SKIP
         elif status != "success":  # a node that failed is a root cause as what it is
             state[n], kinds[n] = _ROOT, str(status) if status in _FAILED else "cycle"
     for i in order:
-        attrs = by_number[i]
-        status = attrs.get("status")
+        status = status_at[i]
         if status == "success":  # done: the usual case, not written
             continue
-        role, n = attrs.get("role"), ids[i]
+        role, n = role_at[i], ids[i]
         if role == "missing":
             state[n], kinds[n] = _ROOT, "missing"
             continue
@@ -336,14 +368,14 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
         if role == "input":
             continue
         if status in _FAILED:
-            carried = _iteration_roots(fg, n, memo) if n in fg.loops else _NO_CAUSES
+            carried = _iteration_roots(fg, n, memo, look) if n in fg.loops else _NO_CAUSES
             if carried:  # its failed copies are the root causes; they reach what it blocks
                 state[n], causes[n] = _CARRY, carried
             else:
                 state[n], kinds[n] = _ROOT, str(status)
             continue
         preds = pred[n]
-        if _skipped(nodes, n, preds, state):
+        if _skipped(look, n, preds, state):
             state[n] = _SKIP
             continue
         inner = _inside(fg, n) if status == "processing" and not ended else None
@@ -364,7 +396,7 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
             state.get(p, _DONE) in (_DONE, _SKIP) or preds[p]["kinds"] == ("iteration",)
             for p in preds
         )
-        gate = _parked(attrs, ready)
+        gate = _parked(type_at[i], status, ready)
         if gate is not None and not ended:
             state[n], kinds[n] = _ROOT, "gate"
             out.append(Blocked(n, gate, [n], _gate_message(gate)))
@@ -380,7 +412,7 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
             chain = _chain(pred, roots[0], n, causes, state)
             out.append(Blocked(n, _CAUSES[kind][0], roots, _message(found, roots), chain))
     for n in component:
-        if nodes[n].get("status") not in ("success", "skipped", *_FAILED):
+        if look.status(n) not in ("success", "skipped", *_FAILED):
             members = component[n]
             text = "this node is on a cycle: " + " -> ".join(members[:5])
             out.append(Blocked(n, "cycle", members[:20], text))

@@ -22,8 +22,10 @@ Several relations between the same two nodes share one edge: ``kinds`` lists the
 ``kind`` is the strongest (in the order of the table) and ``inputs`` the input names.
 
 As it links, the builder also numbers the nodes and appends each new edge to integer successor
-lists (:class:`~flowgraph._core.Core`, ``fg.graph.core``): the passes in dependency order (the
-execution order, the critical path) walk those; every other reader reads the dicts.
+lists (:class:`~flowgraph._core.Core`, ``fg.graph.core``), and keeps by number what the passes
+over a run read of a node (role, type, status, flow node, timing): blocked and the critical
+path walk those. The node attribute dicts are made when a view first reads them
+(:class:`_LateAttrs`): the same dicts, in the same order, as if they had been made at once.
 
 The graph built here is flowgraph's own (``fg.graph``, what the queries read: tuples, None
 values, the ``FlowNode`` as ``node`` and its ``Timing`` as ``timing``). Users get ``fg.nx``, a
@@ -67,14 +69,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ._core import Core
+from ._core import Core, Heads
 from ._digraph import Digraph
-from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, own_dicts
+from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, edge_dicts
 from .bodies import MAX_LOOP_NESTING, untangle_bodies
 from .findings import Finding
 from .model import FlowNode, Input, Job, canonical_json
 from .parse import gc_paused
-from .timing import job_timing
+from .timing import Timing, job_timing
 from .vocab import DEPENDENCY_KINDS, EDGE_RANK, GATE_TYPES
 
 __all__ = ["build_graph"]
@@ -84,9 +86,9 @@ G = TypeVar("G", bound=GraphData)
 
 
 def _node_attrs(
-    node: FlowNode, index: int, duplicate_of: str | None, child: Job | None
+    node: FlowNode, index: int, duplicate_of: str | None, timing: Timing | None
 ) -> NodeAttrs:
-    """The attributes of a flow node in the graph (``child``: its own job, for timings)."""
+    """The attributes of a flow node in the graph as it is added (``timing``: its node job's)."""
     return {
         "role": "node",
         "type": node.type,
@@ -98,7 +100,7 @@ def _node_attrs(
         "iteration_index": node.iteration_index,
         "flow_index": index,
         "duplicate_of": duplicate_of,
-        "timing": None if child is None else job_timing(child),
+        "timing": timing,
         "node": node,
     }
 
@@ -114,14 +116,22 @@ class _Builder:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.g = Digraph()
-        #: The graph's dicts: node -> attributes (in insertion order: flow nodes, then inputs
-        #: and placeholders as met), node -> {successor: edge data}, node -> {predecessor: ...}
-        attrs, pred, succ = own_dicts(self.g)
-        self.attrs: dict[str, NodeAttrs] = attrs
+        #: The graph's neighbour dicts: node -> {successor: edge data}, node -> {predecessor:
+        #: ...}, in the graph's order (flow nodes, then inputs and placeholders as met). The
+        #: node attribute dicts are made late (:class:`_LateAttrs`): ``extra`` holds those of
+        #: the inputs and placeholders, what the flow nodes' need is noted as it is found.
+        pred, succ = edge_dicts(self.g)
+        self.extra: dict[str, NodeAttrs] = {}
         self.succ: dict[str, dict[str, EdgeAttrs]] = succ
         self.pred: dict[str, dict[str, EdgeAttrs]] = pred
         self.findings: list[Finding] = []
         self.nodes: dict[str, FlowNode] = {}
+        #: the flow index and the id copied of nodes whose id is shared (_add_with_duplicates)
+        self.placed: dict[str, tuple[int, str | None]] = {}
+        #: the timings of the flow nodes whose node job is in the bundle
+        self.timings: dict[str, Timing] = {}
+        #: attributes written after a node's first ones, in order: (node, name, value)
+        self.late: list[tuple[str, str, Any]] = []
         self.template_of: dict[str, str] = {}
         self.copy_index: dict[tuple[str, int, str], str] = {}
         self.loops: dict[str, Loop] = {}
@@ -156,8 +166,11 @@ class _Builder:
         #: nodes have one: an empty list each, grown by append, would be ~12 MiB on 100k nodes)
         self.isucc: list[Any] = []
 
-    def _new_node(self, key: str, attrs: NodeAttrs) -> None:
-        self.attrs[key] = attrs
+    def _new_node(self, key: str, attrs: NodeAttrs | None) -> None:
+        """Add a node: an input or placeholder with its ``attrs``, a flow node with None (its
+        attributes are made late)."""
+        if attrs is not None:
+            self.extra[key] = attrs
         self.succ[key] = {}
         self.pred[key] = {}
         if self.numbered:  # the integer adjacency is being made (add_edges): a number for it
@@ -173,17 +186,18 @@ class _Builder:
         nodes = {node.id: node for node in flow}
         if len(nodes) == len(flow):  # no duplicate ids: the usual case
             self.nodes = nodes
-            attrs, succ, pred = self.attrs, self.succ, self.pred
-            node_jobs = self.job.node_jobs
-            for index, node in enumerate(flow):  # _add and _new_node, inlined
-                key = node.id
-                job_id = node.job_id
-                child = node_jobs.get(job_id) if job_id is not None and node_jobs else None
-                attrs[key] = _node_attrs(node, index, None, child)
+            succ, pred = self.succ, self.pred
+            for key in nodes:  # _new_node, inlined
                 succ[key] = {}
                 pred[key] = {}
         else:
             self._add_with_duplicates(flow)
+        node_jobs = self.job.node_jobs
+        if node_jobs:
+            for key, node in self.nodes.items():
+                child = node_jobs.get(node.job_id) if node.job_id is not None else None
+                if child is not None:
+                    self.timings[key] = job_timing(child)
         # one pass notes the loops, the copies, the gates and the if/else nodes
         loops, copies, gates, logic = self.loops, self.copy_keys, self.gates, self.logic
         copy_nodes = self.copy_nodes
@@ -229,13 +243,12 @@ class _Builder:
 
     def _add(self, key: str, node: FlowNode, index: int, duplicate_of: str | None = None) -> None:
         self.nodes[key] = node
-        child = self.job.node_jobs.get(node.job_id) if node.job_id is not None else None
-        self._new_node(key, _node_attrs(node, index, duplicate_of, child))
+        self.placed[key] = (index, duplicate_of)
+        self._new_node(key, None)
 
     # -- loops -------------------------------------------------------------------------------
     def map_copies(self) -> None:
         nodes = self.nodes
-        attrs = self.attrs
         copies = self.copy_keys  # the loops are known: add_nodes noted them (in flow order)
         self.copies = in_copies = set(copies)
         self.findings += untangle_bodies(self.loops, self.copies)
@@ -322,17 +335,16 @@ class _Builder:
                 copies_of_iteration.sort()
             if len(loop.iterations) > 1:  # first the iteration of the copy mapped first by id
                 loop.iterations = dict(sorted(loop.iterations.items(), key=by_first))
-        for key, template in self.template_of.items():
-            attrs[key]["template"] = template
         # a template's loop: its for-each (bodies are untangled: one each), else the first
         # copy by id that lists it without being mapped to a template itself
         for loop_id in sorted(self.loops, key=lambda k: (k in self.copies, k)):
             loop = self.loops[loop_id]
             for template in loop.body:
-                if template in attrs and loop_id not in self.template_of:
-                    attrs[template].setdefault("loop_template_of", loop_id)
+                if template in nodes and loop_id not in self.template_of:
+                    if template not in self.body_templates:  # (the first loop's, as setdefault)
+                        self.late.append((template, "loop_template_of", loop_id))
                     self.body_templates.add(template)
-            attrs[loop_id]["iterations"] = len(loop.iterations)
+            self.late.append((loop_id, "iterations", len(loop.iterations)))
 
     def _body_via_template(self, loop_id: str) -> list[str]:
         template = self.template_of.get(loop_id)
@@ -469,7 +481,7 @@ class _Builder:
             key = self.inputs.get(label)
             if key is None:
                 key = f"input:{label}"
-                while key in self.nodes or key in self.attrs:
+                while key in self.succ:  # (every node's key, flow nodes' too)
                     key = "input:" + key
                 self.inputs[label] = key
                 self._new_node(
@@ -482,7 +494,7 @@ class _Builder:
         return target
 
     def _missing(self, target: str, consumer: str, where: _Where) -> None:
-        if target not in self.attrs:
+        if target not in self.succ:
             self._new_node(target, {"role": "missing", "type": None, "status": None})
         self.findings.append(
             Finding(
@@ -519,7 +531,7 @@ class _Builder:
         copy_index = self.copy_index
         merging = self.merging
         share = self.share
-        self.ids = list(self.attrs)  # the flow nodes so far: numbered in the graph's order
+        self.ids = list(self.succ)  # the flow nodes so far: numbered in the graph's order
         self.numbered = True
         self.index = index = dict(zip(self.ids, range(len(self.ids)), strict=True))
         isucc = self.isucc
@@ -648,6 +660,21 @@ class _Builder:
                     else:  # link() inlined
                         self.attach(u, index[target], last, target, result)
 
+    def heads(self) -> Heads:
+        """The core's :data:`~flowgraph._core.Heads`: the flow nodes', then the others'."""
+        flow = list(self.nodes.values())
+        extra = list(self.extra.values())
+        timings = self.timings
+        return (
+            ["node"] * len(flow) + [d["role"] for d in extra],
+            [n.type for n in flow] + [d["type"] for d in extra],
+            [n.status for n in flow] + [d["status"] for d in extra],
+            [*flow, *[None] * len(extra)],
+            [timings.get(k) for k in self.nodes] + [None] * len(extra)
+            if timings
+            else [None] * (len(flow) + len(extra)),
+        )
+
     def _inside(self, node_id: str, loop_id: str) -> bool:
         """True when ``node_id`` is a copy spawned by ``loop_id`` or by a loop nested in it
         (reading the outer loop's item from a nested body is not a loop-result dependency)."""
@@ -682,24 +709,6 @@ class _Builder:
                         seen.add(copy)
                         todo.append(copy)
         return sorted(set(out))
-
-    def mark_outputs(self) -> None:
-        succ = self.succ
-        all_attrs = self.attrs
-        # the kinds through which a node is read: every kind but iteration and loop_body, the
-        # weakest two, so an edge has one of them exactly when its strongest ``kind`` is one
-        reads = frozenset(("data", "branch", "item", "conditional", "depends_on", "loop_result"))
-        for key, node in self.nodes.items():
-            attrs = all_attrs[key]
-            if node.loop_node_id is not None or "loop_template_of" in attrs:
-                attrs["output"] = False
-                continue
-            referenced = False
-            for d in succ[key].values():
-                if d["kind"] in reads:
-                    referenced = True
-                    break
-            attrs["output"] = bool(node.include_outputs_in_workflow_job) or not referenced
 
 
 def _first_two(item: tuple[int, str, Finding]) -> tuple[int, str]:
@@ -740,6 +749,48 @@ def _where_text(where: _Where) -> str:
     return f"input {first!r}" if second is None else f"input {first!r} item {second}"
 
 
+class _LateAttrs:
+    """Makes the node attribute dicts of a built graph when they are first read (see
+    :class:`~flowgraph._digraph.Digraph`): the passes over a run (blocked, the critical path)
+    read the core's :data:`~flowgraph._core.Heads` instead, and a build that made the dicts
+    at once spent ~15% of its time on them. The dicts are the ones the builder would have
+    made: its first attributes, then ``template``, then what it noted later (``late``), then
+    ``output``, key order included; inputs and placeholders as they were made."""
+
+    def __init__(self, b: _Builder) -> None:
+        self.nodes, self.placed, self.timings = b.nodes, b.placed, b.timings
+        self.template_of, self.late, self.extra = b.template_of, b.late, b.extra
+        self.templates, self.succ = b.body_templates, b.succ
+
+    def __call__(self) -> dict[str, NodeAttrs]:
+        placed, timings, succ = self.placed, self.timings, self.succ
+        attrs: dict[str, NodeAttrs] = {}
+        for index, (key, node) in enumerate(self.nodes.items()):
+            at, duplicate_of = placed[key] if placed else (index, None)
+            attrs[key] = _node_attrs(node, at, duplicate_of, timings.get(key) if timings else None)
+        for key, template in self.template_of.items():
+            attrs[key]["template"] = template
+        for key, name, value in self.late:
+            attrs[key][name] = value  # type: ignore[literal-required]
+        # the kinds through which a node is read: every kind but iteration and loop_body, the
+        # weakest two, so an edge has one of them exactly when its strongest ``kind`` is one
+        reads = frozenset(("data", "branch", "item", "conditional", "depends_on", "loop_result"))
+        templates = self.templates
+        for key, node in self.nodes.items():
+            d = attrs[key]
+            if node.loop_node_id is not None or key in templates:
+                d["output"] = False
+                continue
+            referenced = False
+            for e in succ[key].values():
+                if e["kind"] in reads:
+                    referenced = True
+                    break
+            d["output"] = bool(node.include_outputs_in_workflow_job) or not referenced
+        attrs.update(self.extra)
+        return attrs
+
+
 def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assignment]
     """Build the graph of a loaded job as a ``cls`` (:class:`~flowgraph._graph.GraphData` or
     a subclass: the facade builds its :class:`~flowgraph.flow_graph.FlowGraph` this way)."""
@@ -748,9 +799,10 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         b.add_nodes()
         b.map_copies()
         b.add_edges()
-        b.mark_outputs()
+        heads = b.heads()
+    b.g.make_nodes_later(_LateAttrs(b))
     b.g.frozen = True  # read only from here: fg.nx is the copy to change
-    b.g.core = Core(b.ids, list(b.attrs.values()), b.isucc, list(map(len, b.pred_at)), b.index)
+    b.g.core = Core(b.ids, heads, b.isucc, list(map(len, b.pred_at)), b.index)
     return cls(
         job=job,
         graph=b.g,
@@ -760,4 +812,5 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         gates=b.gates,
         logic=b.logic,
         body_templates=frozenset(b.body_templates),
+        copy_templates=b.template_of,
     )

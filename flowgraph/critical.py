@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import Core
 from ._digraph import Digraph, find_cycle
-from ._graph import adjacency
+from ._graph import neighbours
 from .blocked import not_taken
 from .errors import CycleError, FlowgraphError
 from .order import core_of, numbered_order
@@ -142,24 +142,23 @@ def _weights(
     n = len(core.ids)
     out, other, light = [0.0] * n, [False] * n, [False] * n
     unknown: list[str] = []
-    ids, attrs = core.ids, core.attrs
+    ids, role, status, node, timing = core.ids, core.role, core.status, core.node, core.timing
     total = "total" if weight == "duration" else weight
     for i in core.live():
-        d = attrs[i]
-        if d.get("role") != "node":
+        if role[i] != "node":
             other[i] = light[i] = True
             continue
         name = ids[i]
-        if name in skipped or (d.get("status") == "skipped" and not definition):
+        if name in skipped or (status[i] == "skipped" and not definition):
             light[i] = True
             skipped.add(name)
             continue
         if weight == "hops":
             out[i] = 1.0
             continue
-        value = getattr(d.get("timing"), total, None)
+        value = getattr(timing[i], total, None)
         if value is None or math.isnan(value):  # unknown, or NaN (set by hand): weighs nothing
-            if d.get("job_id") is not None or weight != "duration":
+            if getattr(node[i], "job_id", None) is not None or weight != "duration":
                 unknown.append(name)
         else:
             out[i] = float(value)
@@ -193,8 +192,9 @@ def _inside(
 def _known(g: Digraph, weight: str) -> bool:
     """True when some flow node of ``g`` has a known ``weight`` (a time)."""
     attr = "total" if weight == "duration" else weight
-    for d in adjacency(g)[0].values():
-        value = getattr(d.get("timing"), attr, None)
+    core = core_of(g)
+    for i in core.live():
+        value = getattr(core.timing[i], attr, None)
         if value is not None and not math.isnan(value):
             return True
     return False
@@ -207,7 +207,7 @@ def _definition_graph(fg: GraphData) -> Digraph:
     g = fg.execution
     if not fg.job.definition or not fg.loops:
         return g
-    _, pred, succ = adjacency(g)
+    pred, succ = neighbours(g)
     added: set[tuple[str, str]] = set()
     for loop_id, loop in fg.loops.items():
         members: set[str] = set()
@@ -247,9 +247,8 @@ def critical_path(
         raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
     g = fg.execution
     if weight == "auto":  # timings come from node jobs: none in the bundle, none at all
-        timed = bool(fg.job.node_jobs) and any(
-            d.get("timing") is not None for d in adjacency(g)[0].values()
-        )
+        live, timings = core_of(g).live(), core_of(g).timing
+        timed = bool(fg.job.node_jobs) and any(timings[i] is not None for i in live)
         weight = "duration" if timed else "hops"
     fallback, note = None, ""
     if weight != "hops" and not _known(g, weight):
@@ -265,7 +264,7 @@ def critical_path(
     numbered = numbered_order(core)
     assert numbered is not None  # _definition_graph adds no cycle
     order = numbered[0]  # any topological order gives the same answer (see the module doc)
-    ids, attrs, succ = core.ids, core.attrs, core.succ
+    ids, succ, role = core.ids, core.succ, core.role
     skipped = not_taken(fg)
     w, unknown, other, light = _weights(core, weight, fg.job.definition, skipped)
     for name, value in (override or {}).items():
@@ -304,7 +303,7 @@ def critical_path(
         cur = best[cur]
     numbers.reverse()
     # drop weightless inputs/placeholders at the start
-    while len(numbers) > 1 and attrs[numbers[0]].get("role") != "node":
+    while len(numbers) > 1 and role[numbers[0]] != "node":
         numbers.pop(0)
     total = finish[end]
     latest = [0.0] * size
@@ -324,20 +323,20 @@ def critical_path(
     entries = []
     inside: dict[str, list[str]] = {}
     for n, name in zip(numbers, path, strict=True):
-        d = attrs[n]
-        timing = d.get("timing")
+        timing = core.timing[n]
+        kind = core.type[n]
         entries.append(
             {
                 "node": name,
-                "type": d.get("type"),
-                "status": d.get("status"),
+                "type": kind,
+                "status": core.status[n],
                 "weight": w[n],
                 "queue": getattr(timing, "queue", None),
                 "run": getattr(timing, "run", None),
                 "share": (w[n] / total) if total else 0.0,
             }
         )
-        child = child_graph(fg, name) if d.get("type") == "workflow" else None
+        child = child_graph(fg, name) if kind == "workflow" else None
         if child is not None:  # the path goes on inside the sub-workflow's own job
             entries += _inside(name, child, weight, total, inside)
     on_path = set(path)

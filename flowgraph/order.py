@@ -29,7 +29,7 @@ import heapq
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
-from ._core import Core
+from ._core import Core, heads_of
 from ._digraph import condensation
 from ._graph import adjacency
 
@@ -92,7 +92,7 @@ def core_of(g: Any) -> Core:
     number = index.__getitem__
     return Core(
         ids,
-        [nodes[n] for n in ids],
+        heads_of(nodes[n] for n in ids),
         [tuple(map(number, succ[n])) for n in ids],
         [len(pred[n]) for n in ids],
         index,

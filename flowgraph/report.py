@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._graph import node_status
 from ._text import one_line, seconds
 from ._timetext import slack_lines
 from .blocked import blocked, is_parked, root_causes
@@ -233,10 +234,10 @@ def _cause_kind(c: str, own: dict[str, Blocked], g: GraphData | None) -> str | N
     b = own.get(c)
     if b is not None:
         return "gate" if is_parked(b) else "cycle" if b.reason == "cycle" else None
-    attrs = g.graph.nodes[c] if g is not None and c in g.graph else {}
-    if attrs.get("role") == "missing":
+    role, status = node_status(g.graph, c) if g is not None else (None, None)
+    if role == "missing":
         return "missing"
-    return str(attrs["status"]) if attrs.get("status") in ("failure", "rejected") else None
+    return str(status) if status in ("failure", "rejected") else None
 
 
 def _job_end(group: list[Blocked], g: GraphData | None) -> str:

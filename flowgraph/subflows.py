@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from ._graph import GraphData
+from ._graph import GraphData, flow_node
 from .builder import build_graph
 from .config import DEFAULT_BUNDLE_DEPTH
 from .model import replace
@@ -49,8 +49,8 @@ def child_graph(g: G, node_id: str) -> G | None:
     if node_id in cache:
         return cache[node_id]
     cache[node_id] = None
-    d = g.graph.nodes[node_id] if node_id in g.graph else None
-    job_id = d.get("job_id") if d is not None and d.get("type") == "workflow" else None
+    node = flow_node(g.graph, node_id)
+    job_id = node.job_id if node is not None and node.type == "workflow" else None
     chain: tuple[str, ...] = g.__dict__.get(_CHAIN, (g.job.job_id,))
     job = g.job.node_jobs.get(job_id) if isinstance(job_id, str) else None
     if job is None or not job.flow or job.job_id in chain or len(chain) > DEFAULT_BUNDLE_DEPTH:
@@ -58,7 +58,7 @@ def child_graph(g: G, node_id: str) -> G | None:
     shared = {k: v for k, v in g.job.node_jobs.items() if k != job_id}  # a flat bundle's
     if shared:
         job = replace(job, node_jobs={**shared, **job.node_jobs})
-    workflow = d.get("workflow_id") if d is not None else None
+    workflow = node.workflow_id if node is not None else None
     if job.metadata.workflow_id is None and workflow:  # its node says which workflow it runs
         job = replace(job, metadata=replace(job.metadata, workflow_id=workflow))
     child = build_graph(job, type(g))

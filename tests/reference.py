@@ -226,7 +226,15 @@ def answers(fg: flowgraph.FlowGraph) -> str:
     """The graph (nodes and attributes, edges in order), the build's findings, the loops, the
     execution order, the critical path by hops and by the automatic weight, blocked, lint and
     the snapshot, as one JSON text (plain values only: stable across Python and msgspec
-    versions)."""
+    versions). blocked and the critical paths are asked for first: they read the integer core
+    only, so they run before the graph's attribute dicts are made (and the answers must not
+    change when the dicts are made late)."""
+    early: dict[str, Any] = {"blocked": [b.as_dict() for b in fg.blocked()]}
+    for weight in ("hops", "auto"):
+        try:
+            early["cp-" + weight] = fg.critical_path(weight).as_dict()
+        except flowgraph.FlowgraphError as exc:
+            early["cp-" + weight] = str(exc)
     nodes = []
     for n, d in fg.graph.nodes(data=True):
         attrs = {k: v for k, v in d.items() if k not in ("node", "timing")}
@@ -246,14 +254,9 @@ def answers(fg: flowgraph.FlowGraph) -> str:
         "loops": {k: [loop.body, sorted(loop.iterations.items())] for k, loop in fg.loops.items()},
         "inputs": fg.inputs,
         "order": None if ordered is None else [ordered.nodes, ordered.depth],
-        "blocked": [b.as_dict() for b in fg.blocked()],
         "lint": [f.as_dict() for f in fg.lint()],
+        **early,
     }
-    for weight in ("hops", "auto"):
-        try:
-            out["cp-" + weight] = fg.critical_path(weight).as_dict()
-        except flowgraph.FlowgraphError as exc:
-            out["cp-" + weight] = str(exc)
     try:
         out["snapshot"] = fg.snapshot(statuses=True)
     except flowgraph.FlowgraphError as exc:

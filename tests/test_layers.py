@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "_digraph": 3,
     "_graph": 3,
     "_core": 3,
+    "_nodejobs": 3,
     "_plain": 3,
     "order": 4,
     "bodies": 4,

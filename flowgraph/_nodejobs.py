@@ -1,0 +1,67 @@
+"""What a run's node jobs say of it: a flow node's own error and the run's cost in CU.
+
+The types :meth:`GraphData.error <flowgraph._graph.GraphData.error>` and :meth:`GraphData.cost
+<flowgraph._graph.GraphData.cost>` answer with (exported as ``flowgraph.NodeError`` and
+``flowgraph.Cost``).
+
+>>> Cost(12.0, "node-jobs", 1, 1, 0, 0.0).as_dict()["source"], cu_value(float("nan"))
+('node-jobs', None)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["Cost", "NodeError", "cu_value"]
+
+
+@dataclass(frozen=True)
+class NodeError:
+    """What a flow node's own job says went wrong: its ``metadata.error`` and ``hint``.
+
+    ``job_id`` is the node job's id and ``status`` its status (the node job's, which can be
+    more precise than the flow node's). Text is as the API sent it (untrusted: clean it before
+    it reaches a terminal)."""
+
+    node: str
+    job_id: str
+    status: str | None
+    error: str | None
+    hint: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a run cost in CU (``value``, None when unknown) and where the figure comes from.
+
+    ``source`` is ``node-jobs`` (the sum over the node jobs of the bundle: a real workflow
+    job bills 0 itself, its node jobs carry the cost), ``job`` (the workflow job's own
+    ``billing.cuCost``, when no node job is loaded and it is not 0) or ``unknown`` (node jobs
+    not loaded and the job says 0, or nothing says anything). ``node_jobs`` is the number of
+    node jobs summed, ``loaded`` the node jobs of the run the bundle holds, ``not_loaded`` the
+    nodes that ran whose job is not in it (a sum is then a lower bound), ``job`` the workflow
+    job's own figure as it says it."""
+
+    value: float | None
+    source: str
+    node_jobs: int
+    loaded: int
+    not_loaded: int
+    job: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def cu_value(value: Any) -> float | None:
+    """A ``cuCost`` as a finite float, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
