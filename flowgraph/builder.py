@@ -283,23 +283,33 @@ class _Builder:
         tables: dict[int, dict[tuple[Any, ...], list[str]]] = {}
         loops, template_of, copy_index = self.loops, self.template_of, self.copy_index
         left_out: list[tuple[int, str, Finding]] = []
-        for key in order:
-            node = nodes[key]
+        order_nodes = self.copy_nodes if order is copies else [nodes[k] for k in order]
+        # the loop of the copy before and its template table: copies of a loop come in runs
+        last_id: str | None = None
+        loop: Loop | None = None
+        table: dict[tuple[Any, ...], list[str]] | None = None
+        for key, node in zip(order, order_nodes, strict=True):
             loop_id = node.loop_node_id or ""
-            loop = loops.get(loop_id)
-            if loop is None or depth.get(key, 1) > MAX_LOOP_NESTING:
+            if loop_id != last_id:
+                last_id, loop, table = loop_id, loops.get(loop_id), None
+                body = None if loop is None else loop.body or self._body_via_template(loop_id)
+                if body:
+                    table = tables.get(id(body))
+                    if table is None:
+                        table = tables[id(body)] = self._table(body)
+            if loop is None or (depth and depth.get(key, 1) > MAX_LOOP_NESTING):
                 left_out.append(
                     (depth.get(key, 1), key, self._orphan(key, loop_id, depth.get(key, 1)))
                 )
                 continue
             iteration = node.iteration_index if node.iteration_index is not None else -1
-            loop.iterations.setdefault(iteration, []).append(key)
-            body = loop.body or self._body_via_template(loop_id)
+            members = loop.iterations.get(iteration)
+            if members is None:
+                loop.iterations[iteration] = [key]
+            else:
+                members.append(key)
             template = None
-            if body:
-                table = tables.get(id(body))
-                if table is None:
-                    table = tables[id(body)] = self._table(body)
+            if table is not None:
                 candidates = table.get((node.type, node.model_id or node.workflow_id)) or table.get(
                     (node.type,)
                 )
@@ -325,16 +335,23 @@ class _Builder:
             first = copy_index.get(entry)
             if first is None or key < first:
                 copy_index[entry] = key
-            if template in loops and key in loops and not loops[key].body:
-                loops[key].body = list(loops[template].body)
+            if key in loops:  # a loop copy: its body (and so what a table says) may change
+                if template in loops and not loops[key].body:
+                    loops[key].body = list(loops[template].body)
+                last_id = None
         if left_out:
             self.findings += [finding for *_, finding in sorted(left_out, key=_first_two)]
-        by_first = _smallest_copy if not depth else _first_mapped(depth)
+        first_mapped = _first_mapped(depth)
         for loop in self.loops.values():
-            for copies_of_iteration in loop.iterations.values():
+            iterations = loop.iterations
+            for copies_of_iteration in iterations.values():
                 copies_of_iteration.sort()
-            if len(loop.iterations) > 1:  # first the iteration of the copy mapped first by id
-                loop.iterations = dict(sorted(loop.iterations.items(), key=by_first))
+            if len(iterations) > 1:  # first the iteration of the copy mapped first by id
+                uniform = (
+                    not depth or len({depth.get(k, 1) for m in iterations.values() for k in m}) == 1
+                )
+                by_first = _smallest_copy if uniform else first_mapped  # (same depth: by id)
+                loop.iterations = dict(sorted(iterations.items(), key=by_first))
         # a template's loop: its for-each (bodies are untangled: one each), else the first
         # copy by id that lists it without being mapped to a template itself
         for loop_id in sorted(self.loops, key=lambda k: (k in self.copies, k)):
@@ -531,6 +548,7 @@ class _Builder:
         copy_index = self.copy_index
         merging = self.merging
         share = self.share
+        data_edges: dict[str | None, EdgeAttrs] = {}
         self.ids = list(self.succ)  # the flow nodes so far: numbered in the graph's order
         self.numbered = True
         self.index = index = dict(zip(self.ids, range(len(self.ids)), strict=True))
@@ -583,8 +601,10 @@ class _Builder:
                 if source in into:
                     link(source, key, edge_kind, name, equal)
                     continue
-                if equal is None:
-                    data = share(edge_kind, name)
+                if equal is None:  # share("data", name), its dict read without a call
+                    data = data_edges.get(name)
+                    if data is None:
+                        data = data_edges[name] = share(edge_kind, name)
                 else:
                     data = {
                         "kind": edge_kind,
@@ -617,17 +637,26 @@ class _Builder:
             out = succ[loop_id]
             spawned = self.share("iteration", None)
             u = index[loop_id]
+            after = isucc[u]
             for copies_of_iteration in loop.iterations.values():
                 for copy in copies_of_iteration:
                     both = out.get(copy)
                     if both is not None:  # the copy reads the loop too (its item, say)
                         if (loop_id, copy) in merging:
                             link(loop_id, copy, "iteration")
+                            after = isucc[u]
                         elif "iteration" not in both["kinds"]:
                             # link() inlined: one kind so far, stronger than iteration
                             out[copy] = pred_at[index[copy]][loop_id] = self.iterating(both)
-                    else:  # link() inlined; not a loop edge: no loop result goes through it
-                        self.attach(u, index[copy], loop_id, copy, spawned)
+                        continue
+                    # link() and attach() inlined; not a loop edge: no loop result goes
+                    # through it
+                    v = index[copy]
+                    out[copy] = pred_at[v][loop_id] = spawned
+                    if after:
+                        after.append(v)
+                    else:
+                        after = isucc[u] = [v]
         self.settle()
         self.add_loop_results()
         self.settle()

@@ -163,6 +163,25 @@ def test_items_nested_too_deep_are_the_parsers_error() -> None:
     assert_same(decode_run(raw) or Job(job_id="?"), parsed(raw))
 
 
+def test_items_at_the_nesting_limit_and_one_past_it_plain_or_escaped() -> None:
+    """At the limit the fast decoder takes the run as the parser builds it; one level past it
+    leaves it to the parser, whose error names the place: with the keys written plainly or
+    escaped (``"it\\u0065ms"``, which a scan of the text for ``"items"`` would miss)."""
+    for levels, deep in ((32, False), (33, True)):
+        inner: dict[str, Any] = {"name": "leaf"}
+        for _ in range(levels):
+            inner = {"name": "x", "items": [[inner]]}
+        plain = json.dumps(_run({"id": "a", "inputs": [inner]}))
+        escaped = plain.replace('"items"', '"it\\u0065ms"')
+        for raw in (plain, plain.encode(), escaped, escaped.encode()):
+            assert (decode_run(raw) is None) is deep, (levels, raw[:40])
+            if deep:  # the parser's error, which names the place
+                with pytest.raises(PayloadError, match="inputs nested more than 32 levels"):
+                    flowgraph.load(raw)
+            else:
+                assert_same(decode_run(raw) or Job(job_id="?"), parsed(plain.encode()))
+
+
 def test_text_and_bytes_decode_alike() -> None:
     raw = encode(make_run(200, seed=5))
     assert decode_run(raw.decode()) == decode_run(raw)
