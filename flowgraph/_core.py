@@ -107,4 +107,7 @@ class Core:
         """The numbers of the nodes in the graph, in order."""
         if self.alive is None:
             return range(len(self.ids))
-        return [i for i, a in enumerate(self.alive) if a]
+        live: list[int] | None = self.cache.get("live")
+        if live is None:  # (read only: made once)
+            live = self.cache["live"] = [i for i, a in enumerate(self.alive) if a]
+        return live

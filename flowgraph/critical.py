@@ -139,6 +139,8 @@ def _weights(
     are light (those and the skipped: the nodes ``skipped`` names, that will be, and in a run
     those whose status says so; their names are added to ``skipped``). Nodes out of the graph
     (``core.alive``) weigh 0."""
+    if weight == "hops":  # the usual case (no node jobs): list by list
+        return _hop_weights(core, definition, skipped)
     n = len(core.ids)
     out, other, light = [0.0] * n, [False] * n, [False] * n
     unknown: list[str] = []
@@ -163,6 +165,27 @@ def _weights(
         else:
             out[i] = float(value)
     return out, sorted(unknown), other, light
+
+
+def _hop_weights(
+    core: Core, definition: bool, skipped: set[str]
+) -> tuple[list[float], list[str], list[bool], list[bool]]:
+    """:func:`_weights` by hops: 1 for a flow node in the graph that is not light, else 0."""
+    ids, role, status, alive = core.ids, core.role, core.status, core.alive
+    other = [r != "node" for r in role]
+    light = list(other)
+    marked = [] if definition else [i for i, s in enumerate(status) if s == "skipped"]
+    index = core.index
+    for i in (*marked, *(index[name] for name in skipped if name in index)):
+        if not other[i] and (alive is None or alive[i]):
+            light[i] = True
+            skipped.add(ids[i])
+    out = [0.0 if x else 1.0 for x in light]
+    if alive is not None:  # out of the graph: no weight, not other, not light
+        for i, a in enumerate(alive):
+            if not a:
+                out[i], other[i], light[i] = 0.0, False, False
+    return out, [], other, light
 
 
 def _inside(
@@ -314,11 +337,14 @@ def critical_path(
         low = min(map(latest_start, after)) if after else total
         latest[n] = low
         start[n] = low - w[n]
-    slack = {  # round(x, 6) is x itself for a whole number, and costs more than the test
-        ids[n]: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
-        for n in order
-        if not other[n]
-    }
+    if weight == "hops" and not override:  # whole numbers: round(x, 6) would be x itself
+        slack = {ids[n]: latest[n] - finish[n] for n in order if not other[n]}
+    else:  # round(x, 6) is x itself for a whole number, and costs more than the test
+        slack = {
+            ids[n]: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
+            for n in order
+            if not other[n]
+        }
     path = [ids[n] for n in numbers]
     entries = []
     inside: dict[str, list[str]] = {}
