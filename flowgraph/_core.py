@@ -1,15 +1,17 @@
 """The built graph's adjacency as integers: what the passes in dependency order walk.
 
-A run's graph is built into networkx's dict layout (:mod:`flowgraph._digraph`), which every
-view reads by node id. The passes that visit every node in dependency order (the execution
+A run's graph is read by the views in networkx's dict layout (:mod:`flowgraph._digraph`), by
+node id. The passes that visit every node in dependency order (the execution
 order, the critical path) are bound by memory on a large run when they walk those dicts: on a
 100k-node run the order pass costs 29x what it does on 10k nodes. :class:`Core` is the same
 graph as lists of integers, made by the builder as it links (converting the dicts afterwards
 costs more than the pass it would save): node ``i`` is ``ids[i]`` (the dict graph's order);
 ``succ[i]`` lists its successors' numbers in the dict graph's order and ``indegree[i]`` counts
-its predecessors (the passes push along successors: no predecessor lists, ~8 MiB less on a
-100k run); ``alive`` marks the nodes of a graph with some taken out (the executed graph:
-:meth:`without`), None when all are in.
+its predecessors (the passes push along successors); ``alive`` marks the nodes of a graph
+with some taken out (the executed graph: :meth:`without`), None when all are in. The
+builder's core also has ``pred``, each node's predecessors by number with the edges'
+attributes: the graph's neighbour dicts are made from it when a view reads them
+(:meth:`edge_dicts`), and a pass needing one node's reads :meth:`pred_of`.
 
 What those passes read of a node is kept by number too, its :data:`Heads`: ``role``,
 ``type``, ``status``, the flow node (``node``, None for inputs and placeholders) and the
@@ -61,6 +63,7 @@ class Core:
         "indegree",
         "index",
         "node",
+        "pred",
         "role",
         "status",
         "succ",
@@ -76,6 +79,7 @@ class Core:
         indegree: list[int],
         index: dict[str, int] | None = None,
         alive: list[bool] | None = None,
+        pred: list[dict[int, Any]] | None = None,
     ) -> None:
         self.ids = ids
         self.index = dict(zip(ids, range(len(ids)), strict=True)) if index is None else index
@@ -84,14 +88,22 @@ class Core:
         self.succ = succ
         self.indegree = indegree
         self.alive = alive
+        #: the predecessors of each node by number with the edge's attributes, in the order
+        #: the edges were made (the built graph's: its neighbour dicts are made from these and
+        #: ``succ`` when first read); dead nodes stay in them (``alive`` says which count)
+        self.pred = pred
         self.cache: dict[str, Any] = {}
 
-    def without(self, drop: Iterable[str], before: Iterable[str]) -> Core:
+    def without(self, drop: Iterable[str], before: Iterable[str] | None = None) -> Core:
         """The same graph with the nodes ``drop`` names taken out (marked dead, gone from the
-        successor lists of ``before``, the nodes with an edge into them, and from the
-        predecessor counts of their successors; the other lists shared: all are read only)."""
+        successor lists of ``before``, the nodes with an edge into them (found in ``pred``
+        when not given), and from the predecessor counts of their successors; the other lists
+        shared: all are read only)."""
         index = self.index
         gone = {index[n] for n in drop if n in index}
+        if before is None:
+            assert self.pred is not None
+            before = [self.ids[u] for v in gone for u in self.pred[v]]
         alive = [True] * len(self.ids) if self.alive is None else list(self.alive)
         succ, indegree = list(self.succ), list(self.indegree)
         for i in gone:
@@ -101,7 +113,40 @@ class Core:
             succ[i] = ()
         for i in {index[n] for n in before if n in index}.difference(gone):
             succ[i] = tuple(s for s in self.succ[i] if s not in gone)
-        return Core(self.ids, self.heads, succ, indegree, index, alive)
+        return Core(self.ids, self.heads, succ, indegree, index, alive, self.pred)
+
+    def pred_of(self, u: int) -> dict[str, Any]:
+        """Node ``u``'s predecessors by id with the edges' attributes, in the dict graph's
+        order (a graph with ``pred``; the dead left out)."""
+        assert self.pred is not None
+        ids, alive = self.ids, self.alive
+        if alive is None:
+            return {ids[p]: d for p, d in self.pred[u].items()}
+        return {ids[p]: d for p, d in self.pred[u].items() if alive[p]}
+
+    def succ_of(self, u: int) -> dict[str, Any]:
+        """Node ``u``'s successors by id with the edges' attributes (see :meth:`pred_of`)."""
+        assert self.pred is not None
+        ids, pred = self.ids, self.pred
+        return {ids[w]: pred[w][u] for w in self.succ[u]}
+
+    def edge_dicts(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        """Every live node's predecessors and successors by id (:meth:`pred_of`), in order:
+        the dict graph's ``_pred`` and ``_succ`` (a graph with ``pred``)."""
+        assert self.pred is not None
+        ids, pred, succ = self.ids, self.pred, self.succ
+        alive = self.alive
+        before: dict[str, dict[str, Any]] = {}
+        after: dict[str, dict[str, Any]] = {}
+        for u in self.live():
+            into = pred[u]
+            key = ids[u]
+            if alive is None:
+                before[key] = {ids[p]: d for p, d in into.items()}
+            else:
+                before[key] = {ids[p]: d for p, d in into.items() if alive[p]}
+            after[key] = {ids[w]: pred[w][u] for w in succ[u]}
+        return before, after
 
     def live(self) -> Iterable[int]:
         """The numbers of the nodes in the graph, in order."""

@@ -7,7 +7,10 @@ command for views nobody walked; :class:`Digraph` keeps the same three dicts (``
 of networkx's reading API flowgraph and its tests use (``nodes``, ``edges``, ``succ``, ``pred``,
 ``in``, ``len``, iteration, ``has_edge``). ``fg.nx`` is still a real networkx ``DiGraph``
 (:mod:`flowgraph._plain`, built on first use), and the passes that need networkx's algorithms
-(a graph with a cycle: its components, one cycle) convert with :func:`to_networkx` then.
+(a graph with a cycle: its components, one cycle) convert with :func:`to_networkx` then. The
+built graph and its executed graph make their dicts when first read: the node attributes by
+the builder's ``make_nodes``, the neighbour dicts from their integer core
+(:meth:`Digraph.make_edges_later`); the passes over a run read the core and never make them.
 
 >>> g = Digraph()
 >>> g.add_edge("a", "b", kind="data")
@@ -106,8 +109,8 @@ class Digraph:
         #: the node attribute dicts, or None until ``make_nodes`` has made them (see _node)
         self._nodes: dict[Any, dict[str, Any]] | None = None if make_nodes else {}
         self._make_nodes = make_nodes
-        self._succ: dict[Any, dict[Any, dict[str, Any]]] = {}
-        self._pred: dict[Any, dict[Any, dict[str, Any]]] = {}
+        #: the neighbour dicts, or None while they are to be made from the core (see _succ)
+        self._edges: tuple[dict[Any, Any], dict[Any, Any]] | None = ({}, {})
         self.graph: dict[str, Any] = {}
         self.frozen = False
         #: what passes keep about the graph (its order): valid while it is frozen
@@ -136,6 +139,40 @@ class Digraph:
     def _node(self, nodes: dict[Any, dict[str, Any]]) -> None:
         self._nodes, self._make_nodes = nodes, None
 
+    def _edge_dicts(self) -> tuple[dict[Any, Any], dict[Any, Any]]:
+        edges = self._edges
+        if edges is None:
+            with _MAKING:
+                edges = self._edges
+                if edges is None:
+                    assert self.core is not None
+                    edges = self._edges = self.core.edge_dicts()
+        return edges
+
+    @property
+    def edges_later(self) -> bool:
+        """True while the neighbour dicts are still to be made from the core."""
+        return self._edges is None
+
+    @property
+    def _pred(self) -> dict[Any, dict[Any, dict[str, Any]]]:
+        """Node -> {predecessor: edge attributes}; a graph made from its core (the built and
+        the executed graph) makes both neighbour dicts from it on first read."""
+        return self._edge_dicts()[0]
+
+    @_pred.setter
+    def _pred(self, pred: dict[Any, dict[Any, dict[str, Any]]]) -> None:
+        self._edges = (pred, self._edge_dicts()[1])
+
+    @property
+    def _succ(self) -> dict[Any, dict[Any, dict[str, Any]]]:
+        """Node -> {successor: edge attributes} (see :attr:`_pred`)."""
+        return self._edge_dicts()[1]
+
+    @_succ.setter
+    def _succ(self, succ: dict[Any, dict[Any, dict[str, Any]]]) -> None:
+        self._edges = (self._edge_dicts()[0], succ)
+
     @property
     def nodes(self) -> _Nodes:
         return _Nodes(self._node)
@@ -152,21 +189,31 @@ class Digraph:
     def pred(self) -> dict[Any, dict[Any, dict[str, Any]]]:
         return self._pred
 
-    # (_succ has the nodes as keys, in the same order, and is never made late)
+    # (the nodes are the neighbour dicts' keys, in order; the core's live ones until made)
     def __contains__(self, n: object) -> bool:
         try:
-            return n in self._succ
+            if self._edges is None:
+                core: Any = self.core
+                i = core.index.get(n)
+                return i is not None and (core.alive is None or core.alive[i])
+            return n in self._edges[1]
         except TypeError:
             return False
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._succ)
+        if self._edges is None:
+            core: Any = self.core
+            return map(core.ids.__getitem__, core.live())
+        return iter(self._edges[1])
 
     def __len__(self) -> int:
-        return len(self._succ)
+        if self._edges is None:
+            core: Any = self.core
+            return len(core.ids) if core.alive is None else sum(core.alive)
+        return len(self._edges[1])
 
     def number_of_nodes(self) -> int:
-        return len(self._succ)
+        return len(self)
 
     def number_of_edges(self) -> int:
         return sum(len(out) for out in self._succ.values())
@@ -183,8 +230,13 @@ class Digraph:
     # -- building --------------------------------------------------------------------------
     def make_nodes_later(self, make: Callable[[], Any]) -> None:
         """Have ``make`` make the node attribute dicts when they are first read (they are not
-        filled in: the builder's graph, whose neighbour dicts are)."""
+        filled in: the builder's graph)."""
         self._nodes, self._make_nodes = None, make
+
+    def make_edges_later(self, core: Core) -> None:
+        """Make the neighbour dicts from ``core`` (with its ``pred``) when they are first read,
+        and take it as the graph's core."""
+        self.core, self._edges = core, None
 
     def _check(self) -> None:
         if self.frozen:
@@ -213,7 +265,14 @@ class Digraph:
     def without(self, drop: frozenset[Any] | set[Any]) -> Digraph:
         """A frozen graph of this one without the nodes in ``drop``, sharing its attribute
         dicts and the neighbour dicts that lose nothing (safe: both are frozen, read only). Its
-        node dict is made when it is first read, as this graph's may be."""
+        node dict is made when it is first read, as this graph's may be; its neighbour dicts
+        too when this graph's are made from its core."""
+        if self._edges is None and self.core is not None and self.core.pred is not None:
+            lazy = Digraph(make_nodes=lambda: self._nodes_without(drop))
+            lazy.graph = self.graph
+            lazy.make_edges_later(self.core.without(drop))
+            lazy.frozen = True
+            return lazy
         gpred, gsucc = self._pred, self._succ
         before: set[Any] = set()  # nodes with an edge into one dropped
         touched: set[Any] = set()  # nodes with a neighbour in drop

@@ -61,11 +61,12 @@ __all__ = [
     "Role",
     "adjacency",
     "edge_attrs",
-    "edge_dicts",
     "flow_node",
     "neighbours",
     "node_attrs",
+    "node_pred",
     "node_status",
+    "node_succ",
     "own_dicts",
 ]
 
@@ -183,13 +184,24 @@ def neighbours(g: Any) -> tuple[Neighbours, Neighbours]:
     return raw.pred, raw.succ
 
 
-def edge_dicts(
-    g: Digraph,
-) -> tuple[dict[str, dict[str, EdgeAttrs]], dict[str, dict[str, EdgeAttrs]]]:
-    """``(pred, succ)``: :func:`own_dicts` without the node attributes (the builder's: it makes
-    them late, see :mod:`flowgraph.builder`)."""
-    raw: Any = g
-    return raw._pred, raw._succ
+def node_pred(g: Any, n: str) -> Mapping[str, EdgeAttrs]:
+    """``pred[n]`` of ``g``, as :func:`neighbours` gives it, without making the graph's
+    neighbour dicts when they are still to be made from its core (the built graph and its
+    executed graph: see :meth:`~flowgraph._core.Core.pred_of`)."""
+    if type(g) is Digraph and g.edges_later:
+        core: Any = g.core
+        pred: Mapping[str, EdgeAttrs] = core.pred_of(core.index[n])
+        return pred
+    return neighbours(g)[0][n]
+
+
+def node_succ(g: Any, n: str) -> Mapping[str, EdgeAttrs]:
+    """``succ[n]`` of ``g`` (see :func:`node_pred`)."""
+    if type(g) is Digraph and g.edges_later:
+        core: Any = g.core
+        succ: Mapping[str, EdgeAttrs] = core.succ_of(core.index[n])
+        return succ
+    return neighbours(g)[1][n]
 
 
 def flow_node(g: Digraph, n: str) -> FlowNode | None:

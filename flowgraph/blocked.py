@@ -53,7 +53,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._graph import adjacency, neighbours
+from ._graph import adjacency, node_pred, node_succ
 from ._text import one_line
 from .order import around_cycles, core_of, numbered_order
 from .subflows import child_graph
@@ -164,15 +164,28 @@ def _same_value(a: Any, b: Any) -> bool:
 
 class _Look:
     """What the pass reads of a node by id, by number from the core's heads (no attribute
-    dict is made for it): its status, type and flow node, and a copy's template."""
+    dict is made for it): its status, type and flow node, and a copy's template; and its
+    predecessors (``look[n]``, each made once) and successors in the executed graph
+    (:func:`~flowgraph._graph.node_pred`: no neighbour dict of the graph is made)."""
 
-    __slots__ = ("index", "node_at", "status_at", "templates", "type_at")
+    __slots__ = ("g", "index", "kept", "node_at", "status_at", "templates", "type_at")
 
     def __init__(self, fg: GraphData, core: Core | None = None) -> None:
+        self.g = fg.execution
         if core is None:  # the executed graph's: its lists cover fg.graph's nodes too (shared)
-            core = core_of(fg.execution)
+            core = core_of(self.g)
         self.index, self.status_at, self.type_at = core.index, core.status, core.type
         self.node_at, self.templates = core.node, fg.copy_templates
+        self.kept: dict[str, Any] = {}  # predecessors, each made once
+
+    def __getitem__(self, n: str) -> Any:
+        preds = self.kept.get(n)
+        if preds is None:
+            preds = self.kept[n] = node_pred(self.g, n)
+        return preds
+
+    def succ(self, n: str) -> Any:
+        return node_succ(self.g, n)
 
     def status(self, n: str) -> str | None:
         status: str | None = self.status_at[self.index[n]]
@@ -299,16 +312,16 @@ _KEPT = "_blocked"  # where blocked() keeps its answer in the graph's __dict__
 def not_taken(fg: GraphData) -> set[str]:
     """The flow nodes the engine has not marked skipped yet that will be, as a branch not taken
     (see the module doc); empty at once when no if/else that has chosen has a consumer left."""
-    _, succ = neighbours(fg.execution)
-    status = _Look(fg).status
+    look = _Look(fg)
+    status, succ, executed = look.status, look.succ, fg.execution
     logic = fg.logic
     if logic is None:
         logic = [n for n, d in adjacency(fg.execution)[0].items() if d.get("type") == "logic"]
     if fg.job.definition or not any(
         "branch" in e["kinds"] and status(c) in _NOT_RUN
         for n in logic
-        if n in succ and status(n) == "success"
-        for c, e in succ[n].items()
+        if n in executed and status(n) == "success"
+        for c, e in succ(n).items()
     ):
         return set()
     state = _pass(fg)[1]
@@ -324,9 +337,8 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
     number; ids and the dicts are for the few nodes not done."""
     g, job, ended = fg.execution, fg.job, is_terminal_job_status(fg.job.status)
     end = _end_text(job) if ended else ""
-    pred, _ = neighbours(g)
     core = core_of(g)
-    look = _Look(fg, core)
+    look = pred = _Look(fg, core)
     ids, index, role_at, status_at, type_at = (
         core.ids,
         core.index,

@@ -14,18 +14,20 @@ ids that are not in the flow get a ``missing`` placeholder. Every edge has a ``k
 ``loop_result`` the last copies of every iteration to a node that reads the loop's results
 =============  ===========================================================================
 
-Over 400 lines for one job: one pass that fills networkx's dicts from tables the steps share
+Over 400 lines for one job: one pass that makes the graph from tables the steps share
 (loop copies, templates, the copy index); the steps are methods of one builder so those tables
 are not passed around. Splitting it would spread one algorithm over files.
 
 Several relations between the same two nodes share one edge: ``kinds`` lists them all,
 ``kind`` is the strongest (in the order of the table) and ``inputs`` the input names.
 
-As it links, the builder also numbers the nodes and appends each new edge to integer successor
-lists (:class:`~flowgraph._core.Core`, ``fg.graph.core``), and keeps by number what the passes
-over a run read of a node (role, type, status, flow node, timing): blocked and the critical
-path walk those. The node attribute dicts are made when a view first reads them
-(:class:`_LateAttrs`): the same dicts, in the same order, as if they had been made at once.
+The builder makes the graph as integers (:class:`~flowgraph._core.Core`, ``fg.graph.core``):
+it numbers the nodes, appends each new edge to its source's successor list and its target's
+predecessors (number -> edge attributes), and keeps by number what the passes over a run read
+of a node (role, type, status, flow node, timing): blocked and the critical path walk those.
+The graph's dicts are made when a view first reads them, the neighbour dicts from the core
+(:meth:`~flowgraph._core.Core.edge_dicts`), the node attribute dicts by :class:`_LateAttrs`:
+the same dicts, in the same order, as if they had been made at once.
 
 The graph built here is flowgraph's own (``fg.graph``, what the queries read: tuples, None
 values, the ``FlowNode`` as ``node`` and its ``Timing`` as ``timing``). Users get ``fg.nx``, a
@@ -71,7 +73,7 @@ from typing import Any, TypeVar
 
 from ._core import Core, Heads
 from ._digraph import Digraph
-from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs, edge_dicts
+from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs
 from .bodies import MAX_LOOP_NESTING, untangle_bodies
 from .findings import Finding
 from .model import FlowNode, Input, Job, canonical_json
@@ -116,14 +118,13 @@ class _Builder:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.g = Digraph()
-        #: The graph's neighbour dicts: node -> {successor: edge data}, node -> {predecessor:
-        #: ...}, in the graph's order (flow nodes, then inputs and placeholders as met). The
-        #: node attribute dicts are made late (:class:`_LateAttrs`): ``extra`` holds those of
-        #: the inputs and placeholders, what the flow nodes' need is noted as it is found.
-        pred, succ = edge_dicts(self.g)
+        #: The graph is made as integers (:class:`~flowgraph._core.Core`): node numbers in the
+        #: graph's order (flow nodes, then inputs and placeholders as met), successors by
+        #: number (:attr:`isucc`) and predecessors by number with the edges' attributes
+        #: (:attr:`pin`); the graph's dicts are made from them when a view reads them. The node
+        #: attribute dicts too (:class:`_LateAttrs`): ``extra`` holds those of the inputs and
+        #: placeholders, what the flow nodes' need is noted as it is found.
         self.extra: dict[str, NodeAttrs] = {}
-        self.succ: dict[str, dict[str, EdgeAttrs]] = succ
-        self.pred: dict[str, dict[str, EdgeAttrs]] = pred
         self.findings: list[Finding] = []
         self.nodes: dict[str, FlowNode] = {}
         #: the flow index and the id copied of nodes whose id is shared (_add_with_duplicates)
@@ -155,30 +156,23 @@ class _Builder:
         #: own before it changes (:meth:`link`), and the graph is read only once built.
         self.shared: dict[tuple[str, str | None], EdgeAttrs] = {}
         self.shared_iterating: dict[tuple[Any, ...], EdgeAttrs] = {}
-        #: The integer adjacency (:class:`~flowgraph._core.Core`), made as edges are: node
-        #: numbers in the graph's order, each edge appended once, when it is made.
-        self.numbered = False
-        self.succ_at: list[dict[str, EdgeAttrs]] = []
-        self.pred_at: list[dict[str, EdgeAttrs]] = []
+        #: The integer adjacency, made as edges are: each edge appended once, when it is made.
         self.ids: list[str] = []
         self.index: dict[str, int] = {}
         #: successors by number: ``()`` until a node has one, then a list made with it (most
         #: nodes have one: an empty list each, grown by append, would be ~12 MiB on 100k nodes)
         self.isucc: list[Any] = []
+        #: predecessors by number: {predecessor's number: edge attributes}, in edge order
+        self.pin: list[dict[int, EdgeAttrs]] = []
 
-    def _new_node(self, key: str, attrs: NodeAttrs | None) -> None:
-        """Add a node: an input or placeholder with its ``attrs``, a flow node with None (its
-        attributes are made late)."""
-        if attrs is not None:
-            self.extra[key] = attrs
-        self.succ[key] = {}
-        self.pred[key] = {}
-        if self.numbered:  # the integer adjacency is being made (add_edges): a number for it
-            self.index[key] = len(self.ids)
-            self.ids.append(key)
-            self.isucc.append(())
-            self.succ_at.append(self.succ[key])
-            self.pred_at.append(self.pred[key])
+    def _new_node(self, key: str, attrs: NodeAttrs) -> None:
+        """Add an input or placeholder with its ``attrs`` (the flow nodes are numbered first,
+        in add_edges), with the next number."""
+        self.extra[key] = attrs
+        self.index[key] = len(self.ids)
+        self.ids.append(key)
+        self.isucc.append(())
+        self.pin.append({})
 
     # -- nodes -------------------------------------------------------------------------------
     def add_nodes(self) -> None:
@@ -186,10 +180,6 @@ class _Builder:
         nodes = {node.id: node for node in flow}
         if len(nodes) == len(flow):  # no duplicate ids: the usual case
             self.nodes = nodes
-            succ, pred = self.succ, self.pred
-            for key in nodes:  # _new_node, inlined
-                succ[key] = {}
-                pred[key] = {}
         else:
             self._add_with_duplicates(flow)
         node_jobs = self.job.node_jobs
@@ -244,7 +234,6 @@ class _Builder:
     def _add(self, key: str, node: FlowNode, index: int, duplicate_of: str | None = None) -> None:
         self.nodes[key] = node
         self.placed[key] = (index, duplicate_of)
-        self._new_node(key, None)
 
     # -- loops -------------------------------------------------------------------------------
     def map_copies(self) -> None:
@@ -419,21 +408,22 @@ class _Builder:
     def link(
         self, source: str, target: str, kind: str, name: str | None = None, equal: Any = None
     ) -> None:
-        out = self.succ[source]
-        data = out.get(target)
+        u, v = self.index[source], self.index[target]
+        into = self.pin[v]
+        data = into.get(u)
         if data is None:
             if equal is None:
                 data = self.share(kind, name)
             else:
                 data = {"kind": kind, "kinds": (kind,), "inputs": (name,) if name else ()}
                 data["equal"] = equal
-            self.attach(self.index[source], self.index[target], source, target, data)
+            self.attach(u, v, data)
             if source in self.loops:
                 self.loop_edges.append((source, target))
             return
         merging = self.merging.get((source, target))
         if merging is None:  # from here the edge changes: attributes of its own
-            data = out[target] = self.pred[target][source] = data.copy()
+            data = into[u] = data.copy()
             merging = (list(data["kinds"]), dict.fromkeys(data["inputs"], None), data)
             self.merging[(source, target)] = merging
         kinds, inputs, _ = merging
@@ -464,11 +454,10 @@ class _Builder:
             }
         return found
 
-    def attach(self, u: int, v: int, source: str, target: str, data: EdgeAttrs) -> None:
-        """Make the new edge ``source -> target`` (numbers ``u -> v``) with ``data``: in both
-        neighbour dicts, and in the successors by number (see :attr:`isucc`). add_edges' main
-        pass does the same inline."""
-        self.succ_at[u][target] = self.pred_at[v][source] = data
+    def attach(self, u: int, v: int, data: EdgeAttrs) -> None:
+        """Make the new edge ``u -> v`` with ``data``: in the predecessors and successors by
+        number (see :attr:`isucc`). add_edges' main pass does the same inline."""
+        self.pin[v][u] = data
         after = self.isucc[u]
         if after:
             after.append(v)
@@ -498,7 +487,7 @@ class _Builder:
             key = self.inputs.get(label)
             if key is None:
                 key = f"input:{label}"
-                while key in self.succ:  # (every node's key, flow nodes' too)
+                while key in self.index:  # (every node's key, flow nodes' too)
                     key = "input:" + key
                 self.inputs[label] = key
                 self._new_node(
@@ -511,7 +500,7 @@ class _Builder:
         return target
 
     def _missing(self, target: str, consumer: str, where: _Where) -> None:
-        if target not in self.succ:
+        if target not in self.index:
             self._new_node(target, {"role": "missing", "type": None, "status": None})
         self.findings.append(
             Finding(
@@ -541,7 +530,6 @@ class _Builder:
         copies = self.copies
         loops = self.loops
         inputs = self.inputs
-        succ, pred = self.succ, self.pred
         link = self.link
         resolve = self.resolve
         loop_edges = self.loop_edges
@@ -549,13 +537,12 @@ class _Builder:
         merging = self.merging
         share = self.share
         data_edges: dict[str | None, EdgeAttrs] = {}
-        self.ids = list(self.succ)  # the flow nodes so far: numbered in the graph's order
-        self.numbered = True
+        self.ids = list(nodes)  # the flow nodes: numbered in the graph's order
         self.index = index = dict(zip(self.ids, range(len(self.ids)), strict=True))
         isucc = self.isucc
         isucc += [()] * len(self.ids)
-        # the neighbour dicts by number too: a list is read without hashing an id again
-        self.succ_at, self.pred_at = succ_at, pred_at = list(succ.values()), list(pred.values())
+        pin: list[dict[int, EdgeAttrs]] = [{} for _ in self.ids]
+        self.pin = pin
         flow_nodes = len(self.ids)  # numbers below it are flow nodes
         # the numbers are the index's own int objects (enumerate's would be ~28 bytes more each)
         for v, (key, node) in zip(list(index.values()), nodes.items(), strict=True):
@@ -563,7 +550,7 @@ class _Builder:
             if is_copy:  # where its refs look for a copy of the same iteration first
                 iteration = node.iteration_index if node.iteration_index is not None else -1
                 loop_id = node.loop_node_id or ""
-            into = pred_at[v]
+            into = pin[v]
             for inp in node.inputs:
                 # the usual input: one ref to a flow node or to a workflow input already seen;
                 # anything else (items, conditional refs, new or dangling targets) goes the
@@ -598,7 +585,7 @@ class _Builder:
                 name = inp.name
                 equal = ref.equal
                 edge_kind = "data" if equal is None else "branch"
-                if source in into:
+                if u in into:
                     link(source, key, edge_kind, name, equal)
                     continue
                 if equal is None:  # share("data", name), its dict read without a call
@@ -612,8 +599,7 @@ class _Builder:
                         "inputs": (name,) if name else (),
                         "equal": equal,
                     }
-                succ_at[u][key] = data
-                into[source] = data
+                into[u] = data
                 after = isucc[u]
                 if after:
                     after.append(v)
@@ -634,25 +620,25 @@ class _Builder:
                         link(loop_id, template, "loop_body")
                     else:
                         self._missing(template, loop_id, "loopBodyNodeIds")
-            out = succ[loop_id]
             spawned = self.share("iteration", None)
             u = index[loop_id]
             after = isucc[u]
             for copies_of_iteration in loop.iterations.values():
                 for copy in copies_of_iteration:
-                    both = out.get(copy)
+                    v = index[copy]
+                    into = pin[v]
+                    both = into.get(u)
                     if both is not None:  # the copy reads the loop too (its item, say)
                         if (loop_id, copy) in merging:
                             link(loop_id, copy, "iteration")
                             after = isucc[u]
                         elif "iteration" not in both["kinds"]:
                             # link() inlined: one kind so far, stronger than iteration
-                            out[copy] = pred_at[index[copy]][loop_id] = self.iterating(both)
+                            into[u] = self.iterating(both)
                         continue
                     # link() and attach() inlined; not a loop edge: no loop result goes
                     # through it
-                    v = index[copy]
-                    out[copy] = pred_at[v][loop_id] = spawned
+                    into[u] = spawned
                     if after:
                         after.append(v)
                     else:
@@ -663,11 +649,11 @@ class _Builder:
 
     def add_loop_results(self) -> None:
         consumers: dict[str, list[str]] = defaultdict(list)
-        loops, succ = self.loops, self.succ
+        loops, pin, index = self.loops, self.pin, self.index
         depends = DEPENDENCY_KINDS.isdisjoint
         for source, target in self.loop_edges:
             loop = loops[source]
-            if not loop.iterations or depends(succ[source][target]["kinds"]):
+            if not loop.iterations or depends(pin[index[target]][index[source]]["kinds"]):
                 continue
             reader = self.nodes.get(target)
             if reader is not None and reader.loop_node_id == source:  # a copy of the loop
@@ -676,18 +662,17 @@ class _Builder:
                 continue
             consumers[source].append(target)
         result = self.share("loop_result", None)
-        index = self.index
         for loop_id, targets in consumers.items():
             for last in self.terminals(loop_id):
                 u = index[last]
-                out = self.succ_at[u]
                 for target in targets:
                     if last == target:
                         continue
-                    if target in out or last in loops:
+                    v = index[target]
+                    if u in pin[v] or last in loops:
                         self.link(last, target, "loop_result")
                     else:  # link() inlined
-                        self.attach(u, index[target], last, target, result)
+                        self.attach(u, v, result)
 
     def heads(self) -> Heads:
         """The core's :data:`~flowgraph._core.Heads`: the flow nodes', then the others'."""
@@ -719,18 +704,19 @@ class _Builder:
     def terminals(self, loop_id: str) -> list[str]:
         """The copies that end each iteration of a loop, inner loops expanded (no recursion).
 
-        Linear in the loop's copies: successors come from the graph's own adjacency.
+        Linear in the loop's copies: successors come from the adjacency by number.
         """
-        succ = self.succ
+        isucc, index = self.isucc, self.index
         out: list[str] = []
         seen = {loop_id}
         todo = [loop_id]
         while todo:
             loop = self.loops[todo.pop()]
             for copies in loop.iterations.values():
-                members = set(copies)
-                for copy in copies:
-                    if not members.isdisjoint(succ[copy]):
+                numbers = [index[c] for c in copies]
+                members = set(numbers)
+                for copy, u in zip(copies, numbers, strict=True):
+                    if not members.isdisjoint(isucc[u]):
                         continue
                     out.append(copy)
                     inner = self.loops.get(copy)
@@ -789,10 +775,10 @@ class _LateAttrs:
     def __init__(self, b: _Builder) -> None:
         self.nodes, self.placed, self.timings = b.nodes, b.placed, b.timings
         self.template_of, self.late, self.extra = b.template_of, b.late, b.extra
-        self.templates, self.succ = b.body_templates, b.succ
+        self.templates, self.isucc, self.pin = b.body_templates, b.isucc, b.pin
 
     def __call__(self) -> dict[str, NodeAttrs]:
-        placed, timings, succ = self.placed, self.timings, self.succ
+        placed, timings, isucc, pin = self.placed, self.timings, self.isucc, self.pin
         attrs: dict[str, NodeAttrs] = {}
         for index, (key, node) in enumerate(self.nodes.items()):
             at, duplicate_of = placed[key] if placed else (index, None)
@@ -805,14 +791,14 @@ class _LateAttrs:
         # weakest two, so an edge has one of them exactly when its strongest ``kind`` is one
         reads = frozenset(("data", "branch", "item", "conditional", "depends_on", "loop_result"))
         templates = self.templates
-        for key, node in self.nodes.items():
+        for u, (key, node) in enumerate(self.nodes.items()):  # (flow nodes: numbers 0...)
             d = attrs[key]
             if node.loop_node_id is not None or key in templates:
                 d["output"] = False
                 continue
             referenced = False
-            for e in succ[key].values():
-                if e["kind"] in reads:
+            for w in isucc[u]:
+                if pin[w][u]["kind"] in reads:
                     referenced = True
                     break
             d["output"] = bool(node.include_outputs_in_workflow_job) or not referenced
@@ -830,8 +816,8 @@ def build_graph(job: Job, cls: type[G] = GraphData) -> G:  # type: ignore[assign
         b.add_edges()
         heads = b.heads()
     b.g.make_nodes_later(_LateAttrs(b))
+    b.g.make_edges_later(Core(b.ids, heads, b.isucc, list(map(len, b.pin)), b.index, None, b.pin))
     b.g.frozen = True  # read only from here: fg.nx is the copy to change
-    b.g.core = Core(b.ids, heads, b.isucc, list(map(len, b.pred_at)), b.index)
     return cls(
         job=job,
         graph=b.g,

@@ -180,13 +180,20 @@ def test_what_the_builder_hands_over_is_what_the_graph_says() -> None:
 
 
 def _node_dicts(fg: flowgraph.FlowGraph) -> list:
-    return [(n, list(d.items())) for n, d in fg.graph.nodes(data=True)]
+    g = fg.graph
+    return [
+        [(n, list(d.items())) for n, d in g.nodes(data=True)],
+        [(u, list(out.items())) for u, out in g.succ.items()],
+        [(v, list(into.items())) for v, into in g.pred.items()],
+        list(g),
+    ]
 
 
 def test_the_passes_make_no_attribute_dicts_and_late_ones_are_the_same() -> None:
-    """blocked and the critical path read the core's heads: on a run without a cycle the
-    graph's attribute dicts are still unmade after them (what the build saves, issue 14). Made
-    then, they are the dicts (values and key order) of a graph whose dicts were read first."""
+    """blocked and the critical path read the core's heads and integer adjacency: on a run
+    without a cycle the graph's attribute and neighbour dicts are still unmade after them
+    (what the build saves, issue 14). Made then, they are the dicts (values and key order) of
+    a graph whose dicts were read first; the executed graph's too."""
     payloads = recorded_payloads()
     late = 0
     for name in [n for n in payloads if not n.startswith("random-")] + [
@@ -203,8 +210,14 @@ def test_the_passes_make_no_attribute_dicts_and_late_ones_are_the_same() -> None
         else:
             if not later.job.definition:
                 assert later.graph._nodes is None, name  # (internal: what is measured)
+                assert later.graph.edges_later and later.execution.edges_later, name
                 late += 1
         assert _node_dicts(later) == made_first, name
+        for side in ("succ", "pred"):  # the executed graph: made late, and made at once
+            lazy, eager = getattr(later.execution, side), getattr(first.execution, side)
+            assert [(u, list(d.items())) for u, d in lazy.items()] == [
+                (u, list(d.items())) for u, d in eager.items()
+            ], name
     assert late > 50
 
 
