@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ class Digraph:
         node dict is made when it is first read, as this graph's may be; its neighbour dicts
         too when this graph's are made from its core."""
         if self._edges is None and self.core is not None and self.core.pred is not None:
-            lazy = Digraph(make_nodes=lambda: self._nodes_without(drop))
+            lazy = Digraph(make_nodes=partial(_nodes_without, self, drop))  # (picklable)
             lazy.graph = self.graph
             lazy.make_edges_later(self.core.without(drop))
             lazy.frozen = True
@@ -280,7 +281,7 @@ class Digraph:
             if key in gsucc:
                 before.update(gpred[key])
                 touched.update(gsucc[key], gpred[key])
-        h = Digraph(make_nodes=lambda: self._nodes_without(drop))
+        h = Digraph(make_nodes=partial(_nodes_without, self, drop))
         h.graph = self.graph
         pred, succ = h._pred, h._succ
         # C-speed copies (order kept); the dropped out, the touched given neighbours of their own
@@ -295,12 +296,6 @@ class Digraph:
         h.frozen, h.core = True, None if self.core is None else self.core.without(drop, before)
         return h
 
-    def _nodes_without(self, drop: frozenset[Any] | set[Any]) -> dict[Any, dict[str, Any]]:
-        nodes = dict(self._node)
-        for key in drop:
-            nodes.pop(key, None)
-        return nodes
-
     def copy(self) -> Digraph:
         """A graph of its own, not frozen: new attribute dicts, the same values."""
         h = Digraph()
@@ -312,6 +307,14 @@ class Digraph:
             for v, d in out.items():
                 h._succ[u][v] = h._pred[v][u] = dict(d)
         return h
+
+
+def _nodes_without(g: Digraph, drop: frozenset[Any] | set[Any]) -> dict[Any, dict[str, Any]]:
+    """``g``'s node dict without ``drop`` (the node dict :meth:`Digraph.without` makes late)."""
+    nodes = dict(g._node)
+    for key in drop:
+        nodes.pop(key, None)
+    return nodes
 
 
 def networkx_graph(nodes: Iterable[tuple[Any, Any]], edges: Iterable[Any]) -> nx.DiGraph[Any]:

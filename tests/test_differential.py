@@ -238,3 +238,16 @@ def test_two_threads_reading_the_dicts_first_get_the_same_ones() -> None:
     for t in threads:
         t.join()
     assert len(got) == 2 and got[0] is got[1]
+
+
+def test_a_graph_pickles_before_and_after_its_dicts_are_made() -> None:
+    import pickle
+
+    for name, payload in (("run", make_run(300)), ("bundle", make_bundle(300))):
+        fresh = flowgraph.graph(payload)
+        fresh.blocked(), fresh.critical_path()  # the executed graph made, its dicts not
+        again = pickle.loads(pickle.dumps(fresh))
+        assert _node_dicts(again) == _node_dicts(flowgraph.graph(payload)), name
+        assert [b.as_dict() for b in again.blocked()] == [b.as_dict() for b in fresh.blocked()]
+        read = pickle.loads(pickle.dumps(fresh))  # now with its dicts made
+        assert _node_dicts(read) == _node_dicts(again), name
