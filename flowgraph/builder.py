@@ -537,6 +537,7 @@ class _Builder:
         merging = self.merging
         share = self.share
         data_edges: dict[str | None, EdgeAttrs] = {}
+        iterating_of: dict[int, EdgeAttrs] = {}
         self.ids = list(nodes)  # the flow nodes: numbered in the graph's order
         self.index = index = dict(zip(self.ids, range(len(self.ids)), strict=True))
         isucc = self.isucc
@@ -633,8 +634,15 @@ class _Builder:
                             link(loop_id, copy, "iteration")
                             after = isucc[u]
                         elif "iteration" not in both["kinds"]:
-                            # link() inlined: one kind so far, stronger than iteration
-                            into[u] = self.iterating(both)
+                            # link() inlined: one kind so far, stronger than iteration; a
+                            # shared dict's iterating one asked for once (by its id: it lives
+                            # in the graph)
+                            more = iterating_of.get(id(both))
+                            if more is None:
+                                more = self.iterating(both)
+                                if "equal" not in both:
+                                    iterating_of[id(both)] = more
+                            into[u] = more
                         continue
                     # link() and attach() inlined; not a loop edge: no loop result goes
                     # through it
