@@ -247,7 +247,8 @@ def _iteration_roots(
     status}`` (in its iterations or in loops nested in them; a copy that is a loop failed by
     its own iterations is not one, its copies are). ``memo`` keeps each loop's, so each is
     worked out once, without recursion: loops that list each other cannot make it loop."""
-    loops, status = fg.loops, (look or _Look(fg)).status
+    loops, look = fg.loops, look or _Look(fg)
+    status_at, index = look.status_at, look.index  # by number: a big loop has many copies
     stack, opened = [n], {n}
     while n not in memo:  # post order: a loop once the loops among its copies are done
         top = stack[-1]
@@ -258,8 +259,12 @@ def _iteration_roots(
             stack += inner
             continue
         stack.pop()
-        every = (c for members in loops[top].iterations.values() for c in members)
-        found = {c: str(s) for c in every if (s := status(c)) in _FAILED}
+        found = {
+            c: str(s)
+            for members in loops[top].iterations.values()
+            for c in members
+            if (s := status_at[index[c]]) in _FAILED
+        }
         for c in sub:
             if memo.get(c):  # a loop failed by its own iterations: those are the roots
                 found.pop(c, None)
@@ -366,10 +371,9 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
             state[n] = _SKIP
         elif status != "success":  # a node that failed is a root cause as what it is
             state[n], kinds[n] = _ROOT, str(status) if status in _FAILED else "cycle"
-    for i in order:
+    # the nodes done (the usual case) are passed over in one comprehension, and not written
+    for i in [i for i in order if status_at[i] != "success"]:
         status = status_at[i]
-        if status == "success":  # done: the usual case, not written
-            continue
         role, n = role_at[i], ids[i]
         if role == "missing":
             state[n], kinds[n] = _ROOT, "missing"
