@@ -714,20 +714,18 @@ class _Builder:
 
         Linear in the loop's copies: successors come from the adjacency by number.
         """
-        isucc, index = self.isucc, self.index
+        isucc, index, loops = self.isucc, self.index, self.loops
         out: list[str] = []
         seen = {loop_id}
         todo = [loop_id]
         while todo:
-            loop = self.loops[todo.pop()]
+            loop = loops[todo.pop()]
             for copies in loop.iterations.values():
-                numbers = [index[c] for c in copies]
-                members = set(numbers)
-                for copy, u in zip(copies, numbers, strict=True):
-                    if not members.isdisjoint(isucc[u]):
-                        continue
-                    out.append(copy)
-                    inner = self.loops.get(copy)
+                members = {index[c] for c in copies}
+                ends = [c for c in copies if members.isdisjoint(isucc[index[c]])]
+                out += ends
+                for copy in ends:
+                    inner = loops.get(copy)
                     if inner is not None and inner.iterations and copy not in seen:
                         seen.add(copy)
                         todo.append(copy)
