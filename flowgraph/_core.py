@@ -131,22 +131,13 @@ class Core:
         return {ids[w]: pred[w][u] for w in self.succ[u]}
 
     def edge_dicts(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-        """Every live node's predecessors and successors by id (:meth:`pred_of`), in order:
-        the dict graph's ``_pred`` and ``_succ`` (a graph with ``pred``)."""
-        assert self.pred is not None
-        ids, pred, succ = self.ids, self.pred, self.succ
-        alive = self.alive
-        before: dict[str, dict[str, Any]] = {}
-        after: dict[str, dict[str, Any]] = {}
-        for u in self.live():
-            into = pred[u]
-            key = ids[u]
-            if alive is None:
-                before[key] = {ids[p]: d for p, d in into.items()}
-            else:
-                before[key] = {ids[p]: d for p, d in into.items() if alive[p]}
-            after[key] = {ids[w]: pred[w][u] for w in succ[u]}
-        return before, after
+        """Every live node's predecessors and successors by id (:meth:`pred_of`,
+        :meth:`succ_of`), in order: the dict graph's ``_pred`` and ``_succ``."""
+        ids, live = self.ids, self.live()
+        return (
+            {ids[u]: self.pred_of(u) for u in live},
+            {ids[u]: self.succ_of(u) for u in live},
+        )
 
     def live(self) -> Iterable[int]:
         """The numbers of the nodes in the graph, in order."""

@@ -60,14 +60,12 @@ __all__ = [
     "NotAFlowNodeError",
     "Role",
     "adjacency",
-    "edge_attrs",
     "flow_node",
     "neighbours",
     "node_attrs",
     "node_pred",
     "node_status",
     "node_succ",
-    "own_dicts",
 ]
 
 #: What a graph node stands for: a flow node, a workflow input, or a ref to a missing id.
@@ -164,17 +162,6 @@ def adjacency(g: Any) -> tuple[Nodes, Neighbours, Neighbours]:
     return raw.nodes, raw.pred, raw.succ
 
 
-def own_dicts(
-    g: Digraph,
-) -> tuple[dict[str, NodeAttrs], dict[str, dict[str, EdgeAttrs]], dict[str, dict[str, EdgeAttrs]]]:
-    """``(nodes, pred, succ)``: a :class:`~flowgraph._digraph.Digraph`'s own dicts, to fill (the
-    builder) or share (:func:`without`)."""
-    if type(g) is not Digraph:
-        raise TypeError(f"own_dicts needs flowgraph's Digraph, not {type(g).__name__}")
-    raw: Any = g
-    return raw._node, raw._pred, raw._succ
-
-
 def neighbours(g: Any) -> tuple[Neighbours, Neighbours]:
     """``(pred, succ)`` of ``g``, as :func:`adjacency` gives them: without reading the node
     attributes, which a built graph makes on first read (the passes over a run need none)."""
@@ -230,11 +217,6 @@ def node_attrs(g: Digraph, n: str) -> NodeAttrs:
     return cast(NodeAttrs, g.nodes[n])
 
 
-def edge_attrs(g: Digraph, u: str, v: str) -> EdgeAttrs:
-    """The attributes of edge ``u -> v`` of ``g``, typed (``KeyError`` when there is none)."""
-    return cast(EdgeAttrs, g.succ[u][v])
-
-
 class GraphData:
     """The graph of one job, as built: what every query reads.
 
@@ -277,11 +259,10 @@ class GraphData:
         graph has no such node; :class:`NotAFlowNodeError` (a subclass) when the id is a
         workflow input (``input:NAME``) or a missing-node placeholder, which have attributes
         (:meth:`attrs`) but no flow node."""
-        attrs = self.graph.nodes.get(node_id)
-        if attrs is None:
-            raise NodeNotFoundError(node_id)
-        node: FlowNode | None = attrs.get("node")
+        self.check(node_id)
+        node = flow_node(self.graph, node_id)  # (read by number: no attribute dict is made)
         if node is None:
+            attrs = node_attrs(self.graph, node_id)
             raise NotAFlowNodeError(node_id, str(attrs.get("role")), attrs.get("name"))
         return node
 
@@ -289,7 +270,8 @@ class GraphData:
         """The queue, run and total seconds of the node's own job, when the bundle holds it
         (None otherwise, and for inputs and placeholders)."""
         self.check(node_id)
-        return node_attrs(self.graph, node_id).get("timing")
+        timing: Timing | None = _head(self.graph, node_id, "timing")
+        return timing
 
     @cached_property
     def nx(self) -> nx.DiGraph[str]:
@@ -310,7 +292,7 @@ class GraphData:
         node_jobs = self.job.node_jobs
         if not node_jobs:
             return None
-        job_id = node_attrs(self.graph, node_id).get("job_id")
+        job_id = getattr(flow_node(self.graph, node_id), "job_id", None)
         child = node_jobs.get(job_id) if job_id is not None else None
         if child is None:
             return None

@@ -69,6 +69,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from ._core import Core, Heads
@@ -329,7 +330,7 @@ class _Builder:
                     loops[key].body = list(loops[template].body)
                 last_id = None
         if left_out:
-            self.findings += [finding for *_, finding in sorted(left_out, key=_first_two)]
+            self.findings += [finding for *_, finding in sorted(left_out, key=itemgetter(0, 1))]
         first_mapped = _first_mapped(depth)
         for loop in self.loops.values():
             iterations = loop.iterations
@@ -730,10 +731,6 @@ class _Builder:
                         seen.add(copy)
                         todo.append(copy)
         return sorted(set(out))
-
-
-def _first_two(item: tuple[int, str, Finding]) -> tuple[int, str]:
-    return item[0], item[1]
 
 
 def _smallest_copy(item: tuple[int, list[str]]) -> Any:

@@ -270,8 +270,8 @@ def critical_path(
         raise FlowgraphError(f"unknown weight {weight!r}: expected one of {', '.join(WEIGHTS)}")
     g = fg.execution
     if weight == "auto":  # timings come from node jobs: none in the bundle, none at all
-        live, timings = core_of(g).live(), core_of(g).timing
-        timed = bool(fg.job.node_jobs) and any(timings[i] is not None for i in live)
+        core = core_of(g)
+        timed = bool(fg.job.node_jobs) and any(core.timing[i] is not None for i in core.live())
         weight = "duration" if timed else "hops"
     fallback, note = None, ""
     if weight != "hops" and not _known(g, weight):

@@ -119,11 +119,11 @@ def test_every_answer_is_the_recorded_one() -> None:
 
 def _without_core(g):  # the same dicts, no integer core: keyed_order's dict path
     from flowgraph._digraph import Digraph
-    from flowgraph._graph import own_dicts
+    from flowgraph._graph import adjacency
 
     h = Digraph()
-    for mine, theirs in zip(own_dicts(h), own_dicts(g), strict=True):
-        mine.update(theirs)
+    nodes, pred, succ = adjacency(g)
+    h._node, h._pred, h._succ = dict(nodes), dict(pred), dict(succ)
     return h
 
 
