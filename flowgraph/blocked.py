@@ -61,7 +61,6 @@ from .timing import ended_at_of, parse_time
 from .vocab import GATE_REASONS, GATE_TYPES, is_terminal_job_status
 
 if TYPE_CHECKING:
-    from ._core import Core
     from ._graph import GraphData
     from .model import Input, Job
 
@@ -168,12 +167,12 @@ class _Look:
     predecessors (``look[n]``, each made once) and successors in the executed graph
     (:func:`~flowgraph._graph.node_pred`: no neighbour dict of the graph is made)."""
 
-    __slots__ = ("g", "index", "kept", "node_at", "status_at", "templates", "type_at")
+    __slots__ = ("core", "g", "index", "kept", "node_at", "status_at", "templates", "type_at")
 
-    def __init__(self, fg: GraphData, core: Core | None = None) -> None:
+    def __init__(self, fg: GraphData) -> None:
         self.g = fg.execution
-        if core is None:  # the executed graph's: its lists cover fg.graph's nodes too (shared)
-            core = core_of(self.g)
+        # the executed graph's core: its lists cover fg.graph's nodes too (shared)
+        self.core = core = core_of(self.g)
         self.index, self.status_at, self.type_at = core.index, core.status, core.type
         self.node_at, self.templates = core.node, fg.copy_templates
         self.kept: dict[str, Any] = {}  # predecessors, each made once
@@ -342,8 +341,8 @@ def _pass(fg: GraphData) -> tuple[list[Blocked], dict[str, str]]:
     number; ids and the dicts are for the few nodes not done."""
     g, job, ended = fg.execution, fg.job, is_terminal_job_status(fg.job.status)
     end = _end_text(job) if ended else ""
-    core = core_of(g)
-    look = pred = _Look(fg, core)
+    look = pred = _Look(fg)
+    core = look.core
     ids, index, role_at, status_at, type_at = (
         core.ids,
         core.index,
