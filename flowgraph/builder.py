@@ -85,6 +85,9 @@ from .vocab import DEPENDENCY_KINDS, EDGE_RANK, GATE_TYPES
 __all__ = ["build_graph"]
 
 _RANK = EDGE_RANK
+#: the copy index's answer for a loop or an iteration without copies (read, never written)
+_NONE: dict[int, dict[str, str]] = {}
+_NO_COPIES: dict[str, str] = {}
 G = TypeVar("G", bound=GraphData)
 
 
@@ -135,7 +138,10 @@ class _Builder:
         #: attributes written after a node's first ones, in order: (node, name, value)
         self.late: list[tuple[str, str, Any]] = []
         self.template_of: dict[str, str] = {}
-        self.copy_index: dict[tuple[str, int, str], str] = {}
+        #: each loop's copies by iteration and template: loop -> iteration -> template -> the
+        #: copy (the smallest id of those mapped to it). A copy's refs read its iteration's
+        #: dict, looked up once per copy (a tuple key per ref cost a tuple and its hash each)
+        self.copy_index: dict[str, dict[int, dict[str, str]]] = {}
         self.loops: dict[str, Loop] = {}
         self.inputs: dict[str, str] = {}
         #: the loop copies, gates and if/else nodes, in the graph's order (add_nodes)
@@ -278,10 +284,12 @@ class _Builder:
         last_id: str | None = None
         loop: Loop | None = None
         table: dict[tuple[Any, ...], list[str]] | None = None
+        of_loop: dict[int, dict[str, str]] = {}
         for key, node in zip(order, order_nodes, strict=True):
             loop_id = node.loop_node_id or ""
             if loop_id != last_id:
                 last_id, loop, table = loop_id, loops.get(loop_id), None
+                of_loop = copy_index.setdefault(loop_id, {})
                 body = None if loop is None else loop.body or self._body_via_template(loop_id)
                 if body:
                     table = tables.get(id(body))
@@ -321,10 +329,13 @@ class _Builder:
                 )
                 continue
             template_of[key] = template
-            entry = (loop_id, iteration, template)
-            first = copy_index.get(entry)
-            if first is None or key < first:
-                copy_index[entry] = key
+            here = of_loop.get(iteration)
+            if here is None:
+                of_loop[iteration] = {template: key}
+            else:
+                first = here.get(template)
+                if first is None or key < first:
+                    here[template] = key
             if key in loops:  # a loop copy: its body (and so what a table says) may change
                 if template in loops and not loops[key].body:
                     loops[key].body = list(loops[template].body)
@@ -397,7 +408,7 @@ class _Builder:
         while node is not None and node.loop_node_id is not None and seen < MAX_LOOP_NESTING:
             loop_id = node.loop_node_id
             iteration = node.iteration_index if node.iteration_index is not None else -1
-            found = self.copy_index.get((loop_id, iteration, target))
+            found = self.copy_index.get(loop_id, _NONE).get(iteration, _NO_COPIES).get(target)
             if found is not None:
                 return found
             if self.template_of.get(loop_id) == target:
@@ -552,6 +563,7 @@ class _Builder:
             if is_copy:  # where its refs look for a copy of the same iteration first
                 iteration = node.iteration_index if node.iteration_index is not None else -1
                 loop_id = node.loop_node_id or ""
+                here = copy_index.get(loop_id, _NONE).get(iteration, _NO_COPIES)
             into = pin[v]
             for inp in node.inputs:
                 # the usual input: one ref to a flow node or to a workflow input already seen;
@@ -573,7 +585,7 @@ class _Builder:
                     u = index[source]
                 else:
                     if is_copy:  # the copy of the same iteration, when there is one
-                        found = copy_index.get((loop_id, iteration, source))
+                        found = here.get(source)
                         if found is not None:
                             source = found
                         elif source != loop_id or loop_id in copies:
