@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Cost", "NodeError", "cu_value"]
+if TYPE_CHECKING:
+    from .model import Job
+
+__all__ = ["Cost", "NodeError", "cu_value", "not_loaded_nodes"]
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,18 @@ def cu_value(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
+
+
+def not_loaded_nodes(job: Job) -> list[dict[str, Any]]:
+    """The node jobs of ``job`` that could not be loaded: ``job_id``, the flow ``node`` that ran
+    it (None if none names it) and the ``reason``, by job id."""
+    if not job.not_loaded:
+        return []
+    by_job: dict[str, str] = {}
+    for node in job.flow:
+        if node.job_id in job.not_loaded:
+            by_job.setdefault(node.job_id, node.id)
+    return [
+        {"job_id": j, "node": by_job.get(j), "reason": reason}
+        for j, reason in sorted(job.not_loaded.items())
+    ]

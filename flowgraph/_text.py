@@ -11,6 +11,7 @@ writer can encode it as UTF-8): :func:`flowgraph.load` already replaces them wit
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from typing import Any
@@ -20,6 +21,7 @@ __all__ = [
     "MAX_TEXT",
     "clean",
     "clip",
+    "finite",
     "fix_surrogates",
     "join_fields",
     "one_line",
@@ -201,3 +203,14 @@ def shown_ids(ids: list[str], limit: int = 2) -> str:
     """The first ``limit`` ids, then ``+N more``: ``a, b +3 more``."""
     shown = ", ".join(shown_id(i) for i in ids[:limit])
     return shown + (f" +{len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def finite(value: float | None) -> float | None:
+    """``value``, or None when it is NaN or infinite (never ``nan%`` on a screen).
+
+    >>> finite(0.5), finite(float("nan")), finite(float("inf"))
+    (0.5, None, None)
+    """
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value if math.isfinite(value) else None

@@ -7,17 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 from ._text import one_line, seconds
 from .errors import FlowgraphError
+from .timing import ended_at_of, parse_time
 
 if TYPE_CHECKING:
     from ._graph import GraphData
     from .critical import CriticalPath
     from .focus import Chain
+    from .model import Job
     from .timeline import Accounting
     from .whatif import WhatIf
 
 __all__ = [
     "accounting_text",
     "chain_answer",
+    "ended_words",
+    "job_end",
+    "shown_time",
     "slack_lines",
     "time_answer",
     "time_line",
@@ -26,6 +31,8 @@ __all__ = [
     "what_if_text",
 ]
 
+#: How a terminal job status reads after "the job".
+_ENDED = {"canceled": "was canceled", "failure": "failed", "success": "succeeded"}
 #: How many nodes off the critical path ``critical-path`` lists with their slack.
 SLACK_SHOWN = 5
 
@@ -140,3 +147,27 @@ def chain_answer(chain: Chain) -> tuple[dict[str, Any], str]:
         slack = f"; slack {chain.slack if hops else seconds(chain.slack)}"
     head = f"longest chain through {one_line(chain.node)} ({chain.weight}): {unit}{slack}"
     return data, "\n".join([head, *(f"  {i}. {one_line(n)}" for i, n in enumerate(chain.nodes, 1))])
+
+
+def shown_time(text: str | None) -> str | None:
+    """An API time for people (``2026-11-20 09:04:00 UTC``), as is when unreadable.
+
+    >>> shown_time("2026-11-20T09:04:00.123Z"), shown_time(None)
+    ('2026-11-20 09:04:00 UTC', None)
+    """
+    if not text:
+        return None
+    when = parse_time(text)
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else one_line(text)
+
+
+def job_end(job: Job) -> str:
+    """How and when an ended job ended, after "the job": ``was canceled at 2026-11-20 09:04:00
+    UTC`` (its end from :func:`ended_at_of`)."""
+    return ended_words(job.status, shown_time(ended_at_of(job)))
+
+
+def ended_words(status: str | None, when: str | None) -> str:
+    """``was canceled at 2026-11-20 09:04:00 UTC``."""
+    verb = _ENDED.get(status or "", f"ended ({one_line(status)})")
+    return verb + (f" at {when}" if when else "")

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 from ._compact import STATE_WORDS
 from ._resume import call_lines
 from ._rows import ranked
-from ._text import one_line
+from ._text import finite, one_line
 from .blocked import blocked, is_parked
 from .critical import critical_path
 from .errors import FlowgraphError
 from .report import blocked_text, critical_path_text, watch_lines
-from .screen import finite, show_data, shown_id
+from .screen import show_data, shown_id
 from .vocab import TERMINAL_JOB_STATUSES
 
 if TYPE_CHECKING:

@@ -361,7 +361,7 @@ def _logging(verbose: int, quiet: bool) -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 fine, 1 findings, 2 bad input or usage)."""
     safe_streams()
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.version:
         from ._version import __version__

@@ -39,10 +39,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._graph import node_status
-from ._text import one_line, seconds
-from ._timetext import slack_lines
+from ._nodejobs import not_loaded_nodes
+from ._text import ERROR_WIDTH, finite, one_line, seconds, shown_id, shown_text
+from ._timetext import job_end, slack_lines
 from .blocked import blocked, is_parked, root_causes
-from .screen import ERROR_WIDTH, finite, job_end, not_loaded_nodes, shown_id, shown_text
 from .summary import cost_parts, cost_text, fold_loops
 from .vocab import is_terminal_job_status
 

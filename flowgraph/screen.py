@@ -21,15 +21,16 @@ of a job that has ended is ``job-ended``, never parked, and gets no resume call.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ._compact import opened
 from ._graph import GraphData, adjacency
+from ._nodejobs import not_loaded_nodes
 from ._resume import resume_call
 from ._rows import Row, Rows, ranked, with_children
-from ._text import ERROR_WIDTH, one_line, shown_id, shown_ids, shown_text
+from ._text import ERROR_WIDTH, finite, one_line, shown_id, shown_ids, shown_text
+from ._timetext import ended_words, job_end, shown_time
 from .blocked import Blocked, blocked, failed_by_iteration
 from .focus import iteration_nodes
 from .subflows import resolve
@@ -37,7 +38,7 @@ from .timing import ended_at_of, job_timing, parse_time
 from .vocab import GATE_REASONS, is_terminal_job_status
 
 if TYPE_CHECKING:
-    from .model import Job
+    pass
 
 __all__ = [
     "ERROR_WIDTH",
@@ -56,8 +57,6 @@ __all__ = [
 
 #: Nodes named in a ``next`` step before ``+N more``.
 _LIST_SHOWN = 3
-#: How a terminal job status reads after "the job".
-_ENDED = {"canceled": "was canceled", "failure": "failed", "success": "succeeded"}
 
 
 def show_data(
@@ -183,7 +182,7 @@ class _Screen:
             else:
                 who = f"{len(stuck)} gates ({shown_ids(stuck, _LIST_SHOWN)}) waited"
             text = (
-                f"the job {_ended(job.status, ended_at)} while {who} for a person; "
+                f"the job {ended_words(job.status, ended_at)} while {who} for a person; "
                 "nothing will run: start a new run of the workflow"
             )
             return _step("re-run", ended, text)
@@ -219,7 +218,7 @@ class _Screen:
             gate = f"{len(rejected)} gates ({shown_ids(rejected, _LIST_SHOWN)}) were rejected"
         again = "start a new run if that was a mistake"
         if is_terminal_job_status(job.status):
-            return f"{gate} and the job {_ended(job.status, ended_at)}: {again}"
+            return f"{gate} and the job {ended_words(job.status, ended_at)}: {again}"
         cut, it = set(rejected), "it" if len(rejected) == 1 else "they"
         lost = [b.node for b in waiting if cut.intersection(b.causes)]
         if not lost:
@@ -335,56 +334,6 @@ class _Screen:
 
 
 # -- small helpers ------------------------------------------------------------------------------
-def finite(value: float | None) -> float | None:
-    """``value``, or None when it is NaN or infinite (never ``nan%`` on a screen).
-
-    >>> finite(0.5), finite(float("nan")), finite(float("inf"))
-    (0.5, None, None)
-    """
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def shown_time(text: str | None) -> str | None:
-    """An API time for people (``2026-11-20 09:04:00 UTC``), as is when unreadable.
-
-    >>> shown_time("2026-11-20T09:04:00.123Z"), shown_time(None)
-    ('2026-11-20 09:04:00 UTC', None)
-    """
-    if not text:
-        return None
-    when = parse_time(text)
-    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else one_line(text)
-
-
-def not_loaded_nodes(job: Job) -> list[dict[str, Any]]:
-    """The node jobs of ``job`` that could not be loaded: ``job_id``, the flow ``node`` that ran
-    it (None if none names it) and the ``reason``, by job id."""
-    if not job.not_loaded:
-        return []
-    by_job: dict[str, str] = {}
-    for node in job.flow:
-        if node.job_id in job.not_loaded:
-            by_job.setdefault(node.job_id, node.id)
-    return [
-        {"job_id": j, "node": by_job.get(j), "reason": reason}
-        for j, reason in sorted(job.not_loaded.items())
-    ]
-
-
-def job_end(job: Job) -> str:
-    """How and when an ended job ended, after "the job": ``was canceled at 2026-11-20 09:04:00
-    UTC`` (its end from :func:`ended_at_of`)."""
-    return _ended(job.status, shown_time(ended_at_of(job)))
-
-
-def _ended(status: str | None, when: str | None) -> str:
-    """``was canceled at 2026-11-20 09:04:00 UTC``."""
-    verb = _ENDED.get(status or "", f"ended ({one_line(status)})")
-    return verb + (f" at {when}" if when else "")
-
-
 def _step(action: str, nodes: list[str], text: str) -> dict[str, Any]:
     return {"action": action, "nodes": nodes, "text": text}
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -132,6 +134,46 @@ def test_every_command_has_help_with_an_example() -> None:
         assert "\nexamples:\n  " in text, name
         examples = text.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
         assert any(line.lstrip().startswith(f"flowgraph {name}".strip()) for line in examples), name
+
+
+def _described(parser: argparse.ArgumentParser) -> list:
+    """Every option of ``parser`` and its subcommands, in order, with what it does."""
+    out = [parser.format_help(), parser.format_usage()]
+    for action in parser._actions:
+        out.append((action.option_strings, action.dest, action.default, action.nargs,
+                    action.const, action.choices if not isinstance(action.choices, dict) else None,
+                    action.required, action.help, action.metavar, getattr(action, "complete", None)))
+    for sub in _subparsers(parser).values():
+        out += _described(sub)
+    return out
+
+
+@pytest.mark.parametrize("name", [*COMMANDS, "cache clear"])
+def test_the_parser_built_for_one_command_is_the_full_one_for_it(name: str) -> None:
+    # main() builds only the command its argv names: that command's parser must be the same,
+    # option for option, help and errors included; the other commands are not built at all
+    argv = [*name.split(), "run.json"]
+    one, full = build_parser(argv), build_parser()
+    command = name.split()[0]
+    assert list(_subparsers(one)) == [command]
+    assert _described(_subparsers(one)[command]) == _described(_subparsers(full)[command])
+    assert one.format_usage() == full.format_usage()
+    for extra in ([], ["--json"], ["--bogus"], ["--help"]):
+        outcomes = []
+        for parser in (one, full):
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    outcomes.append(vars(parser.parse_args([*argv, *extra])))
+                except SystemExit as exc:
+                    outcomes.append(exc.code)
+            outcomes.append((out.getvalue(), err.getvalue()))
+        assert outcomes[:2] == outcomes[2:], (name, extra)
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["-v"], ["blockd", "x"], ["--version"]])
+def test_without_a_command_word_every_command_is_built(argv: list[str]) -> None:
+    assert set(_subparsers(build_parser(argv))) == set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
