@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -109,6 +108,8 @@ def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    import shutil  # only here: ~2 ms that the other commands do not need
+
     from ._compact import exit_code
     from .focus import parse_iteration
     from .show import show_data, show_text
