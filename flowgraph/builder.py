@@ -276,7 +276,7 @@ class _Builder:
             order = sorted(copies, key=lambda k: depth.get(k, 1))  # stable: flow order
         # a body's templates by (type, model or workflow) and by type; bodies are lists kept
         # in the loops (a loop copy's empty one is replaced, never changed), so keyed by id
-        tables: dict[int, dict[tuple[Any, ...], list[str]]] = {}
+        tables: dict[int, tuple[dict[tuple[Any, ...], list[str]], dict[Any, str]]] = {}
         loops, template_of, copy_index = self.loops, self.template_of, self.copy_index
         left_out: list[tuple[int, str, Finding]] = []
         order_nodes = self.copy_nodes if order is copies else [nodes[k] for k in order]
@@ -284,7 +284,9 @@ class _Builder:
         last_id: str | None = None
         loop: Loop | None = None
         table: dict[tuple[Any, ...], list[str]] | None = None
+        single: dict[Any, str] = {}
         of_loop: dict[int, dict[str, str]] = {}
+        too_deep = {k for k, d in depth.items() if d > MAX_LOOP_NESTING}
         for key, node in zip(order, order_nodes, strict=True):
             loop_id = node.loop_node_id or ""
             if loop_id != last_id:
@@ -292,10 +294,11 @@ class _Builder:
                 of_loop = copy_index.setdefault(loop_id, {})
                 body = None if loop is None else loop.body or self._body_via_template(loop_id)
                 if body:
-                    table = tables.get(id(body))
-                    if table is None:
-                        table = tables[id(body)] = self._table(body)
-            if loop is None or (depth and depth.get(key, 1) > MAX_LOOP_NESTING):
+                    tabled = tables.get(id(body))
+                    if tabled is None:
+                        tabled = tables[id(body)] = self._table(body)
+                    table, single = tabled
+            if loop is None or (too_deep and key in too_deep):
                 left_out.append(
                     (depth.get(key, 1), key, self._orphan(key, loop_id, depth.get(key, 1)))
                 )
@@ -308,11 +311,15 @@ class _Builder:
                 members.append(key)
             template = None
             if table is not None:
-                candidates = table.get((node.type, node.model_id or node.workflow_id)) or table.get(
-                    (node.type,)
-                )
-                if candidates:
-                    template = candidates[0] if len(candidates) == 1 else _closest(key, candidates)
+                template = single.get(node.type)  # the one template of its type: the usual case
+                if template is None:
+                    candidates = table.get(
+                        (node.type, node.model_id or node.workflow_id)
+                    ) or table.get((node.type,))
+                    if candidates:
+                        template = (
+                            candidates[0] if len(candidates) == 1 else _closest(key, candidates)
+                        )
             if template is None:
                 left_out.append(
                     (
@@ -390,15 +397,18 @@ class _Builder:
             + ("not a for-each node" if there else "not in the flow"),
         )
 
-    def _table(self, body: list[str]) -> dict[tuple[Any, ...], list[str]]:
-        """A body's templates by ``(type, model or workflow)`` and by ``(type,)``, in order."""
+    def _table(self, body: list[str]) -> tuple[dict[tuple[Any, ...], list[str]], dict[Any, str]]:
+        """A body's templates by ``(type, model or workflow)`` and by ``(type,)``, in order;
+        and by type those that are the only one of their type (a copy of that type stands for
+        it, whatever its model: both lookups would give it)."""
         table: dict[tuple[Any, ...], list[str]] = defaultdict(list)
         for template in body:
             t = self.nodes.get(template)
             if t is not None:
                 table[(t.type, t.model_id or t.workflow_id)].append(template)
                 table[(t.type,)].append(template)
-        return dict(table)
+        single = {k[0]: v[0] for k, v in table.items() if len(k) == 1 and len(v) == 1}
+        return dict(table), single
 
     # -- edges -------------------------------------------------------------------------------
     def resolve(self, target: str, consumer: str) -> str:

@@ -190,6 +190,31 @@ def test_match_tables_of_an_empty_body_and_a_body_of_the_empty_id_do_not_collide
         ("unmatched-copy", "a-copy")]
 
 
+def test_copies_map_to_the_template_of_their_type_then_of_their_model_then_the_closest() -> None:
+    # the one template of a type takes every copy of that type, whatever its model; of two of
+    # one type the copy's model picks, else the id closest to the copy's
+    def node(i, t, **kw):
+        return {"id": i, "type": t, "status": "success", **kw}
+
+    def copy(i, t, it, **kw):
+        return node(i, t, loopNodeId="each", iterationIndex=it, **kw)
+
+    fg = flowgraph.graph({"jobId": "j", "metadata": {"flow": [
+        node("each", "for-each", loopBodyNodeIds=["gen-a", "gen-b", "bg"]),
+        node("gen-a", "custom-model", modelId="m-a"), node("gen-b", "custom-model", modelId="m-b"),
+        node("bg", "remove-background", modelId="m-bg"),
+        copy("c1", "custom-model", 0, modelId="m-b"), copy("c2", "remove-background", 0,
+                                                           modelId="other"),
+        copy("gen-a-0", "custom-model", 1, modelId="m-z"), copy("c3", "remove-background", 1),
+        copy("c4", "model", 1),
+    ]}})
+    templates = {n: d.get("template") for n, d in fg.nx.nodes(data=True) if n.startswith(("c", "gen-a-"))}
+    assert templates == {"c1": "gen-b", "c2": "bg", "gen-a-0": "gen-a", "c3": "bg", "c4": None}
+    assert fg.copy_templates == {"c1": "gen-b", "c2": "bg", "gen-a-0": "gen-a", "c3": "bg"}
+    assert [(f.code, f.node) for f in fg.lint() if f.code == "unmatched-copy"] == [
+        ("unmatched-copy", "c4")]
+
+
 MUTUAL = [{"id": f"each-{i}", "type": "for-each", "status": "processing",
            "loopBodyNodeIds": [f"each-{j}" for j in range(9) if j != i]} for i in range(9)]
 
