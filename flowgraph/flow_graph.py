@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 from ._graph import Cost, GraphData, NodeError, NotAFlowNodeError, adjacency
 from .blocked import Blocked, blocked
 from .builder import build_graph
-from .critical import CriticalPath, critical_path
 from .errors import NodeNotFoundError
 from .model import Job
 from .sources import load
@@ -40,6 +39,7 @@ from .subflows import child_graph, resolve
 if TYPE_CHECKING:
     from ._digraph import Digraph
     from .changes import Diff
+    from .critical import CriticalPath
     from .describe import NodeInfo
     from .findings import Finding
     from .focus import Chain
@@ -111,6 +111,8 @@ class FlowGraph(GraphData):
 
     def critical_path(self, weight: str = "auto") -> CriticalPath:
         """The longest chain of dependencies; see :func:`flowgraph.critical.critical_path`."""
+        from .critical import critical_path
+
         return critical_path(self, weight)
 
     def blocked(self) -> list[Blocked]:

@@ -43,7 +43,6 @@ from ._nodejobs import not_loaded_nodes
 from ._text import ERROR_WIDTH, finite, one_line, seconds, shown_id, shown_text
 from ._timetext import job_end, slack_lines
 from .blocked import blocked, is_parked, root_causes
-from .summary import cost_parts, cost_text, fold_loops
 from .vocab import is_terminal_job_status
 
 if TYPE_CHECKING:
@@ -59,8 +58,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ERROR_WIDTH",
     "blocked_text",
-    "cost_parts",
-    "cost_text",
     "critical_path_text",
     "lint_text",
     "node_error_lines",
@@ -71,6 +68,7 @@ __all__ = [
     "watch_header",
     "watch_lines",
 ]
+
 
 #: Status changes listed per poll of ``flowgraph watch`` before ``... and N more``.
 _WATCH_CHANGES_SHOWN = 20
@@ -299,6 +297,8 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
         lines = [f"job {one_line(s.job_id)}: {status}, {s.nodes} node(s)"]
         lines.append("statuses: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.statuses.items()))
     lines.append("types: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.types.items()))
+    from .summary import cost_parts, fold_loops  # here: blocked's and the path's text need none
+
     lines += [loop.text() for loop in fold_loops(g, s.loops)]
     lines.append("outputs: " + (", ".join(map(one_line, s.outputs)) or "-"))
     detail = s.cost_detail or (g.cost().as_dict() if g is not None else None)

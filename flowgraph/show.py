@@ -56,15 +56,11 @@ from ._graph import GraphData
 from ._resume import call_lines
 from ._text import clip, join_fields, one_line, seconds, wrap_parts
 from ._timetext import time_line
-from .report import ERROR_WIDTH, cost_parts, node_error_lines, not_loaded_text
+from .report import ERROR_WIDTH, node_error_lines, not_loaded_text
 from .screen import Row, resume_call, show_data, shown_id, shown_ids, shown_time
+from .summary import cost_parts
 from .timeline import accounting
-from .vocab import (
-    GATE_REASONS,
-    RUNNING_JOB_STATUSES,
-    WAITING_JOB_STATUSES,
-    is_terminal_job_status,
-)
+from .vocab import GATE_REASONS, RUNNING_JOB_STATUSES, WAITING_JOB_STATUSES, is_terminal_job_status
 
 __all__ = ["SYMBOLS", "resume_call", "show_data", "show_text"]
 
