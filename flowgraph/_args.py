@@ -237,13 +237,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     _globals(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     word = next((a for a in argv or () if not a.startswith("-")), None)
+    if word not in COMMANDS:  # no command (or a typo): all of them, for the list and choices
+        word = None
     unbuilt = cast(argparse.ArgumentParser, _Unbuilt())
     p = {
         name: _command(sub, name, *COMMANDS[name]) if word in (name, None) else unbuilt
         for name in COMMANDS
     }
-    if word is not None and word not in COMMANDS:  # no command: all of them, for the choices
-        return build_parser()
     for name in SOURCE_COMMANDS:
         _source(p[name])
     p["show"].add_argument(

@@ -86,7 +86,7 @@ __all__ = ["build_graph"]
 
 _RANK = EDGE_RANK
 #: the copy index's answer for a loop or an iteration without copies (read, never written)
-_NONE: dict[int, dict[str, str]] = {}
+_NO_ITERATIONS: dict[int, dict[str, str]] = {}
 _NO_COPIES: dict[str, str] = {}
 G = TypeVar("G", bound=GraphData)
 
@@ -418,7 +418,9 @@ class _Builder:
         while node is not None and node.loop_node_id is not None and seen < MAX_LOOP_NESTING:
             loop_id = node.loop_node_id
             iteration = node.iteration_index if node.iteration_index is not None else -1
-            found = self.copy_index.get(loop_id, _NONE).get(iteration, _NO_COPIES).get(target)
+            found = (
+                self.copy_index.get(loop_id, _NO_ITERATIONS).get(iteration, _NO_COPIES).get(target)
+            )
             if found is not None:
                 return found
             if self.template_of.get(loop_id) == target:
@@ -573,7 +575,7 @@ class _Builder:
             if is_copy:  # where its refs look for a copy of the same iteration first
                 iteration = node.iteration_index if node.iteration_index is not None else -1
                 loop_id = node.loop_node_id or ""
-                here = copy_index.get(loop_id, _NONE).get(iteration, _NO_COPIES)
+                here = copy_index.get(loop_id, _NO_ITERATIONS).get(iteration, _NO_COPIES)
             into = pin[v]
             for inp in node.inputs:
                 # the usual input: one ref to a flow node or to a workflow input already seen;

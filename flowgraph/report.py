@@ -69,7 +69,6 @@ __all__ = [
     "watch_lines",
 ]
 
-
 #: Status changes listed per poll of ``flowgraph watch`` before ``... and N more``.
 _WATCH_CHANGES_SHOWN = 20
 #: Node jobs not loaded that are named before ``+N more``.
@@ -287,6 +286,8 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
     """The summary as a few lines. With the graph ``g`` (the CLI passes it): a definition says
     so, the cost is the sum over the node jobs (and says where it comes from), and the
     workflow job's and the failed nodes' own errors and hints follow, one line each."""
+    from .summary import cost_parts, fold_loops  # here: blocked's and the path's text need none
+
     definition = g is not None and g.job.definition
     if definition:
         head = f"workflow {shown_id(s.job_id)} (a definition: nothing has run)"
@@ -297,8 +298,6 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
         lines = [f"job {one_line(s.job_id)}: {status}, {s.nodes} node(s)"]
         lines.append("statuses: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.statuses.items()))
     lines.append("types: " + ", ".join(f"{one_line(k)} {v}" for k, v in s.types.items()))
-    from .summary import cost_parts, fold_loops  # here: blocked's and the path's text need none
-
     lines += [loop.text() for loop in fold_loops(g, s.loops)]
     lines.append("outputs: " + (", ".join(map(one_line, s.outputs)) or "-"))
     detail = s.cost_detail or (g.cost().as_dict() if g is not None else None)

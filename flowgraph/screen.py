@@ -22,7 +22,7 @@ of a job that has ended is ``job-ended``, never parked, and gets no resume call.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._compact import opened
 from ._graph import GraphData, adjacency
@@ -36,9 +36,6 @@ from .focus import iteration_nodes
 from .subflows import resolve
 from .timing import ended_at_of, job_timing, parse_time
 from .vocab import GATE_REASONS, is_terminal_job_status
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "ERROR_WIDTH",
