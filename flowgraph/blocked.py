@@ -249,21 +249,30 @@ def _iteration_roots(
     loops, look = fg.loops, look or _Look(fg)
     status_at, index = look.status_at, look.index  # by number: a big loop has many copies
     stack, opened = [n], {n}
+    # a loop's copies read once: the loops among them and those failed (a big loop's copies
+    # are spread over memory; a second pass over them cost as much as the first)
+    read: dict[str, tuple[list[str], dict[str, str]]] = {}
     while n not in memo:  # post order: a loop once the loops among its copies are done
         top = stack[-1]
-        sub = [c for members in loops[top].iterations.values() for c in members if c in loops]
+        seen = read.get(top)
+        if seen is None:
+            sub: list[str] = []
+            found: dict[str, str] = {}
+            for members in loops[top].iterations.values():
+                for c in members:
+                    if c in loops:
+                        sub.append(c)
+                    if (s := status_at[index[c]]) in _FAILED:
+                        found[c] = str(s)
+            read[top] = sub, found
+        else:
+            sub, found = seen
         inner = [c for c in sub if c not in memo and c not in opened]
         if inner:
             opened.update(inner)
             stack += inner
             continue
         stack.pop()
-        found = {
-            c: str(s)
-            for members in loops[top].iterations.values()
-            for c in members
-            if (s := status_at[index[c]]) in _FAILED
-        }
         for c in sub:
             if memo.get(c):  # a loop failed by its own iterations: those are the roots
                 found.pop(c, None)
