@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ._graph import GraphData, adjacency
+from ._graph import GraphData, node_dicts
 from ._rows import Row, Rows, ranked
 from .blocked import blocked
 
@@ -130,6 +130,6 @@ def opened(rows: list[Row], table: Rows, loop: str, index: int, members: list[st
 def exit_code(g: GraphData) -> int:
     """``flowgraph show``'s exit status, as ``blocked``'s: 1 when a node failed or was rejected
     or something is blocked, else 0."""
-    nodes = adjacency(g.execution)[0]
+    nodes = node_dicts(g.execution)
     failed = any(d.get("status") in ("failure", "rejected") for d in nodes.values())
     return 1 if failed or blocked(g) else 0

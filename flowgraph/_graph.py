@@ -63,6 +63,7 @@ __all__ = [
     "flow_node",
     "neighbours",
     "node_attrs",
+    "node_dicts",
     "node_pred",
     "node_status",
     "node_succ",
@@ -160,6 +161,21 @@ def adjacency(g: Any) -> tuple[Nodes, Neighbours, Neighbours]:
     if type(g) is Digraph:
         return raw._node, raw._pred, raw._succ
     return raw.nodes, raw.pred, raw.succ
+
+
+def node_dicts(g: Any) -> Nodes:
+    """Node -> attributes of ``g``, as :func:`adjacency` gives them, without making the
+    neighbour dicts a built graph makes from its core on first read (~20 ms at 10k nodes: the
+    table of ``flowgraph show`` reads attributes only).
+
+    >>> g = Digraph()
+    >>> g.add_node("a", status="success")
+    >>> node_dicts(g)["a"]["status"]
+    'success'
+    """
+    raw: Any = g
+    nodes: Nodes = raw._node if type(g) is Digraph else raw.nodes
+    return nodes
 
 
 def neighbours(g: Any) -> tuple[Neighbours, Neighbours]:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._graph import GraphData, adjacency
+from ._graph import GraphData, node_dicts, node_pred
 from .blocked import failed_by_iteration
 from .order import keyed_order
 from .subflows import child_graph
@@ -46,7 +46,7 @@ class Rows:
 
     def __init__(self, g: GraphData, blocked: dict[str, Blocked], expand: bool) -> None:
         self.g = g
-        self.nodes = adjacency(g.graph)[0]  # node -> attributes (the dict: views cost 2x here)
+        self.nodes = node_dicts(g.graph)  # node -> attributes (the dict: views cost 2x here)
         self.expand = expand
         self.blocked = blocked
         self.parked = {n for n, b in blocked.items() if b.reason in GATE_REASONS}
@@ -168,12 +168,12 @@ class Rows:
             return False
         if d.get("status") == "processing":
             return True
-        nodes, pred, _ = adjacency(self.g.execution)
+        nodes = node_dicts(self.g.execution)
         return all(
             e.get("kinds") == ("iteration",)
             or nodes[p].get("role") == "input"
             or nodes[p].get("status") in ("success", "skipped")
-            for p, e in pred[n].items()
+            for p, e in node_pred(self.g.execution, n).items()
         )
 
     def node_row(self, n: str, depth: int, kind: str | None = None) -> Row:

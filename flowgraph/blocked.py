@@ -53,7 +53,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._graph import adjacency, node_pred, node_succ
+from ._graph import node_dicts, node_pred, node_succ
 from ._text import one_line
 from .order import around_cycles, core_of, numbered_order
 from .subflows import child_graph
@@ -329,7 +329,7 @@ def not_taken(fg: GraphData) -> set[str]:
     status, succ, executed = look.status, look.succ, fg.execution
     logic = fg.logic
     if logic is None:
-        logic = [n for n, d in adjacency(fg.execution)[0].items() if d.get("type") == "logic"]
+        logic = [n for n, d in node_dicts(fg.execution).items() if d.get("type") == "logic"]
     if fg.job.definition or not any(
         "branch" in e["kinds"] and status(c) in _NOT_RUN
         for n in logic

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._graph import adjacency
+from ._graph import node_dicts, node_pred
 from ._text import one_line, seconds
 from .blocked import blocked
 from .critical import critical_path
@@ -119,7 +119,7 @@ def _resolved(fg: GraphData, node_id: str, inp: Input) -> dict[str, Any] | None:
     ref = inp.ref
     if ref is None or ref.node is None:
         return None
-    pred = adjacency(fg.graph)[1][node_id]
+    pred = node_pred(fg.graph, node_id)
     source = next((p for p, d in pred.items() if inp.name in d.get("inputs", ())), None)
     if source is None:
         source = ref.node if ref.node in pred else None
@@ -140,7 +140,7 @@ def _resolved(fg: GraphData, node_id: str, inp: Input) -> dict[str, Any] | None:
 
 def _iteration_of(fg: GraphData, node_id: str, loop: str) -> int | None:
     """The iteration of ``loop`` that ``node_id`` (a copy, maybe nested deeper) belongs to."""
-    n, seen, nodes = node_id, 0, adjacency(fg.graph)[0]
+    n, seen, nodes = node_id, 0, node_dicts(fg.graph)
     while seen < 64:
         attrs = nodes.get(n)
         if attrs is None:

@@ -25,7 +25,7 @@ from collections import Counter
 from typing import Any
 
 from ._compact import opened
-from ._graph import GraphData, adjacency
+from ._graph import GraphData, node_dicts
 from ._nodejobs import not_loaded_nodes
 from ._resume import resume_call
 from ._rows import Row, Rows, ranked, with_children
@@ -112,7 +112,7 @@ class _Screen:
             if found is None:
                 continue
             inner_g, inner = found  # a gate inside a sub-workflow is resumed on its own job
-            attrs = adjacency(inner_g.graph)[0][inner]
+            attrs = node_dicts(inner_g.graph)[inner]
             node, owner = attrs.get("node"), inner_g.job
             call = resume_call(
                 attrs.get("type") or "user-approval",
@@ -248,7 +248,7 @@ class _Screen:
         found = resolve(self.g, n)
         if found is None:
             return one_line(n)
-        attrs = adjacency(found[0].graph)[0][found[1]]
+        attrs = node_dicts(found[0].graph)[found[1]]
         loop = attrs.get("loop_node_id")
         if found[0] is not self.g:
             inner, parent = found[1], n[: len(n) - len(found[1]) - 1]

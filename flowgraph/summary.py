@@ -37,7 +37,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._graph import adjacency
+from ._graph import node_dicts
 from ._text import one_line
 
 #: Failed iterations a loop line names before "+N more".
@@ -194,7 +194,7 @@ def fold_loops(fg: GraphData | None, loops: list[LoopSummary]) -> list[LoopGroup
     """``loops`` with the copies of each nested for-each folded into one :class:`LoopGroup`
     (a 10,000-node run has hundreds of copies of an inner loop: one line, not hundreds);
     without the graph each loop is its own group."""
-    nodes: Nodes = adjacency(fg.graph)[0] if fg is not None else {}
+    nodes: Nodes = node_dicts(fg.graph) if fg is not None else {}
     groups: dict[str, LoopGroup] = {}
     for lp in loops:
         template = nodes[lp.id].get("template") if lp.id in nodes else None

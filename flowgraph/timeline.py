@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ._graph import adjacency
+from ._graph import adjacency, node_dicts
 from .order import execution_order
 from .timing import first_time, job_times, parse_time
 from .vocab import GATE_TYPES, TERMINAL_JOB_STATUSES
@@ -112,7 +112,7 @@ def timeline(fg: GraphData) -> Timeline:
     """Every node's queued and running spans and every gate's wait (see the module doc)."""
     if fg.job.definition:
         return Timeline(None, 0, note="a workflow definition: nothing has run")
-    nodes = adjacency(fg.execution)[0]
+    nodes = node_dicts(fg.execution)
     times: dict[str, tuple[datetime | None, datetime | None, datetime | None]] = {}
     for n, d in nodes.items():
         job_id = d.get("job_id")

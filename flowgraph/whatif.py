@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._graph import adjacency
+from ._graph import node_dicts
 from .critical import CriticalPath, critical_path
 from .errors import FlowgraphError
 
@@ -85,7 +85,7 @@ def parse_speedup(value: float | str) -> tuple[str, float]:
 
 def _targets(fg: GraphData, key: str) -> list[str]:
     """The nodes of the run a change named ``key`` applies to: the node, or a template's copies."""
-    nodes = adjacency(fg.execution)[0]
+    nodes = node_dicts(fg.execution)
     if key in nodes and nodes[key].get("role") == "node":
         return [key]
     copies = sorted(n for n, d in nodes.items() if d.get("template") == key)
@@ -97,7 +97,7 @@ def _targets(fg: GraphData, key: str) -> list[str]:
 
 
 def _new_weight(fg: GraphData, n: str, how: tuple[str, float], queue: str) -> float | None:
-    timing = adjacency(fg.execution)[0][n].get("timing")
+    timing = node_dicts(fg.execution)[n].get("timing")
     q, r = getattr(timing, "queue", None), getattr(timing, "run", None)
     if q is None or r is None:
         return None
@@ -193,7 +193,7 @@ def top(fg: GraphData, k: int = 10, queue: str = "keep") -> list[dict[str, Any]]
         raise FlowgraphError(
             "what-if needs node timings (the bundle's node jobs: `flowgraph fetch --node-jobs`)"
         )
-    nodes = adjacency(fg.execution)[0]
+    nodes = node_dicts(fg.execution)
     bounds: dict[str, float] = {}
     cuts: dict[str, float] = {}
     for n in base.nodes:

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .._graph import adjacency
+from .._graph import node_dicts
 from .._text import clean, seconds
 from ..blocked import blocked
 from ..errors import FlowgraphError
@@ -119,7 +119,7 @@ class Labels:
     ) -> None:
         self.g = g
         self.job_ids = job_ids
-        self.nodes: Nodes = adjacency(g.graph)[0]  # the dict: views cost 2x here
+        self.nodes: Nodes = node_dicts(g.graph)  # the dict: views cost 2x here
         self.path = path
         self.highlight_blocked = highlight_blocked
         try:
@@ -326,7 +326,7 @@ class Labels:
         if b is not None and b.reason in (*GATE_REASONS, "cycle"):
             return b.reason
         found = resolve(self.g, n)  # a root cause inside a sub-workflow is a path
-        attrs = adjacency(found[0].graph)[0][found[1]] if found is not None else {}
+        attrs = node_dicts(found[0].graph)[found[1]] if found is not None else {}
         if attrs.get("role") == "missing":
             return "missing"
         return status_word(attrs.get("status"))

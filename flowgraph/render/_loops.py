@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .._graph import adjacency
+from .._graph import node_dicts
 from .._text import clean
 from ..summary import iteration_state
 from ._labels import LINE
@@ -46,7 +46,7 @@ class Families:
     def __init__(self, g: GraphData, expand_loops: bool, max_copies: int) -> None:
         self.graph = g.graph
         self.loops = g.loops
-        self.nodes: Nodes = adjacency(g.graph)[0]  # the dict: views cost 2x here
+        self.nodes: Nodes = node_dicts(g.graph)  # the dict: views cost 2x here
         self.root = self._roots()
         self.copies_in: Counter[str] = Counter()
         for n, r in self.root.items():

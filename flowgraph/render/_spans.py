@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._graph import adjacency
+from .._graph import node_dicts
 from ..critical import critical_path
 from ..errors import FlowgraphError
 from ..timeline import Span, Timeline, timeline
@@ -42,7 +42,7 @@ def rows(fg: GraphData, tl: Timeline, collapse_above: int | None = None) -> list
     """One row per node with spans, in order of first start (then id); loop copies grouped by
     loop and iteration: one row each, or, when there are more than ``collapse_above`` copies,
     one row per iteration holding all of its copies."""
-    nodes = adjacency(fg.execution)[0]
+    nodes = node_dicts(fg.execution)
     first: dict[str, int] = {}
     for s in tl.spans:
         first.setdefault(s.node, s.start)
@@ -61,7 +61,7 @@ def rows(fg: GraphData, tl: Timeline, collapse_above: int | None = None) -> list
 
 def details(fg: GraphData, n: str) -> dict[str, Any]:
     """What a slice says about its node: id, type, model, cost (CU) and error."""
-    d = adjacency(fg.execution)[0][n]
+    d = node_dicts(fg.execution)[n]
     cost = fg.job.node_job_cost(d.get("job_id"))
     error = fg.error(n)
     return {
