@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from ._helptext import CACHE_COMMANDS, COMMANDS, EXAMPLES, TIME_RULE
+from ._output import terminal_columns
 from .config import (
     DEFAULT_DEADLINE,
     DEFAULT_HISTORY_SINCE,
@@ -133,6 +134,23 @@ def _output(p: argparse.ArgumentParser, text: str) -> None:
     _files(p.add_argument("-o", "--output", required=True, metavar="FILE", help=text))
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter (descriptions and epilogs as written), finding the terminal's width
+    without ``shutil`` (:func:`~flowgraph._output.terminal_columns`): argparse makes one for
+    every option it adds, and importing ``shutil`` for it was ~3 ms of every run."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        width = terminal_columns() - 2 if width is None else width  # as argparse does
+        super().__init__(prog, indent_increment, max_help_position, width, **kwargs)
+
+
 def _command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
@@ -144,7 +162,7 @@ def _command(
         help=text,
         description=text[0].upper() + text[1:] + ".",
         epilog=_epilog(examples),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     _globals(p, top=False)
     return p
@@ -231,7 +249,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "time went, what the run looks like, and whether its structure changed.",
         epilog=_epilog(EXAMPLES) + "\n\nexit codes: 0 fine, 1 findings (blocked nodes, lint "
         "errors, differences), 2 bad input or usage",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     _globals(parser, top=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ._args import build_parser
 from ._cmdio import client_options, note, open_graph, open_job, print_json, print_text, target
 from ._historycmd import against_history, cmd_history
-from ._output import color_enabled, json_text, safe_streams
+from ._output import color_enabled, json_text, safe_streams, terminal_columns
 from .errors import FlowgraphError
 
 if TYPE_CHECKING:
@@ -108,8 +108,6 @@ def _event(name: str, job: Job, **data: Any) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    import shutil  # only here: ~2 ms that the other commands do not need
-
     from ._compact import exit_code
     from .focus import parse_iteration
     from .show import show_data, show_text
@@ -124,7 +122,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print_json({**data, "history": view.as_dict()} if view is not None else data)
     else:
         # a terminal's width; piped, nothing is cut (a script or a file gets all of it)
-        width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
+        width = terminal_columns(100) if sys.stdout.isatty() else None
         color = color_enabled(args.color, isatty=sys.stdout.isatty())
         loops, project = args.expand_loops, args.project_id
         keep = None if args.focus is None else fg.around(args.focus, args.depth)
