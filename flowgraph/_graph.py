@@ -38,12 +38,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
 from ._digraph import Digraph
-from ._nodejobs import Cost, NodeError, cu_value
 from .errors import NodeNotFoundError
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ._nodejobs import Cost, NodeError
     from .findings import Finding
     from .model import FlowNode, Job
     from .timing import Timing
@@ -316,6 +316,8 @@ class GraphData:
         if not error and not hint:
             return None
         assert job_id is not None
+        from ._nodejobs import NodeError
+
         return NodeError(node_id, job_id, child.status, error or None, hint or None)
 
     def errors(self) -> list[NodeError]:
@@ -334,6 +336,8 @@ class GraphData:
         """What the run cost and where the figure comes from (see :class:`Cost`): the sum over
         its node jobs when the bundle holds any, else the job's own figure unless it is 0
         (a real workflow job bills 0; the cost sits on its node jobs)."""
+        from ._nodejobs import Cost, cu_value
+
         job = self.job
         own = cu_value(job.billing.cu_cost) if job.billing is not None else None
         seen: set[str] = set()
@@ -398,3 +402,13 @@ class GraphData:
         if not self.templates:
             return self.graph
         return self.graph.without(self.templates)
+
+
+def __getattr__(name: str) -> Any:
+    """``Cost`` and ``NodeError`` (:mod:`flowgraph._nodejobs`), imported when first asked for:
+    two frozen dataclasses, ~2 ms of every process that never reads a node job."""
+    if name in ("Cost", "NodeError"):
+        from ._nodejobs import Cost, NodeError
+
+        return Cost if name == "Cost" else NodeError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

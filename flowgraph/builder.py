@@ -72,13 +72,13 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any, TypeVar
 
+from ._collector import gc_paused
 from ._core import Core, Heads
 from ._digraph import Digraph
 from ._graph import EdgeAttrs, GraphData, Loop, NodeAttrs
 from .bodies import MAX_LOOP_NESTING, untangle_bodies
 from .findings import Finding
 from .model import FlowNode, Input, Job, canonical_json
-from .parse import gc_paused
 from .timing import Timing, job_timing
 from .vocab import DEPENDENCY_KINDS, EDGE_RANK, GATE_TYPES
 

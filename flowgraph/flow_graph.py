@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._graph import Cost, GraphData, NodeError, NotAFlowNodeError, adjacency
+from ._graph import GraphData, NotAFlowNodeError, adjacency
 from .blocked import Blocked, blocked
 from .builder import build_graph
 from .errors import NodeNotFoundError
@@ -38,6 +38,7 @@ from .subflows import child_graph, resolve
 
 if TYPE_CHECKING:
     from ._digraph import Digraph
+    from ._nodejobs import Cost, NodeError
     from .changes import Diff
     from .critical import CriticalPath
     from .describe import NodeInfo
@@ -241,3 +242,12 @@ def _reachable(g: Digraph, n: str, *, up: bool) -> set[str]:
             todo += step[m]
     seen.discard(n)
     return seen
+
+
+def __getattr__(name: str) -> Any:
+    """``Cost`` and ``NodeError``, imported when first asked for (see :mod:`flowgraph._graph`)."""
+    if name in ("Cost", "NodeError"):
+        from ._nodejobs import Cost, NodeError
+
+        return Cost if name == "Cost" else NodeError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

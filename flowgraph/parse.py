@@ -45,13 +45,11 @@ flowgraph.errors.PayloadError: job.metadata.flow[0].id: expected a string, got 1
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
+from ._collector import gc_paused
 from .config import MAX_NESTING
 from .errors import PayloadError
 from .model import (
@@ -71,33 +69,6 @@ from .model import (
 )
 
 __all__ = ["MAX_NESTING", "describe", "gc_paused", "parse_flow", "parse_job"]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large payload is turned into objects.
-
-    Decoding and parsing a run allocate millions of objects that all stay alive; with the
-    collector on, its passes over them cost more than the work itself (3x on a 10k-node run).
-    Nothing is freed late: reference counting still frees everything at once, and the collector
-    is switched back on (if it was on) when the block ends, even on an error.
-
-    What the block allocated is long-lived by construction (the job, the graph), so it goes
-    straight to the oldest generation, as if it had survived the young collections, instead of
-    being walked by two of them right after: ``gc.freeze()`` + ``gc.unfreeze()`` do that in
-    O(1). Skipped when something else in the process uses the permanent generation.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
 
 
 def describe(value: Any) -> str:

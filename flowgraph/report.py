@@ -39,7 +39,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._graph import node_status
-from ._nodejobs import not_loaded_nodes
 from ._text import ERROR_WIDTH, finite, one_line, seconds, shown_id, shown_text
 from ._timetext import job_end, slack_lines
 from .blocked import blocked, is_parked, root_causes
@@ -307,6 +306,8 @@ def summary_text(s: Summary, g: GraphData | None = None) -> str:
     if cost:
         lines.append("cost: " + " ".join(cost))
     if s.not_loaded:
+        from ._nodejobs import not_loaded_nodes
+
         names = f": {not_loaded_text(not_loaded_nodes(g.job))}" if g is not None else ""
         lines.append(f"node jobs not loaded: {s.not_loaded}{names}")
     if g is not None:

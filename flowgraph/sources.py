@@ -41,11 +41,11 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from ._collector import gc_paused
 from ._text import fix_surrogates, one_line
 from .decode import Note, decode_json, decode_json_scrubbed, scan, scrub
 from .errors import PayloadError, SourceError
 from .model import Job, Metadata, convert_job, convert_run, decode_run, spells_hidden
-from .parse import _Ctx, _obj, _str, describe, gc_paused, parse_flow, parse_job
 
 __all__ = ["Source", "decode_json", "job_from_data", "load"]
 
@@ -59,6 +59,8 @@ def _get(data: dict[str, Any], camel: str, snake: str) -> Any:
 
 
 def _definition(data: dict[str, Any], path: str, plain: bool) -> Job:
+    from .parse import _Ctx, _str, parse_flow  # what the typed decoder reads never needs it
+
     ctx = _Ctx(plain)
     workflow_id = _str(data.get("id"), path + ".id") or "workflow"
     flow = parse_flow(data.get("flow"), path + ".flow", ctx)
@@ -200,6 +202,8 @@ def _path(path: _Path) -> str:
 def _one(
     data: Any, lazy_path: _Path, stack: list[tuple[Any, _Path, Job | None, str]], plain: bool
 ) -> Job:
+    from .parse import _obj, describe, parse_job  # what the typed decoder reads never needs it
+
     path = _path(lazy_path)
     if not isinstance(data, dict):
         raise PayloadError(path, f"expected a job object, got {describe(data)}")

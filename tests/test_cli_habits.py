@@ -287,6 +287,34 @@ def test_help_loads_neither_the_library_nor_shtab() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
+@pytest.mark.parametrize("command", ["blocked", "critical-path"])
+def test_the_query_commands_import_only_what_they_use(command: str) -> None:
+    # each of these was milliseconds of every run: shutil (argparse asks it the terminal's
+    # width for every option added), threading (one lock), the path-tracking parser (a run
+    # the typed decoder reads never needs it), the node-job classes, show's table, networkx
+    code = (
+        "import sys, contextlib, io\n"
+        "from flowgraph.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main([{command!r}, {str(example('foreach-failed.json'))!r}])\n"
+        "print(sorted(m for m in ('shutil', 'threading', 'networkx', 'flowgraph.parse',"
+        " 'flowgraph._nodejobs', 'flowgraph.screen', 'flowgraph._rows') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+@pytest.mark.parametrize("columns", [None, "72", "0", "-5", "wide", ""])
+def test_terminal_columns_are_shutils(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flowgraph._output import terminal_columns
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    if columns is not None:
+        monkeypatch.setenv("COLUMNS", columns)
+    for fallback in (80, 100):
+        assert terminal_columns(fallback) == shutil.get_terminal_size((fallback, 24)).columns
+
+
 # -- 5. --help examples run from any folder -------------------------------------------------------
 #: Placeholders an example may hold: the network ones name something to fetch from the API.
 NETWORK = {"JOB_ID": JOB_ID, "OTHER_JOB_ID": OTHER_JOB_ID, "WORKFLOW_ID": WORKFLOW_ID}

@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "vocab": 0,
     "config": 0,
     "_text": 0,
+    "_collector": 0,
     "findings": 0,
     "model": 1,
     "decode": 1,

@@ -16,11 +16,11 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._collector import gc_paused
 from .._text import one_line, seconds
 from ..config import DEFAULT_HISTORY_RETRIES, DEFAULT_HISTORY_SINCE
 from ..errors import ConfigurationError, FlowgraphError
 from ..flow_graph import build
-from ..parse import gc_paused
 from ..sources import job_from_data
 from .rows import Row, RunRows, run_rows
 from .stats import Stats, statistics
