@@ -336,31 +336,16 @@ class GraphData:
         """What the run cost and where the figure comes from (see :class:`Cost`): the sum over
         its node jobs when the bundle holds any, else the job's own figure unless it is 0
         (a real workflow job bills 0; the cost sits on its node jobs)."""
-        from ._nodejobs import Cost, cu_value
+        from ._nodejobs import run_cost
 
-        job = self.job
-        own = cu_value(job.billing.cu_cost) if job.billing is not None else None
-        seen: set[str] = set()
-        total, summed, missing = 0.0, 0, 0
-        for n, d in self.graph.nodes(data=True):
-            job_id = d.get("job_id")
-            if d.get("role") != "node" or job_id is None or job_id in seen or n in self.templates:
-                continue
-            seen.add(job_id)
-            child = job.node_jobs.get(job_id)
-            if child is None:
-                missing += 1
-                continue
-            value = cu_value(child.billing.cu_cost) if child.billing is not None else None
-            if value is not None:
-                total += value
-                summed += 1
-        loaded = len(seen) - missing
-        if summed:
-            return Cost(round(total, 6), "node-jobs", summed, loaded, missing, own)
-        if own is not None and (own != 0 or not seen):
-            return Cost(own, "job", 0, loaded, missing, own)
-        return Cost(None, "unknown", 0, loaded, missing, own)
+        core: Any = self.graph.core  # the flow nodes by number: no attribute dict per node
+        if core is None:
+            nodes = self.graph.nodes(data=True)
+            ran = ((n, d.get("job_id")) for n, d in nodes if d.get("role") == "node")
+        else:
+            ids, node, role = core.ids, core.node, core.role
+            ran = ((ids[i], node[i].job_id) for i in core.live() if role[i] == "node")
+        return run_cost(self.job, ran, self.templates)
 
     def attrs(self, node_id: str) -> NodeAttrs:
         """The attributes of a graph node (flow node, input or placeholder), typed."""

@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Container, Iterable
+
     from .model import Job
 
-__all__ = ["Cost", "NodeError", "cu_value", "not_loaded_nodes"]
+__all__ = ["Cost", "NodeError", "cu_value", "not_loaded_nodes", "run_cost"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,37 @@ def cu_value(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
+
+
+def run_cost(job: Job, ran: Iterable[tuple[str, str | None]], templates: Container[str]) -> Cost:
+    """:meth:`GraphData.cost <flowgraph._graph.GraphData.cost>` of ``job``, from the graph id
+    and the node job id of each of its flow nodes (``ran``); loop templates are left out.
+
+    >>> from flowgraph.model import Job
+    >>> run_cost(Job(job_id="j"), [("a", None)], ()).source
+    'unknown'
+    """
+    own = cu_value(job.billing.cu_cost) if job.billing is not None else None
+    seen: set[str] = set()
+    total, summed, missing = 0.0, 0, 0
+    for n, job_id in ran:
+        if job_id is None or job_id in seen or n in templates:
+            continue
+        seen.add(job_id)
+        child = job.node_jobs.get(job_id)
+        if child is None:
+            missing += 1
+            continue
+        value = cu_value(child.billing.cu_cost) if child.billing is not None else None
+        if value is not None:
+            total += value
+            summed += 1
+    loaded = len(seen) - missing
+    if summed:
+        return Cost(round(total, 6), "node-jobs", summed, loaded, missing, own)
+    if own is not None and (own != 0 or not seen):
+        return Cost(own, "job", 0, loaded, missing, own)
+    return Cost(None, "unknown", 0, loaded, missing, own)
 
 
 def not_loaded_nodes(job: Job) -> list[dict[str, Any]]:

@@ -28,12 +28,13 @@ from ._compact import opened
 from ._graph import GraphData, node_dicts
 from ._nodejobs import not_loaded_nodes
 from ._resume import resume_call
-from ._rows import Row, Rows, ranked, with_children
+from ._rows import Row, Rows, ranked
 from ._text import ERROR_WIDTH, finite, one_line, shown_id, shown_ids, shown_text
 from ._timetext import ended_words, job_end, shown_time
 from .blocked import Blocked, blocked, failed_by_iteration
 from .focus import iteration_nodes
-from .subflows import resolve
+from .order import core_of
+from .subflows import child_graph, resolve
 from .timing import ended_at_of, job_timing, parse_time
 from .vocab import GATE_REASONS, is_terminal_job_status
 
@@ -137,14 +138,16 @@ class _Screen:
 
     def next_step(self, gates: list[dict[str, Any]]) -> dict[str, Any]:
         """The one thing to do now, worst problem first: ``action``, ``nodes`` and ``text``."""
-        g, nodes, job = self.g, self.nodes, self.g.job
+        g, job = self.g, self.g.job
         if job.definition:
             text = "nothing ran: this is a workflow definition; `flowgraph lint` checks it"
             return _step("none", [], text)
-        execution = [n for n in g.execution if nodes[n].get("role") == "node"]
+        core = core_of(g.execution)  # role and status by number: no dict read per node
+        ids, role, statuses = core.ids, core.role, core.status
+        execution = [i for i in core.live() if role[i] == "node"]
 
         def having(status: str) -> list[str]:
-            return sorted((n for n in execution if nodes[n].get("status") == status), key=self.key)
+            return sorted((ids[i] for i in execution if statuses[i] == status), key=self.key)
 
         failed = [n for n in having("failure") if not failed_by_iteration(g, n)]
         waiting = [b for b in self.blocked.values() if b.reason not in GATE_REASONS]
@@ -200,7 +203,7 @@ class _Screen:
             more = ", ..." if len(running) > _LIST_SHOWN else ""
             text = f"wait: {_plural(len(running), 'node')} running ({names}{more})"
             return _step("wait", running, text)
-        pending = sum(1 for n in execution if nodes[n].get("status") == "pending")
+        pending = sum(1 for i in execution if statuses[i] == "pending")
         text = f"wait: the job is {one_line(job.status or 'unknown')}, {pending} node(s) pending"
         return _step("wait", [], text)
 
@@ -309,10 +312,12 @@ class _Screen:
     def data(self) -> dict[str, Any]:
         table = self.table
         rows = with_children(self.g, table.build(), self.blocked, table.expand)
+        core = core_of(self.g.graph)
+        ids, role, templates = core.ids, core.role, table.templates
         statuses: Counter[str] = Counter(
-            table.state(n) or "unknown"
-            for n, d in self.nodes.items()
-            if d.get("role") == "node" and n not in table.templates
+            table.states(
+                ids[i] for i in core.live() if role[i] == "node" and ids[i] not in templates
+            )
         )
         gates = self.gates()
         return {
@@ -328,6 +333,31 @@ class _Screen:
             "findings": len(self.g.build_findings),
             "next": self.next_step(gates),
         }
+
+
+def with_children(
+    g: GraphData, rows: list[Row], blocked: dict[str, Blocked], expand: bool
+) -> list[Row]:
+    """``rows`` with each sub-workflow node's child rows after it, when the bundle holds its
+    job: ids as paths (``brand/logo``), indented one step, ``inside`` naming the sub-workflow
+    node; ``blocked`` (by path) says what is blocked in there. The depth is
+    :func:`~flowgraph.subflows.child_graph`'s bound."""
+    out: list[Row] = []
+    for r in rows:
+        out.append(r)
+        child = child_graph(g, r["id"]) if r["kind"] == "node" else None
+        if child is None:
+            continue
+        cut = len(r["id"]) + 1
+        mine = {b[cut:]: v for b, v in blocked.items() if b.startswith(r["id"] + "/")}
+        for c in with_children(child, Rows(child, mine, expand).build(), mine, expand):
+            more = {"nodes": [f"{r['id']}/{n}" for n in c["nodes"]]} if "nodes" in c else {}
+            inside = r["id"] if c.get("inside") is None else f"{r['id']}/{c['inside']}"
+            depth_in = c["depth"] + r["depth"] + 1
+            out.append(
+                {**c, **more, "id": f"{r['id']}/{c['id']}", "depth": depth_in, "inside": inside}
+            )
+    return out
 
 
 # -- small helpers ------------------------------------------------------------------------------
