@@ -38,7 +38,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from ._core import Core
 from ._digraph import Digraph, find_cycle
@@ -57,6 +57,30 @@ __all__ = ["WEIGHTS", "CriticalPath", "critical_path"]
 _LIVE = 1 << 40  # more than the nodes of any run: a node not skipped outweighs any count
 
 
+class _Slack:
+    """:attr:`CriticalPath.slack`: the dict given, else made from the pass on first read (the
+    ``critical-path`` text and ``fg.critical_path()`` callers that read only the path skip a
+    dict of every node: ~2 ms at 10k nodes). A dataclass field's descriptor: its default
+    (None) means "from the pass"."""
+
+    @overload
+    def __get__(self, cp: None, owner: type | None = None) -> None: ...
+    @overload
+    def __get__(self, cp: CriticalPath, owner: type | None = None) -> dict[str, float]: ...
+    def __get__(
+        self, cp: CriticalPath | None, owner: type | None = None
+    ) -> dict[str, float] | None:
+        if cp is None:
+            return None  # the field's default
+        kept: dict[str, float] | None = cp.__dict__.get("_slack")
+        if kept is None:
+            kept = cp.__dict__["_slack"] = _slack_of(cp)
+        return kept
+
+    def __set__(self, cp: CriticalPath, value: dict[str, float] | None) -> None:
+        cp.__dict__["_slack"] = value
+
+
 @dataclass
 class CriticalPath:
     """``nodes`` in order, their ``total`` weight, and per-node ``slack`` (0 on the path).
@@ -67,7 +91,7 @@ class CriticalPath:
     weight: str
     nodes: list[str]
     total: float
-    slack: dict[str, float] = field(default_factory=dict)
+    slack: _Slack = _Slack()  # a dict[str, float]: made from the pass when first read
     unknown: list[str] = field(default_factory=list)
     entries: list[dict[str, Any]] = field(default_factory=list)
     fallback: str | None = None
@@ -82,6 +106,9 @@ class CriticalPath:
     numbered: tuple[Core, list[int], list[float], list[float], list[float], float] | None = field(
         default=None, repr=False, compare=False
     )
+    #: which nodes get no slack (by number: inputs, placeholders) and whether it is rounded
+    #: (times: to 6 places), for :attr:`slack`
+    slack_rule: tuple[list[bool], bool] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def weights(self) -> dict[str, float]:
@@ -340,14 +367,6 @@ def critical_path(
             low = min(map(latest_start, after)) if after else total
         latest[n] = low
         start[n] = low - w[n]
-    if weight == "hops" and not override:  # whole numbers: round(x, 6) would be x itself
-        slack = {ids[n]: latest[n] - finish[n] for n in order if not other[n]}
-    else:  # round(x, 6) is x itself for a whole number, and costs more than the test
-        slack = {
-            ids[n]: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
-            for n in order
-            if not other[n]
-        }
     path = [ids[n] for n in numbers]
     entries = []
     inside: dict[str, list[str]] = {}
@@ -373,11 +392,28 @@ def critical_path(
         weight=weight,
         nodes=path,
         total=round(total, 6),
-        slack=slack,
         unknown=[n for n in unknown if n in on_path],
         entries=entries,
         inside=inside,
         fallback=fallback,
         note=note,
         numbered=(core, order, finish, latest, w, total),
+        slack_rule=(other, not (weight == "hops" and not override)),
     )
+
+
+def _slack_of(cp: CriticalPath) -> dict[str, float]:
+    """Each flow node's slack, by id in the pass's order: how much later it could finish
+    without making the run longer (rounded to 6 places but for whole numbers)."""
+    if cp.numbered is None or cp.slack_rule is None:
+        return {}
+    (core, order, finish, latest, _, _), (other, rounded) = cp.numbered, cp.slack_rule
+    ids = core.ids
+    if not rounded:  # hops: whole numbers, round(x, 6) would be x itself
+        return {ids[n]: latest[n] - finish[n] for n in order if not other[n]}
+    # round(x, 6) is x itself for a whole number, and costs more than the test
+    return {
+        ids[n]: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
+        for n in order
+        if not other[n]
+    }

@@ -163,3 +163,19 @@ def test_a_definition_of_loops_listing_each_other_stays_quick() -> None:
     cp = fg.critical_path()
     assert time.perf_counter() - start < 5.0  # generous: it takes milliseconds
     assert cp.nodes[0] == "L0" and cp.nodes[-1] == "after"
+
+
+def test_slack_is_made_when_first_read_and_a_given_one_is_kept() -> None:
+    import dataclasses
+
+    from flowgraph.critical import CriticalPath
+
+    cp = flowgraph.graph(example("timed-bundle.json")).critical_path()
+    assert cp.__dict__.get("_slack") is None  # not made by the pass: the path alone is read
+    slack = cp.slack
+    assert slack["prompt"] == 0 and slack["gen"] == 0 and cp.slack is slack  # made once
+    assert cp.__dict__["_slack"] is slack
+    assert dataclasses.replace(cp, note="x").slack == slack
+    given = CriticalPath("hops", ["a"], 1.0, {"a": 0.0})
+    assert given.slack == {"a": 0.0} and CriticalPath("hops", [], 0.0).slack == {}
+    assert given != CriticalPath("hops", ["a"], 1.0, {"a": 1.0})  # compared as before
