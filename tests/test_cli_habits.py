@@ -304,6 +304,24 @@ def test_the_query_commands_import_only_what_they_use(command: str) -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
+@pytest.mark.parametrize(("argv", "collector"), [
+    (["blocked", "RUN"], False), (["-v", "show", "RUN"], False), (["--help"], False),
+    (["watch", "RUN"], True), (["-q", "history", "wflow_x"], True),
+])
+def test_the_collector_is_off_for_a_command_that_ends(argv: list[str], collector: bool) -> None:
+    # (a command that loops frees the graphs of the runs it is done with: their cycles)
+    argv = [str(example("foreach-failed.json")) if a == "RUN" else a for a in argv]
+    code = (
+        "import gc, sys\n"
+        "from flowgraph import cli\n"
+        "cli.main = lambda: print(gc.isenabled()) or 0\n"
+        f"sys.argv = ['flowgraph', *{argv!r}]\n"
+        "cli.run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == str(collector), result.stderr
+
+
 @pytest.mark.parametrize("columns", [None, "72", "0", "-5", "wide", ""])
 def test_terminal_columns_are_shutils(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
     from flowgraph._output import terminal_columns
