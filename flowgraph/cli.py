@@ -389,10 +389,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-#: The commands that go on (poll, fetch run after run): the collector stays on for them.
-_LOOPING = frozenset(("watch", "history"))
-
-
 def run() -> None:
     """Console-script entry point (and ``python -m flowgraph``).
 
@@ -402,15 +398,14 @@ def run() -> None:
     written and closed before a command returns; an error that escapes ``main``, or a thread
     still running (a fetch an error cut short, writing the cache), ends the usual way.
 
-    The cyclic garbage collector is off for a command that ends (all but ``watch`` and
-    ``history``, which loop over runs): what it makes lives until the end, and reference
-    counting frees the rest. Its passes were ~5 ms of the imports alone (msgspec's, the
-    model's classes) and ~3 ms of a 10k-node ``critical-path`` or ``show``.
+    The cyclic collector is off for a command that ends (not ``watch``, ``history``: they loop
+    over runs, whose graphs hold cycles): its passes were ~5 ms of the imports, ~3 ms of a 10k
+    ``show``. Reference counting frees the rest.
     """
     from . import _cmdio
 
     word = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
-    if word not in _LOOPING:
+    if word not in ("watch", "history"):
         gc.disable()
 
     _cmdio.KEPT = []
