@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from ._helptext import CACHE_COMMANDS, COMMANDS, EXAMPLES, TIME_RULE
-from ._output import terminal_columns
+from ._output import HelpFormatter
 from .config import (
     DEFAULT_DEADLINE,
     DEFAULT_HISTORY_SINCE,
@@ -134,23 +134,6 @@ def _output(p: argparse.ArgumentParser, text: str) -> None:
     _files(p.add_argument("-o", "--output", required=True, metavar="FILE", help=text))
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter (descriptions and epilogs as written), finding the terminal's width
-    without ``shutil`` (:func:`~flowgraph._output.terminal_columns`): argparse makes one for
-    every option it adds, and importing ``shutil`` for it was ~3 ms of every run."""
-
-    def __init__(
-        self,
-        prog: str,
-        indent_increment: int = 2,
-        max_help_position: int = 24,
-        width: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        width = terminal_columns() - 2 if width is None else width  # as argparse does
-        super().__init__(prog, indent_increment, max_help_position, width, **kwargs)
-
-
 def _command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
@@ -162,7 +145,7 @@ def _command(
         help=text,
         description=text[0].upper() + text[1:] + ".",
         epilog=_epilog(examples),
-        formatter_class=_Formatter,
+        formatter_class=HelpFormatter,
     )
     _globals(p, top=False)
     return p
@@ -232,6 +215,16 @@ class _Unbuilt:
     add_subparsers = add_parser = _drop
 
 
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names: its first word that is not an option (the options before a
+    command take no value), None without one.
+
+    >>> command_word(["-v", "show", "run.json"]), command_word(["--help"])
+    ('show', None)
+    """
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The ``flowgraph`` parser with one subcommand per entry of :data:`COMMANDS`.
 
@@ -249,12 +242,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "time went, what the run looks like, and whether its structure changed.",
         epilog=_epilog(EXAMPLES) + "\n\nexit codes: 0 fine, 1 findings (blocked nodes, lint "
         "errors, differences), 2 bad input or usage",
-        formatter_class=_Formatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     _globals(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    word = next((a for a in argv or () if not a.startswith("-")), None)
+    word = command_word(argv or ())
     if word not in COMMANDS:  # no command (or a typo): all of them, for the list and choices
         word = None
     unbuilt = cast(argparse.ArgumentParser, _Unbuilt())

@@ -338,7 +338,7 @@ class GraphData:
         (a real workflow job bills 0; the cost sits on its node jobs)."""
         from ._nodejobs import run_cost
 
-        core: Any = self.graph.core  # the flow nodes by number: no attribute dict per node
+        core: Any = getattr(self.graph, "core", None)  # flow nodes by number: no dict each
         if core is None:
             nodes = self.graph.nodes(data=True)
             ran = ((n, d.get("job_id")) for n, d in nodes if d.get("role") == "node")
@@ -389,11 +389,13 @@ class GraphData:
         return self.graph.without(self.templates)
 
 
-def __getattr__(name: str) -> Any:
-    """``Cost`` and ``NodeError`` (:mod:`flowgraph._nodejobs`), imported when first asked for:
-    two frozen dataclasses, ~2 ms of every process that never reads a node job."""
-    if name in ("Cost", "NodeError"):
-        from ._nodejobs import Cost, NodeError
+if not TYPE_CHECKING:  # (mypy reads the names from the imports above: typos stay errors)
 
-        return Cost if name == "Cost" else NodeError
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        """``Cost`` and ``NodeError`` (:mod:`flowgraph._nodejobs`), imported when first asked for:
+        two frozen dataclasses, ~2 ms of every process that never reads a node job."""
+        if name in ("Cost", "NodeError"):
+            from ._nodejobs import Cost, NodeError
+
+            return Cost if name == "Cost" else NodeError
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ._args import build_parser
+from ._args import build_parser, command_word
 from ._cmdio import client_options, note, open_graph, open_job, print_json, print_text, target
 from ._historycmd import against_history, cmd_history
 from ._output import color_enabled, json_text, safe_streams, terminal_columns
@@ -398,14 +398,13 @@ def run() -> None:
     written and closed before a command returns; an error that escapes ``main``, or a thread
     still running (a fetch an error cut short, writing the cache), ends the usual way.
 
-    The cyclic collector is off for a command that ends (not ``watch``, ``history``: they loop
-    over runs, whose graphs hold cycles): its passes were ~5 ms of the imports, ~3 ms of a 10k
-    ``show``. Reference counting frees the rest.
+    The cyclic collector is off for a command that ends (not ``watch``, ``history``, ``show
+    --history``: they loop over runs, whose graphs hold cycles): its passes were ~5 ms of the
+    imports, ~3 ms of a 10k ``show``. Reference counting frees the rest.
     """
     from . import _cmdio
 
-    word = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
-    if word not in ("watch", "history"):
+    if command_word(sys.argv[1:]) not in ("watch", "history") and "--history" not in sys.argv:
         gc.disable()
 
     _cmdio.KEPT = []

@@ -102,7 +102,8 @@ class CriticalPath:
     #: the pass itself by node number (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`):
     #: the graph's :class:`~flowgraph._core.Core`, the order, each node's finish and latest
     #: finish, its weight, and the total (unrounded); None for an empty graph. ``weights``,
-    #: ``order``, ``finish`` and ``after`` are its views by id, made when first read
+    #: ``order``, ``finish``, ``after`` and (with ``slack_rule``) ``slack`` are its views by
+    #: id, made when first read
     numbered: tuple[Core, list[int], list[float], list[float], list[float], float] | None = field(
         default=None, repr=False, compare=False
     )

@@ -244,10 +244,12 @@ def _reachable(g: Digraph, n: str, *, up: bool) -> set[str]:
     return seen
 
 
-def __getattr__(name: str) -> Any:
-    """``Cost`` and ``NodeError``, imported when first asked for (see :mod:`flowgraph._graph`)."""
-    if name in ("Cost", "NodeError"):
-        from ._nodejobs import Cost, NodeError
+if not TYPE_CHECKING:  # (mypy reads the names from the imports above: typos stay errors)
 
-        return Cost if name == "Cost" else NodeError
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        """``Cost`` and ``NodeError``, imported when first asked for (:mod:`flowgraph._graph`)."""
+        if name in ("Cost", "NodeError"):
+            from ._nodejobs import Cost, NodeError
+
+            return Cost if name == "Cost" else NodeError
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -307,6 +307,7 @@ def test_the_query_commands_import_only_what_they_use(command: str) -> None:
 @pytest.mark.parametrize(("argv", "collector"), [
     (["blocked", "RUN"], False), (["-v", "show", "RUN"], False), (["--help"], False),
     (["watch", "RUN"], True), (["-q", "history", "wflow_x"], True),
+    (["show", "RUN", "--history"], True),
 ])
 def test_the_collector_is_off_for_a_command_that_ends(argv: list[str], collector: bool) -> None:
     # (a command that loops frees the graphs of the runs it is done with: their cycles)
