@@ -102,14 +102,10 @@ class CriticalPath:
     #: the pass itself by node number (not in :meth:`as_dict`; for :mod:`flowgraph.whatif`):
     #: the graph's :class:`~flowgraph._core.Core`, the order, each node's finish and latest
     #: finish, its weight, and the total (unrounded); None for an empty graph. ``weights``,
-    #: ``order``, ``finish``, ``after`` and (with ``slack_rule``) ``slack`` are its views by
-    #: id, made when first read
+    #: ``order``, ``finish``, ``after`` and ``slack`` are its views by id, made when first read
     numbered: tuple[Core, list[int], list[float], list[float], list[float], float] | None = field(
         default=None, repr=False, compare=False
     )
-    #: which nodes get no slack (by number: inputs, placeholders) and whether it is rounded
-    #: (times: to 6 places), for :attr:`slack`
-    slack_rule: tuple[list[bool], bool] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def weights(self) -> dict[str, float]:
@@ -161,30 +157,27 @@ class CriticalPath:
 
 def _weights(
     core: Core, weight: str, definition: bool, skipped: set[str]
-) -> tuple[list[float], list[str], list[bool], list[bool]]:
+) -> tuple[list[float], list[str], list[bool]]:
     """By node number: the weights, the names of the nodes whose weight is unknown (sorted),
-    which nodes are not flow nodes (workflow inputs, placeholders: they get no slack) and which
-    are light (those and the skipped: the nodes ``skipped`` names, that will be, and in a run
-    those whose status says so; their names are added to ``skipped``). Nodes out of the graph
+    and which nodes are light (those that are no flow node, workflow inputs and placeholders,
+    and the skipped: the nodes ``skipped`` names, that will be, and in a run those whose
+    status says so; their names are added to ``skipped``). Nodes out of the graph
     (``core.alive``) weigh 0."""
     if weight == "hops":  # the usual case (no node jobs): list by list
         return _hop_weights(core, definition, skipped)
     n = len(core.ids)
-    out, other, light = [0.0] * n, [False] * n, [False] * n
+    out, light = [0.0] * n, [False] * n
     unknown: list[str] = []
     ids, role, status, node, timing = core.ids, core.role, core.status, core.node, core.timing
     total = "total" if weight == "duration" else weight
     for i in core.live():
         if role[i] != "node":
-            other[i] = light[i] = True
+            light[i] = True
             continue
         name = ids[i]
         if name in skipped or (status[i] == "skipped" and not definition):
             light[i] = True
             skipped.add(name)
-            continue
-        if weight == "hops":
-            out[i] = 1.0
             continue
         value = getattr(timing[i], total, None)
         if value is None or math.isnan(value):  # unknown, or NaN (set by hand): weighs nothing
@@ -192,28 +185,27 @@ def _weights(
                 unknown.append(name)
         else:
             out[i] = float(value)
-    return out, sorted(unknown), other, light
+    return out, sorted(unknown), light
 
 
 def _hop_weights(
     core: Core, definition: bool, skipped: set[str]
-) -> tuple[list[float], list[str], list[bool], list[bool]]:
+) -> tuple[list[float], list[str], list[bool]]:
     """:func:`_weights` by hops: 1 for a flow node in the graph that is not light, else 0."""
     ids, role, status, alive = core.ids, core.role, core.status, core.alive
-    other = [r != "node" for r in role]
-    light = list(other)
+    light = [r != "node" for r in role]
     marked = [] if definition else [i for i, s in enumerate(status) if s == "skipped"]
     index = core.index
     for i in (*marked, *(index[name] for name in skipped if name in index)):
-        if not other[i] and (alive is None or alive[i]):
+        if role[i] == "node" and (alive is None or alive[i]):
             light[i] = True
             skipped.add(ids[i])
     out = [0.0 if x else 1.0 for x in light]
-    if alive is not None:  # out of the graph: no weight, not other, not light
+    if alive is not None:  # out of the graph: no weight, not light
         for i, a in enumerate(alive):
             if not a:
-                out[i], other[i], light[i] = 0.0, False, False
-    return out, [], other, light
+                out[i], light[i] = 0.0, False
+    return out, [], light
 
 
 def _inside(
@@ -317,7 +309,7 @@ def critical_path(
     order = numbered[0]  # any topological order gives the same answer (see the module doc)
     ids, succ, role = core.ids, core.succ, core.role
     skipped = not_taken(fg)
-    w, unknown, other, light = _weights(core, weight, fg.job.definition, skipped)
+    w, unknown, light = _weights(core, weight, fg.job.definition, skipped)
     for name, value in (override or {}).items():
         i = core.index.get(name)
         if i is not None and (core.alive is None or core.alive[i]) and name not in skipped:
@@ -399,22 +391,19 @@ def critical_path(
         fallback=fallback,
         note=note,
         numbered=(core, order, finish, latest, w, total),
-        slack_rule=(other, not (weight == "hops" and not override)),
     )
 
 
 def _slack_of(cp: CriticalPath) -> dict[str, float]:
-    """Each flow node's slack, by id in the pass's order: how much later it could finish
-    without making the run longer (rounded to 6 places but for whole numbers)."""
-    if cp.numbered is None or cp.slack_rule is None:
+    """Each flow node's slack (inputs and placeholders have none), by id in the pass's order:
+    how much later it could finish without making the run longer, rounded to 6 places (a
+    whole number, every one by hops, is kept as it is: the test costs less than round())."""
+    if cp.numbered is None:
         return {}
-    (core, order, finish, latest, _, _), (other, rounded) = cp.numbered, cp.slack_rule
-    ids = core.ids
-    if not rounded:  # hops: whole numbers, round(x, 6) would be x itself
-        return {ids[n]: latest[n] - finish[n] for n in order if not other[n]}
-    # round(x, 6) is x itself for a whole number, and costs more than the test
+    core, order, finish, latest, _, _ = cp.numbered
+    ids, role = core.ids, core.role
     return {
         ids[n]: x if (x := latest[n] - finish[n]).is_integer() else round(x, 6)
         for n in order
-        if not other[n]
+        if role[n] == "node"
     }
