@@ -214,10 +214,7 @@ class Rows:
         failed = []
         nodes = self.nodes
         for index, members in sorted(loop.iterations.items()):
-            statuses = [nodes[c].get("status") for c in members]
-            # most iterations are all done: iteration_state's answer without the call
-            done = statuses.count("success") == len(statuses)
-            state = "success" if done else iteration_state(statuses)
+            state = iteration_state([nodes[c].get("status") for c in members])
             if state not in _FAILED and not self.parked.isdisjoint(members):
                 state = "parked"
             states[state] += 1
