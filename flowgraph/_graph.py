@@ -157,10 +157,7 @@ def adjacency(g: Any) -> tuple[Nodes, Neighbours, Neighbours]:
     :class:`~flowgraph._digraph.Digraph` (what the builder fills), else ``g.nodes``, ``g.pred``,
     ``g.succ`` (a networkx graph, a view). Typed with :class:`NodeAttrs` and :class:`EdgeAttrs`,
     so mypy checks the keys read. Read only, but for the builder."""
-    raw: Any = g
-    if type(g) is Digraph:
-        return raw._node, raw._pred, raw._succ
-    return raw.nodes, raw.pred, raw.succ
+    return (node_dicts(g), *neighbours(g))
 
 
 def node_dicts(g: Any) -> Nodes:
