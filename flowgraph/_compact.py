@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ._graph import GraphData, node_dicts
+from ._graph import GraphData
 from ._rows import Row, Rows, ranked
 from .blocked import blocked
+from .order import core_of
 
 __all__ = [
     "SCREEN_LINES",
@@ -130,6 +131,6 @@ def opened(rows: list[Row], table: Rows, loop: str, index: int, members: list[st
 def exit_code(g: GraphData) -> int:
     """``flowgraph show``'s exit status, as ``blocked``'s: 1 when a node failed or was rejected
     or something is blocked, else 0."""
-    nodes = node_dicts(g.execution)
-    failed = any(d.get("status") in ("failure", "rejected") for d in nodes.values())
+    core = core_of(g.execution)  # the statuses by number: no attribute dict made for this
+    failed = any(core.status[i] in ("failure", "rejected") for i in core.live())
     return 1 if failed or blocked(g) else 0
