@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._graph import node_dicts
+from ._graph import node_status
 from .critical import CriticalPath, critical_path
 from .errors import FlowgraphError
 
@@ -85,19 +85,19 @@ def parse_speedup(value: float | str) -> tuple[str, float]:
 
 def _targets(fg: GraphData, key: str) -> list[str]:
     """The nodes of the run a change named ``key`` applies to: the node, or a template's copies."""
-    nodes = node_dicts(fg.execution)
-    if key in nodes and nodes[key].get("role") == "node":
+    executed = fg.execution  # (read by number and from the copies' templates: no dict per node)
+    if node_status(executed, key)[0] == "node":
         return [key]
-    copies = sorted(n for n, d in nodes.items() if d.get("template") == key)
+    copies = sorted(n for n, t in fg.copy_templates.items() if t == key and n in executed)
     if copies:
         return copies
     if key in fg.graph:  # a template of a definition, or a node that did not run
-        return [key] if key in nodes else []
+        return [key] if key in executed else []
     raise FlowgraphError(f"no node or loop template {key!r} in the run")
 
 
 def _new_weight(fg: GraphData, n: str, how: tuple[str, float], queue: str) -> float | None:
-    timing = node_dicts(fg.execution)[n].get("timing")
+    timing = fg.timing(n)
     q, r = getattr(timing, "queue", None), getattr(timing, "run", None)
     if q is None or r is None:
         return None
@@ -193,15 +193,18 @@ def top(fg: GraphData, k: int = 10, queue: str = "keep") -> list[dict[str, Any]]
         raise FlowgraphError(
             "what-if needs node timings (the bundle's node jobs: `flowgraph fetch --node-jobs`)"
         )
-    nodes = node_dicts(fg.execution)
+    if base.numbered is None:  # an empty graph: nothing to speed up
+        return []
+    # the path's weights by number (base.weights would make a dict of every node for them)
+    index, w = base.numbered[0].index, base.numbered[4]
     bounds: dict[str, float] = {}
     cuts: dict[str, float] = {}
     for n in base.nodes:
         new = _new_weight(fg, n, ("factor", 0.5), queue)
         if new is None:
             continue
-        cuts[n] = cut = base.weights.get(n, 0.0) - new
-        template = nodes[n].get("template")
+        cuts[n] = cut = w[index[n]] - new
+        template = fg.copy_templates.get(n)
         for key in (n, template) if template else (n,):
             bounds[key] = bounds.get(key, 0.0) + cut
     longest, avoiding = _avoiding(base, list(cuts))
